@@ -1,0 +1,53 @@
+#pragma once
+/// Decoding a provider's response bytes to a neutral result: the `decode` entry point shared
+/// by the CLI and the Wasm module.
+
+#include <llmux/adapter.hpp>
+#include <llmux/response_builder.hpp>
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace llmux {
+
+/// Decodes a response body fed in any number of chunks. A 2xx body of a streamed request is
+/// decoded as it arrives (stream events come out of `feed`); any other body is buffered and
+/// decoded whole at `finish`.
+class ResponseDecoder {
+public:
+  ResponseDecoder(Provider provider, bool stream, HttpResponseHead head);
+
+  /// Decodes `bytes` (not kept); appends the stream events they complete.
+  void feed(std::string_view bytes, std::vector<StreamEvent> &events);
+  void feed(std::string_view bytes);
+
+  /// Ends the body and returns what it decoded to. Call once.
+  DecodedResponse finish(std::vector<StreamEvent> &events);
+  DecodedResponse finish();
+
+private:
+  std::unique_ptr<Adapter> adapter_;
+  HttpResponseHead head_;
+  std::unique_ptr<StreamDecoder> stream_; // null when the body is decoded whole
+  std::string body_;                      // the buffered whole body
+  ResponseBuilder builder_;
+  std::vector<StreamEvent> scratch_;
+};
+
+/// Decodes a whole body in one call.
+DecodedResponse decode(Provider provider, bool stream, const HttpResponseHead &head,
+                       std::string_view body);
+
+/// The decoded result as one JSON object: text, reasoning, refusal (when non-empty),
+/// tool_calls (id, name, parsed arguments, arguments_raw), finish_reason (the provider's
+/// value), finish (normalised), usage (present counts, or null) and error (code, status,
+/// type, provider_code, param, message, hint, request_id, retry_after_ms, in_stream; or null).
+std::string to_json(const DecodedResponse &decoded);
+
+/// One stream event as a JSON object: {"type": "text_delta", ...} with the members its type
+/// uses (text, index, id, name, usage, finish_reason, finish, error).
+std::string to_json(const StreamEvent &event);
+
+} // namespace llmux

@@ -1,0 +1,20 @@
+#pragma once
+/// The whole public API of the llmux core.
+
+#include <llmux/adapter.hpp>
+#include <llmux/chat_request.hpp>
+#include <llmux/chat_response.hpp>
+#include <llmux/decode.hpp>
+#include <llmux/error.hpp>
+#include <llmux/finish_reason.hpp>
+#include <llmux/http.hpp>
+#include <llmux/message.hpp>
+#include <llmux/ndjson_decoder.hpp>
+#include <llmux/provider.hpp>
+#include <llmux/response_builder.hpp>
+#include <llmux/result.hpp>
+#include <llmux/sse_decoder.hpp>
+#include <llmux/stream_event.hpp>
+#include <llmux/tool.hpp>
+#include <llmux/usage.hpp>
+#include <llmux/utf8.hpp>

@@ -1,0 +1,35 @@
+#pragma once
+/// Token usage as the provider reported it.
+
+#include <cstdint>
+#include <optional>
+
+namespace llmux {
+
+/// Token counts of one response, each present only when the provider reported it, so that
+/// "zero" and "not reported" stay apart. Counts are the provider's own: whether
+/// `input_tokens` includes cached tokens differs (OpenAI's prompt_tokens does, Anthropic's
+/// input_tokens does not), and Gemini reports thinking tokens outside `output_tokens`.
+struct Usage {
+  std::optional<std::int64_t> input_tokens;
+  std::optional<std::int64_t> output_tokens;
+  std::optional<std::int64_t> total_tokens;
+  /// Input tokens read from the provider's prompt cache (OpenAI cached_tokens,
+  /// Anthropic cache_read_input_tokens).
+  std::optional<std::int64_t> cached_input_tokens;
+  /// Input tokens written to the prompt cache (Anthropic cache_creation_input_tokens).
+  std::optional<std::int64_t> cache_write_input_tokens;
+  /// Output tokens spent on reasoning (OpenAI completion_tokens_details.reasoning_tokens).
+  std::optional<std::int64_t> reasoning_tokens;
+
+  /// True when no count is present.
+  bool empty() const noexcept;
+
+  /// Overwrites each count that `later` reports. Streams report usage as snapshots (Anthropic
+  /// message_start then message_delta; Gemini on every chunk): the last report of a count wins.
+  void merge(const Usage &later) noexcept;
+
+  friend bool operator==(const Usage &, const Usage &) = default;
+};
+
+} // namespace llmux

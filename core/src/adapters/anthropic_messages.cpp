@@ -1,0 +1,577 @@
+#include "adapters/anthropic_messages.hpp"
+
+#include "adapters/wire_common.hpp"
+#include "http/provider_error.hpp"
+#include "json/json.hpp"
+
+#include <llmux/sse_decoder.hpp>
+
+namespace llmux {
+namespace {
+
+using json::Value;
+
+constexpr std::string_view default_api_version = "2023-06-01";
+// Anthropic requires max_tokens. Without one from the caller (the catalog supplies the
+// model's limit), ask for an amount every current model allows.
+constexpr std::int64_t default_max_tokens = 4096;
+
+// ---------------------------------------------------------------------------------------
+// Requests
+
+Value image_block(const Image &image) {
+  if (!image.url.empty())
+    return Value{{"type", "image"}, {"source", Value{{"type", "url"}, {"url", image.url}}}};
+  return Value{{"type", "image"},
+               {"source", Value{{"type", "base64"},
+                                {"media_type", image.media_type},
+                                {"data", image.base64}}}};
+}
+
+// The content blocks of one neutral message.
+Result<Value> content_blocks(const Message &message) {
+  Value blocks = Value::array();
+  for (const ContentPart &part : message.content) {
+    switch (part.kind) {
+      case ContentPart::Kind::Text:
+        // Anthropic rejects empty text blocks.
+        if (!part.text.empty())
+          blocks.push_back(Value{{"type", "text"}, {"text", part.text}});
+        break;
+      case ContentPart::Kind::Image:
+        if (message.role != Role::User)
+          return invalid_argument("images are only allowed in user messages");
+        blocks.push_back(image_block(part.image));
+        break;
+      case ContentPart::Kind::ToolCall: {
+        if (message.role != Role::Assistant)
+          return invalid_argument("tool calls are only allowed in assistant messages");
+        auto input = arguments_object(part.tool_call);
+        if (!input.ok())
+          return std::move(input).error();
+        blocks.push_back(Value{{"type", "tool_use"},
+                               {"id", part.tool_call.id},
+                               {"name", part.tool_call.name},
+                               {"input", std::move(input).value()}});
+        break;
+      }
+      case ContentPart::Kind::ToolResult: {
+        Value block{{"type", "tool_result"},
+                    {"tool_use_id", part.tool_result.tool_call_id},
+                    {"content", part.tool_result.content}};
+        if (part.tool_result.is_error)
+          block["is_error"] = true;
+        blocks.push_back(std::move(block));
+        break;
+      }
+      case ContentPart::Kind::Reasoning:
+        // Thinking goes back only as Anthropic signed it; reasoning without a signature
+        // (from another provider) would be rejected, so it stays behind.
+        if (message.role != Role::Assistant)
+          break;
+        if (!part.reasoning.redacted_data.empty())
+          blocks.push_back(
+              Value{{"type", "redacted_thinking"}, {"data", part.reasoning.redacted_data}});
+        else if (!part.reasoning.signature.empty())
+          blocks.push_back(Value{{"type", "thinking"},
+                                 {"thinking", part.reasoning.text},
+                                 {"signature", part.reasoning.signature}});
+        break;
+    }
+  }
+  return blocks;
+}
+
+Value tool_choice_value(const std::optional<ToolChoice> &choice, std::optional<bool> parallel) {
+  Value out{{"type", "auto"}};
+  if (choice) {
+    switch (choice->mode) {
+      case ToolChoice::Mode::Auto:
+        break;
+      case ToolChoice::Mode::None:
+        out["type"] = "none";
+        break;
+      case ToolChoice::Mode::Required:
+        out["type"] = "any";
+        break;
+      case ToolChoice::Mode::Named:
+        out["type"] = "tool";
+        out["name"] = choice->name;
+        break;
+    }
+  }
+  if (parallel && !*parallel && out["type"] != "none")
+    out["disable_parallel_tool_use"] = true;
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------
+// Responses
+
+FinishReason normalise_stop_reason(std::string_view raw) {
+  if (raw == "end_turn" || raw == "stop_sequence")
+    return FinishReason::Stop;
+  if (raw == "max_tokens" || raw == "model_context_window_exceeded")
+    return FinishReason::Length;
+  if (raw == "tool_use")
+    return FinishReason::ToolCalls;
+  if (raw == "refusal")
+    return FinishReason::ContentFilter;
+  return FinishReason::Other; // pause_turn, and values added later
+}
+
+Usage read_usage(json::Reader &reader, const Value &usage) {
+  Usage out;
+  out.input_tokens = reader.integer(usage, "input_tokens");
+  out.output_tokens = reader.integer(usage, "output_tokens");
+  out.cached_input_tokens = reader.integer(usage, "cache_read_input_tokens");
+  out.cache_write_input_tokens = reader.integer(usage, "cache_creation_input_tokens");
+  return out;
+}
+
+ProviderErrorFields read_error_fields(json::Reader &reader, const Value &body) {
+  ProviderErrorFields fields;
+  if (const Value *error = reader.object(body, "error")) {
+    fields.type = std::string(reader.string(*error, "type").value_or(""));
+    fields.message = std::string(reader.string(*error, "message").value_or(""));
+  }
+  fields.request_id = std::string(reader.string(body, "request_id").value_or(""));
+  return fields;
+}
+
+// ---------------------------------------------------------------------------------------
+// Streams
+
+class AnthropicStreamDecoder final : public StreamDecoder {
+public:
+  AnthropicStreamDecoder() : sse_(sse_options()) {}
+
+  void feed(std::string_view bytes, std::vector<StreamEvent> &events) override {
+    if (failed_ || stopped_)
+      return;
+    sse_events_.clear();
+    sse_.feed(bytes, sse_events_);
+    handle_sse(events);
+  }
+
+  void finish(std::vector<StreamEvent> &events) override {
+    if (failed_ || stopped_)
+      return;
+    sse_events_.clear();
+    sse_.finish(sse_events_);
+    handle_sse(events);
+    if (!failed_ && !stopped_)
+      fail(events, bad_response("the stream ended before message_stop"));
+  }
+
+private:
+  enum class BlockKind : std::uint8_t { Text, Thinking, RedactedThinking, ToolUse, Other };
+
+  struct Block {
+    std::int64_t wire_index = 0;
+    BlockKind kind = BlockKind::Other;
+    std::size_t tool_index = 0; // ToolUse: position among the response's tool calls
+    std::string id;
+    std::string name;
+    std::string arguments;
+    std::string initial_input; // tool_use input sent whole in content_block_start, if any
+    bool got_json_delta = false;
+    bool stopped = false;
+  };
+
+  static SseOptions sse_options() {
+    SseOptions options;
+    options.reject_invalid_utf8 = true;
+    // finish() still insists on message_stop, so accepting an unterminated last event
+    // cannot turn a truncated stream into a complete one.
+    options.dispatch_unterminated_event = true;
+    return options;
+  }
+
+  void fail(std::vector<StreamEvent> &events, Error error) {
+    failed_ = true;
+    events.push_back(StreamEvent::failure(std::move(error)));
+  }
+
+  void handle_sse(std::vector<StreamEvent> &events) {
+    for (const SseEvent &event : sse_events_) {
+      if (failed_ || stopped_)
+        return;
+      handle_event(event, events);
+    }
+    if (!failed_ && sse_.error())
+      fail(events, *sse_.error());
+  }
+
+  Block *block(std::int64_t wire_index) {
+    for (Block &known : blocks_)
+      if (known.wire_index == wire_index)
+        return &known;
+    return nullptr;
+  }
+
+  void handle_event(const SseEvent &event, std::vector<StreamEvent> &events) {
+    auto parsed = json::parse(event.data);
+    if (!parsed.ok())
+      return fail(events, bad_response("a message stream event is not JSON: " +
+                                       parsed.error().message));
+    const Value &data = parsed.value();
+    if (!data.is_object())
+      return fail(events, bad_response("a message stream event is " +
+                                       std::string(json::type_name(data)) + ", not an object"));
+    json::Reader reader("message stream event");
+    // The JSON `type` always equals the SSE event name; the JSON is what is documented.
+    std::string_view type = reader.string(data, "type").value_or("");
+    if (type == "message_start") {
+      if (const Value *message = reader.object(data, "message"))
+        if (const Value *usage = reader.object(*message, "usage")) {
+          Usage counts = read_usage(reader, *usage);
+          if (!reader.failed() && !counts.empty())
+            events.push_back(StreamEvent::usage_report(counts));
+        }
+    } else if (type == "content_block_start") {
+      content_block_start(reader, data, events);
+    } else if (type == "content_block_delta") {
+      content_block_delta(reader, data, events);
+    } else if (type == "content_block_stop") {
+      content_block_stop(reader, data, events);
+    } else if (type == "message_delta") {
+      // Usage first: the finish event is the last word about the message.
+      if (const Value *usage = reader.object(data, "usage")) {
+        Usage counts = read_usage(reader, *usage);
+        if (!reader.failed() && !counts.empty())
+          events.push_back(StreamEvent::usage_report(counts));
+      }
+      if (const Value *delta = reader.object(data, "delta"))
+        if (auto stop = reader.string(*delta, "stop_reason"); stop && !reader.failed())
+          events.push_back(StreamEvent::finish(normalise_stop_reason(*stop), std::string(*stop)));
+    } else if (type == "message_stop") {
+      stopped_ = true;
+    } else if (type == "error") {
+      ProviderErrorFields fields = read_error_fields(reader, data);
+      if (!reader.failed()) {
+        HttpResponseHead head;
+        head.status = 200;
+        return fail(events, make_provider_error(head, std::move(fields), true));
+      }
+    } else if (type.empty() && !reader.failed()) {
+      return fail(events, bad_response("a message stream event has no type"));
+    }
+    // "ping" and event types added after this was written are skipped, as Anthropic's
+    // versioning policy asks of clients.
+    if (reader.failed())
+      fail(events, *reader.error());
+  }
+
+  void content_block_start(json::Reader &reader, const Value &data,
+                           std::vector<StreamEvent> &events) {
+    auto wire_index = reader.integer(data, "index");
+    const Value *content = reader.object(data, "content_block");
+    if (reader.failed())
+      return;
+    if (!wire_index || !content)
+      return fail(events, bad_response("content_block_start lacks its index or content_block"));
+    if (block(*wire_index))
+      return fail(events, bad_response("content block " + std::to_string(*wire_index) +
+                                       " started twice"));
+    Block started;
+    started.wire_index = *wire_index;
+    std::string_view kind = reader.string(*content, "type").value_or("");
+    const std::size_t block_index = static_cast<std::size_t>(*wire_index);
+    if (kind == "text") {
+      started.kind = BlockKind::Text;
+      if (auto text = reader.string(*content, "text"); text && !text->empty())
+        events.push_back(StreamEvent::text_delta(std::string(*text)));
+    } else if (kind == "thinking") {
+      started.kind = BlockKind::Thinking;
+      if (auto text = reader.string(*content, "thinking"); text && !text->empty())
+        events.push_back(StreamEvent::reasoning_delta(block_index, std::string(*text)));
+    } else if (kind == "redacted_thinking") {
+      started.kind = BlockKind::RedactedThinking;
+      events.push_back(StreamEvent::redacted_reasoning(
+          block_index, std::string(reader.string(*content, "data").value_or(""))));
+    } else if (kind == "tool_use") {
+      started.kind = BlockKind::ToolUse;
+      started.tool_index = tool_calls_++;
+      started.id = std::string(reader.string(*content, "id").value_or(""));
+      started.name = std::string(reader.string(*content, "name").value_or(""));
+      if (const Value *input = reader.object(*content, "input"); input && !input->empty())
+        started.initial_input = json::dump(*input);
+      events.push_back(StreamEvent::tool_call_start(started.tool_index, started.id, started.name));
+    }
+    // Server-side tool blocks (server_tool_use, web_search_tool_result) are the provider's
+    // own business: not tool calls for the caller to run.
+    blocks_.push_back(std::move(started));
+  }
+
+  void content_block_delta(json::Reader &reader, const Value &data,
+                           std::vector<StreamEvent> &events) {
+    auto wire_index = reader.integer(data, "index");
+    const Value *delta = reader.object(data, "delta");
+    if (reader.failed())
+      return;
+    Block *target = wire_index ? block(*wire_index) : nullptr;
+    if (!target || !delta)
+      return fail(events, bad_response("content_block_delta for a block that was not started"));
+    if (target->stopped)
+      return fail(events, bad_response("content_block_delta after content_block_stop"));
+    std::string_view type = reader.string(*delta, "type").value_or("");
+    const std::size_t block_index = static_cast<std::size_t>(target->wire_index);
+    if (type == "text_delta") {
+      if (auto text = reader.string(*delta, "text"); text && !text->empty())
+        events.push_back(StreamEvent::text_delta(std::string(*text)));
+    } else if (type == "thinking_delta") {
+      if (auto text = reader.string(*delta, "thinking"); text && !text->empty())
+        events.push_back(StreamEvent::reasoning_delta(block_index, std::string(*text)));
+    } else if (type == "signature_delta") {
+      if (auto signature = reader.string(*delta, "signature"); signature && !signature->empty())
+        events.push_back(StreamEvent::reasoning_signature(block_index, std::string(*signature)));
+    } else if (type == "input_json_delta") {
+      if (target->kind != BlockKind::ToolUse)
+        return; // server tool input: not ours to run
+      target->got_json_delta = true;
+      if (auto fragment = reader.string(*delta, "partial_json"); fragment && !fragment->empty()) {
+        target->arguments.append(*fragment);
+        events.push_back(StreamEvent::tool_call_delta(target->tool_index, std::string(*fragment)));
+      }
+    }
+    // citations_delta and later delta types carry nothing llmux models yet.
+  }
+
+  void content_block_stop(json::Reader &reader, const Value &data,
+                          std::vector<StreamEvent> &events) {
+    auto wire_index = reader.integer(data, "index");
+    if (reader.failed())
+      return;
+    Block *target = wire_index ? block(*wire_index) : nullptr;
+    if (!target)
+      return fail(events, bad_response("content_block_stop for a block that was not started"));
+    if (target->stopped)
+      return;
+    target->stopped = true;
+    if (target->kind != BlockKind::ToolUse)
+      return;
+    // The block is over: now, and only now, the call's arguments are whole.
+    std::string arguments =
+        target->got_json_delta ? target->arguments : target->initial_input;
+    events.push_back(StreamEvent::tool_call_end(target->tool_index, target->id, target->name,
+                                                std::move(arguments)));
+  }
+
+  SseDecoder sse_;
+  std::vector<SseEvent> sse_events_;
+  std::vector<Block> blocks_;
+  std::size_t tool_calls_ = 0;
+  bool stopped_ = false; // message_stop arrived
+  bool failed_ = false;
+};
+
+} // namespace
+
+// ---------------------------------------------------------------------------------------
+
+Result<HttpRequest> AnthropicMessagesAdapter::build_request(const ChatRequest &request,
+                                                            const Endpoint &endpoint) const {
+  auto base = base_url(endpoint);
+  if (!base.ok())
+    return std::move(base).error();
+  if (request.model.empty())
+    return invalid_argument("the request names no model");
+  if (request.response_format.type != ResponseFormat::Type::Text)
+    return make_error(ErrorCode::Unsupported, ErrorOrigin::Caller,
+                      "Anthropic Messages has no JSON mode; describe the JSON in the prompt or "
+                      "use a tool with the schema");
+
+  HttpRequest http;
+  http.stream = request.stream;
+  std::string_view root = base.value();
+  while (!root.empty() && root.back() == '/')
+    root.remove_suffix(1);
+  // Accept base URLs given with or without the version segment.
+  http.url = join_url(root, root.size() >= 3 && root.substr(root.size() - 3) == "/v1"
+                                ? "/messages"
+                                : "/v1/messages");
+  http.headers = standard_headers(endpoint, request.stream);
+  http.headers.push_back({"anthropic-version", endpoint.api_version.empty()
+                                                   ? std::string(default_api_version)
+                                                   : endpoint.api_version});
+
+  Value body = Value::object();
+  body["model"] = request.model;
+  std::int64_t max_tokens = default_max_tokens;
+  if (request.max_tokens)
+    max_tokens = *request.max_tokens;
+  else if (request.reasoning_budget_tokens)
+    max_tokens = *request.reasoning_budget_tokens + default_max_tokens; // room to answer
+  body["max_tokens"] = max_tokens;
+
+  // System text lives outside the messages: the request's prompt, then system messages.
+  std::vector<std::string> system;
+  if (!request.system.empty())
+    system.push_back(request.system);
+  Value messages = Value::array();
+  std::string last_role;
+  for (const Message &message : request.messages) {
+    if (message.role == Role::System) {
+      if (std::string text = message.text(); !text.empty())
+        system.push_back(std::move(text));
+      continue;
+    }
+    auto blocks = content_blocks(message);
+    if (!blocks.ok())
+      return std::move(blocks).error();
+    if (blocks.value().empty())
+      continue;
+    // Tool results go back in a user turn. Consecutive turns of one role merge into one, so
+    // that the results of parallel calls share the user turn right after the calls.
+    std::string role = message.role == Role::Assistant ? "assistant" : "user";
+    if (role == last_role) {
+      for (Value &block : blocks.value())
+        messages.back()["content"].push_back(std::move(block));
+    } else {
+      messages.push_back(Value{{"role", role}, {"content", std::move(blocks).value()}});
+      last_role = role;
+    }
+  }
+  if (system.size() == 1) {
+    body["system"] = system.front();
+  } else if (system.size() > 1) {
+    Value blocks = Value::array();
+    for (std::string &text : system)
+      blocks.push_back(Value{{"type", "text"}, {"text", std::move(text)}});
+    body["system"] = std::move(blocks);
+  }
+  body["messages"] = std::move(messages);
+
+  if (request.temperature)
+    body["temperature"] = *request.temperature;
+  if (request.top_p)
+    body["top_p"] = *request.top_p;
+  if (!request.stop.empty())
+    body["stop_sequences"] = request.stop;
+  if (!request.tools.empty()) {
+    Value tools = Value::array();
+    for (const Tool &tool : request.tools) {
+      if (tool.name.empty())
+        return invalid_argument("a tool has no name");
+      auto schema = tool_schema(tool);
+      if (!schema.ok())
+        return std::move(schema).error();
+      Value wire{{"name", tool.name}, {"input_schema", std::move(schema).value()}};
+      if (!tool.description.empty())
+        wire["description"] = tool.description;
+      tools.push_back(std::move(wire));
+    }
+    body["tools"] = std::move(tools);
+    if (request.tool_choice || request.parallel_tool_calls)
+      body["tool_choice"] = tool_choice_value(request.tool_choice, request.parallel_tool_calls);
+  } else if (request.tool_choice && request.tool_choice->mode != ToolChoice::Mode::None &&
+             request.tool_choice->mode != ToolChoice::Mode::Auto) {
+    return invalid_argument("tool_choice requires a tool but the request has none");
+  }
+  if (request.reasoning_budget_tokens)
+    body["thinking"] = Value{{"type", "enabled"}, {"budget_tokens", *request.reasoning_budget_tokens}};
+  if (!request.user.empty())
+    body["metadata"] = Value{{"user_id", request.user}};
+  if (request.stream)
+    body["stream"] = true;
+  if (auto merged = merge_extra_body(request, body); !merged.ok())
+    return std::move(merged).error();
+  http.body = json::dump(body);
+  return http;
+}
+
+DecodedResponse AnthropicMessagesAdapter::decode_response(const HttpResponseHead &head,
+                                                          std::string_view body) const {
+  DecodedResponse decoded;
+  if (head.status < 200 || head.status >= 300) {
+    decoded.error = decode_error(head, body);
+    return decoded;
+  }
+  auto parsed = json::parse(body);
+  if (!parsed.ok()) {
+    decoded.error = bad_response("the message is not JSON: " + parsed.error().message);
+    return decoded;
+  }
+  const Value &root = parsed.value();
+  if (!root.is_object()) {
+    decoded.error =
+        bad_response("the message is " + std::string(json::type_name(root)) + ", not an object");
+    return decoded;
+  }
+  json::Reader reader("message");
+  std::string_view type = reader.string(root, "type").value_or("");
+  if (type == "error") {
+    ProviderErrorFields fields = read_error_fields(reader, root);
+    decoded.error = make_provider_error(head, std::move(fields), false);
+    return decoded;
+  }
+  ChatResponse &response = decoded.response;
+  response.id = std::string(reader.string(root, "id").value_or(""));
+  response.model = std::string(reader.string(root, "model").value_or(""));
+  const Value *content = reader.array(root, "content");
+  if (!content && !reader.failed()) {
+    decoded.error = bad_response("the message has no content");
+    return decoded;
+  }
+  if (content) {
+    for (const Value &block : *content) {
+      if (!block.is_object()) {
+        reader.type_error("content[]", "an object", block);
+        break;
+      }
+      std::string_view kind = reader.string(block, "type").value_or("");
+      if (kind == "text") {
+        response.text += reader.string(block, "text").value_or("");
+      } else if (kind == "thinking") {
+        Reasoning reasoning;
+        reasoning.text = std::string(reader.string(block, "thinking").value_or(""));
+        reasoning.signature = std::string(reader.string(block, "signature").value_or(""));
+        response.reasoning += reasoning.text;
+        response.reasoning_blocks.push_back(std::move(reasoning));
+      } else if (kind == "redacted_thinking") {
+        Reasoning reasoning;
+        reasoning.redacted_data = std::string(reader.string(block, "data").value_or(""));
+        response.reasoning_blocks.push_back(std::move(reasoning));
+      } else if (kind == "tool_use") {
+        ToolCall call;
+        call.id = std::string(reader.string(block, "id").value_or(""));
+        call.name = std::string(reader.string(block, "name").value_or(""));
+        if (const Value *input = reader.object(block, "input"))
+          call.arguments = json::dump(*input);
+        response.tool_calls.push_back(std::move(call));
+      }
+    }
+  }
+  if (auto stop = reader.string(root, "stop_reason")) {
+    response.finish_reason = normalise_stop_reason(*stop);
+    response.finish_reason_raw = std::string(*stop);
+  }
+  if (const Value *usage = reader.object(root, "usage"))
+    response.usage = read_usage(reader, *usage);
+  if (reader.failed()) {
+    decoded.error = *reader.error();
+    decoded.response = {};
+  }
+  return decoded;
+}
+
+Error AnthropicMessagesAdapter::decode_error(const HttpResponseHead &head,
+                                             std::string_view body) const {
+  auto parsed = json::parse(body);
+  if (parsed.ok() && parsed.value().is_object()) {
+    json::Reader reader("error body");
+    ProviderErrorFields fields = read_error_fields(reader, parsed.value());
+    if (!reader.failed() && (!fields.message.empty() || !fields.type.empty()))
+      return make_provider_error(head, std::move(fields), false);
+  }
+  ProviderErrorFields fields;
+  fields.message = body_excerpt(body);
+  return make_provider_error(head, std::move(fields), false);
+}
+
+std::unique_ptr<StreamDecoder> AnthropicMessagesAdapter::new_stream_decoder() const {
+  return std::make_unique<AnthropicStreamDecoder>();
+}
+
+} // namespace llmux

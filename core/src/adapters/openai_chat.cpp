@@ -1,0 +1,650 @@
+#include "adapters/openai_chat.hpp"
+
+#include "adapters/wire_common.hpp"
+#include "http/provider_error.hpp"
+#include "json/json.hpp"
+
+#include <llmux/sse_decoder.hpp>
+
+namespace llmux {
+namespace {
+
+using json::Value;
+
+constexpr std::string_view azure_default_api_version = "2024-10-21";
+
+// ---------------------------------------------------------------------------------------
+// Requests
+
+Value image_url_part(const Image &image) {
+  std::string url = image.url;
+  if (url.empty())
+    url = "data:" + image.media_type + ";base64," + image.base64;
+  return Value{{"type", "image_url"}, {"image_url", Value{{"url", std::move(url)}}}};
+}
+
+// Appends the wire messages for one neutral message. Tool results become one "tool" message
+// each, whatever message they came in.
+Result<bool> append_messages(const Message &message, Value &out) {
+  Value parts = Value::array();
+  std::string text;
+  bool only_text = true;
+  Value tool_calls = Value::array();
+  for (const ContentPart &part : message.content) {
+    switch (part.kind) {
+      case ContentPart::Kind::Text:
+        text += part.text;
+        parts.push_back(Value{{"type", "text"}, {"text", part.text}});
+        break;
+      case ContentPart::Kind::Image:
+        if (message.role != Role::User)
+          return invalid_argument("images are only allowed in user messages");
+        only_text = false;
+        parts.push_back(image_url_part(part.image));
+        break;
+      case ContentPart::Kind::ToolCall:
+        if (message.role != Role::Assistant)
+          return invalid_argument("tool calls are only allowed in assistant messages");
+        tool_calls.push_back(Value{
+            {"id", part.tool_call.id},
+            {"type", "function"},
+            {"function",
+             Value{{"name", part.tool_call.name},
+                   {"arguments",
+                    part.tool_call.arguments.empty() ? std::string("{}") : part.tool_call.arguments}}},
+        });
+        break;
+      case ContentPart::Kind::ToolResult:
+        out.push_back(Value{{"role", "tool"},
+                            {"tool_call_id", part.tool_result.tool_call_id},
+                            {"content", part.tool_result.content}});
+        break;
+      case ContentPart::Kind::Reasoning:
+        // Chat Completions takes no reasoning back (and DeepSeek-style servers reject
+        // `reasoning_content` in requests).
+        break;
+    }
+  }
+  if (message.role == Role::Tool) {
+    if (!parts.empty())
+      return invalid_argument("a tool message carries tool results only");
+    return true;
+  }
+  if (message.role == Role::Assistant) {
+    if (parts.empty() && tool_calls.empty())
+      return true;
+    Value wire{{"role", "assistant"}};
+    wire["content"] = parts.empty() ? Value(nullptr) : Value(text);
+    if (!tool_calls.empty())
+      wire["tool_calls"] = std::move(tool_calls);
+    out.push_back(std::move(wire));
+    return true;
+  }
+  if (parts.empty())
+    return true;
+  Value wire{{"role", to_string(message.role)}};
+  // A plain string where possible: every compatible server understands it, not all
+  // understand content arrays.
+  if (only_text)
+    wire["content"] = text;
+  else
+    wire["content"] = std::move(parts);
+  out.push_back(std::move(wire));
+  return true;
+}
+
+Value tool_choice_value(const ToolChoice &choice) {
+  switch (choice.mode) {
+    case ToolChoice::Mode::Auto:
+      return "auto";
+    case ToolChoice::Mode::None:
+      return "none";
+    case ToolChoice::Mode::Required:
+      return "required";
+    case ToolChoice::Mode::Named:
+      break;
+  }
+  return Value{{"type", "function"}, {"function", Value{{"name", choice.name}}}};
+}
+
+Result<Value> response_format_value(const ResponseFormat &format) {
+  switch (format.type) {
+    case ResponseFormat::Type::Text:
+      return Value(nullptr);
+    case ResponseFormat::Type::JsonObject:
+      return Value{{"type", "json_object"}};
+    case ResponseFormat::Type::JsonSchema:
+      break;
+  }
+  auto schema = json::parse(format.schema);
+  if (!schema.ok() || !schema.value().is_object())
+    return invalid_argument("response_format schema must be a JSON Schema object");
+  return Value{{"type", "json_schema"},
+               {"json_schema", Value{{"name", format.name.empty() ? "response" : format.name},
+                                     {"schema", std::move(schema).value()},
+                                     {"strict", format.strict}}}};
+}
+
+// ---------------------------------------------------------------------------------------
+// Responses
+
+FinishReason normalise_finish(std::string_view raw) {
+  if (raw == "stop" || raw == "end_turn" || raw == "eos" || raw == "stop_sequence")
+    return FinishReason::Stop;
+  if (raw == "length" || raw == "model_length")
+    return FinishReason::Length;
+  if (raw == "tool_calls" || raw == "function_call")
+    return FinishReason::ToolCalls;
+  if (raw == "content_filter")
+    return FinishReason::ContentFilter;
+  return FinishReason::Other;
+}
+
+Usage read_usage(json::Reader &reader, const Value &usage) {
+  Usage out;
+  out.input_tokens = reader.integer(usage, "prompt_tokens");
+  out.output_tokens = reader.integer(usage, "completion_tokens");
+  out.total_tokens = reader.integer(usage, "total_tokens");
+  if (const Value *details = reader.object(usage, "prompt_tokens_details"))
+    out.cached_input_tokens = reader.integer(*details, "cached_tokens");
+  if (const Value *details = reader.object(usage, "completion_tokens_details"))
+    out.reasoning_tokens = reader.integer(*details, "reasoning_tokens");
+  return out;
+}
+
+// What one message or delta carries, read with type checks. Mistral sends `content` as an
+// array of chunks ({"type":"text"} and {"type":"thinking","thinking":[...]}), others as a
+// string.
+struct Fragment {
+  std::string text;
+  std::string reasoning;
+  std::string refusal;
+};
+
+void read_content(json::Reader &reader, const Value &message, Fragment &out) {
+  const Value *content = reader.any(message, "content");
+  if (content && content->is_string()) {
+    out.text = content->get<std::string>();
+  } else if (content && content->is_array()) {
+    for (const Value &chunk : *content) {
+      if (!chunk.is_object()) {
+        reader.type_error("content[]", "an object", chunk);
+        return;
+      }
+      std::string_view type = reader.string(chunk, "type").value_or("");
+      if (type == "text") {
+        out.text += reader.string(chunk, "text").value_or("");
+      } else if (type == "thinking") {
+        const Value *thinking = reader.array(chunk, "thinking");
+        if (!thinking)
+          continue;
+        for (const Value &inner : *thinking)
+          if (inner.is_object())
+            out.reasoning += reader.string(inner, "text").value_or("");
+      }
+      // Other chunk types (references, images) carry no text.
+    }
+  } else if (content) {
+    reader.type_error("content", "a string or an array", *content);
+  }
+  if (auto refusal = reader.string(message, "refusal"))
+    out.refusal = std::string(*refusal);
+  // vLLM, DeepSeek and xAI name it reasoning_content; OpenRouter and newer vLLM, reasoning.
+  // Some send both with the same text: take one.
+  if (auto reasoning = reader.string(message, "reasoning_content"))
+    out.reasoning += *reasoning;
+  else if (auto other = reader.string(message, "reasoning"))
+    out.reasoning += *other;
+}
+
+// An in-body error: {"error": {...}} (OpenAI, OpenRouter, vLLM), {"error": "text"} (TGI,
+// RunPod), or a top-level {"object": "error", "message": ...} (vLLM before 0.6, Mistral).
+std::optional<ProviderErrorFields> read_error_fields(json::Reader &reader, const Value &body) {
+  const Value *error = json::find(body, "error");
+  ProviderErrorFields fields;
+  const Value *source = nullptr;
+  if (error && error->is_object()) {
+    source = error;
+  } else if (error && error->is_string()) {
+    fields.message = error->get<std::string>();
+    if (auto type = reader.string(body, "error_type"))
+      fields.type = std::string(*type);
+    return fields;
+  } else if (reader.string(body, "object").value_or("") == "error") {
+    source = &body;
+  } else if (const Value *detail = json::find(body, "detail"); detail && !json::find(body, "choices")) {
+    // FastAPI validation errors (vLLM, Mistral): {"detail": "text" or [{"msg": ...}]}.
+    fields.message = detail->is_string() ? detail->get<std::string>() : json::dump(*detail);
+    return fields;
+  } else {
+    return std::nullopt;
+  }
+  fields.message = std::string(reader.string(*source, "message").value_or(""));
+  fields.type = std::string(reader.string(*source, "type").value_or(""));
+  fields.code = reader.string_or_number(*source, "code").value_or("");
+  fields.param = reader.string_or_number(*source, "param").value_or("");
+  // Azure's content filter puts its verdict in innererror.
+  if (const Value *inner = reader.object(*source, "innererror"))
+    if (auto inner_code = reader.string(*inner, "code"); inner_code && fields.code.empty())
+      fields.code = std::string(*inner_code);
+  return fields;
+}
+
+// OpenRouter relays the upstream's rate-limit headers inside the body.
+HttpResponseHead with_relayed_headers(const HttpResponseHead &head, const Value &body) {
+  HttpResponseHead merged = head;
+  const Value *error = json::find(body, "error");
+  const Value *metadata = error ? json::find(*error, "metadata") : nullptr;
+  const Value *headers = metadata ? json::find(*metadata, "headers") : nullptr;
+  if (headers && headers->is_object())
+    for (const auto &[name, value] : headers->items())
+      if (value.is_string() && !merged.header(name))
+        merged.headers.push_back({name, value.get<std::string>()});
+  return merged;
+}
+
+// ---------------------------------------------------------------------------------------
+// Streams
+
+class OpenAiStreamDecoder final : public StreamDecoder {
+public:
+  OpenAiStreamDecoder() : sse_(sse_options()) {}
+
+  void feed(std::string_view bytes, std::vector<StreamEvent> &events) override {
+    if (failed_ || done_)
+      return;
+    sse_events_.clear();
+    sse_.feed(bytes, sse_events_);
+    handle_sse(events);
+  }
+
+  void finish(std::vector<StreamEvent> &events) override {
+    if (failed_ || done_)
+      return;
+    sse_events_.clear();
+    sse_.finish(sse_events_);
+    handle_sse(events);
+    if (failed_ || done_)
+      return;
+    // LENIENCY: some compatible servers end without `data: [DONE]`; a stream whose choice
+    // finished is complete all the same. One that never finished was cut short.
+    if (!finished_)
+      fail(events, bad_response("the stream ended before the response was complete (no "
+                                "finish_reason and no [DONE])"));
+  }
+
+private:
+  struct Call {
+    std::optional<std::int64_t> wire_index; // the provider's tool_calls[].index, if sent
+    std::string id;
+    std::string name;
+    std::string arguments;
+    bool started = false;
+    bool ended = false;
+  };
+
+  static SseOptions sse_options() {
+    SseOptions options;
+    options.reject_invalid_utf8 = true;
+    // A last event without its blank line still counts; finish() checks completeness.
+    options.dispatch_unterminated_event = true;
+    return options;
+  }
+
+  void fail(std::vector<StreamEvent> &events, Error error) {
+    failed_ = true;
+    events.push_back(StreamEvent::failure(std::move(error)));
+  }
+
+  void handle_sse(std::vector<StreamEvent> &events) {
+    for (SseEvent &event : sse_events_) {
+      if (failed_ || done_)
+        return;
+      handle_event(event, events);
+    }
+    if (!failed_ && sse_.error())
+      fail(events, *sse_.error());
+  }
+
+  void handle_event(const SseEvent &event, std::vector<StreamEvent> &events) {
+    if (event.data == "[DONE]") {
+      end_tool_calls(events); // the choice is over even if no finish_reason said so
+      done_ = true;
+      return;
+    }
+    auto parsed = json::parse(event.data);
+    if (!parsed.ok())
+      return fail(events, bad_response("a chat completion chunk is not JSON: " +
+                                       parsed.error().message));
+    const Value &chunk = parsed.value();
+    if (!chunk.is_object())
+      return fail(events, bad_response("a chat completion chunk is " +
+                                       std::string(json::type_name(chunk)) + ", not an object"));
+    json::Reader reader("chat completion chunk");
+    auto error_fields = read_error_fields(reader, chunk);
+    if (const Value *choices = reader.array(chunk, "choices")) {
+      for (const Value &choice : *choices) {
+        if (!choice.is_object()) {
+          reader.type_error("choices[]", "an object", choice);
+          break;
+        }
+        // llmux asks for one choice; with n > 1 only choice 0 is decoded.
+        if (reader.integer(choice, "index").value_or(0) != 0)
+          continue;
+        handle_choice(reader, choice, events);
+      }
+    }
+    if (const Value *usage = reader.object(chunk, "usage")) {
+      Usage counts = read_usage(reader, *usage);
+      if (!reader.failed() && !counts.empty())
+        events.push_back(StreamEvent::usage_report(counts));
+    }
+    if (reader.failed())
+      return fail(events, *reader.error());
+    if (error_fields) {
+      // An error inside a 200 stream (OpenRouter, vLLM): the output so far stands.
+      HttpResponseHead head;
+      head.status = 200;
+      return fail(events, make_provider_error(head, std::move(*error_fields), true));
+    }
+  }
+
+  void handle_choice(json::Reader &reader, const Value &choice, std::vector<StreamEvent> &events) {
+    if (const Value *delta = reader.object(choice, "delta")) {
+      Fragment fragment;
+      read_content(reader, *delta, fragment);
+      if (!fragment.reasoning.empty())
+        events.push_back(StreamEvent::reasoning_delta(0, std::move(fragment.reasoning)));
+      if (!fragment.text.empty())
+        events.push_back(StreamEvent::text_delta(std::move(fragment.text)));
+      if (!fragment.refusal.empty())
+        events.push_back(StreamEvent::refusal_delta(std::move(fragment.refusal)));
+      if (const Value *calls = reader.array(*delta, "tool_calls"))
+        for (const Value &call : *calls) {
+          if (!call.is_object()) {
+            reader.type_error("tool_calls[]", "an object", call);
+            return;
+          }
+          handle_tool_call_delta(reader, call, events);
+        }
+    }
+    auto finish_reason = reader.string(choice, "finish_reason");
+    if (finish_reason && !finished_ && !reader.failed()) {
+      // The choice is over: its tool calls are whole now, and only now.
+      end_tool_calls(events);
+      finished_ = true;
+      events.push_back(
+          StreamEvent::finish(normalise_finish(*finish_reason), std::string(*finish_reason)));
+    }
+  }
+
+  void handle_tool_call_delta(json::Reader &reader, const Value &delta,
+                              std::vector<StreamEvent> &events) {
+    auto wire_index = reader.integer(delta, "index");
+    auto id = reader.string(delta, "id");
+    std::string_view name;
+    std::string_view arguments;
+    if (const Value *function = reader.object(delta, "function")) {
+      name = reader.string(*function, "name").value_or("");
+      const Value *args = reader.any(*function, "arguments");
+      if (args && args->is_string())
+        arguments = args->get_ref<const std::string &>();
+      else if (args && args->is_object()) {
+        // Some local servers send the arguments as an object in one piece.
+        object_arguments_ = json::dump(*args);
+        arguments = object_arguments_;
+      } else if (args)
+        reader.type_error("arguments", "a string", *args);
+    }
+    if (reader.failed())
+      return;
+    // Find the call this delta continues: by index when the server numbers its calls, else
+    // (Mistral sends no index) by id; a delta with neither continues the latest call.
+    Call *call = nullptr;
+    for (Call &known : calls_) {
+      if (wire_index ? known.wire_index == wire_index
+                     : (id && !id->empty() ? known.id == *id : false)) {
+        call = &known;
+        break;
+      }
+    }
+    if (!call && !wire_index && (!id || id->empty()) && !calls_.empty() && !calls_.back().ended)
+      call = &calls_.back();
+    if (!call) {
+      calls_.push_back(Call{});
+      call = &calls_.back();
+      call->wire_index = wire_index;
+    }
+    std::size_t index = static_cast<std::size_t>(call - calls_.data());
+    if (call->ended)
+      return; // a server repeating a finished call: the first version stands
+    if (id && !id->empty() && call->id.empty())
+      call->id = std::string(*id);
+    if (!name.empty() && call->name.empty())
+      call->name = std::string(name);
+    call->arguments.append(arguments);
+    if (!call->started) {
+      // Start once the name is known; arguments that came before it go out together.
+      if (call->name.empty())
+        return;
+      call->started = true;
+      events.push_back(StreamEvent::tool_call_start(index, call->id, call->name));
+      if (!call->arguments.empty())
+        events.push_back(StreamEvent::tool_call_delta(index, call->arguments));
+      return;
+    }
+    if (!arguments.empty())
+      events.push_back(StreamEvent::tool_call_delta(index, std::string(arguments)));
+  }
+
+  void end_tool_calls(std::vector<StreamEvent> &events) {
+    for (std::size_t i = 0; i < calls_.size(); ++i) {
+      Call &call = calls_[i];
+      if (call.ended)
+        continue;
+      call.ended = true;
+      if (!call.started) {
+        call.started = true;
+        events.push_back(StreamEvent::tool_call_start(i, call.id, call.name));
+      }
+      events.push_back(StreamEvent::tool_call_end(i, call.id, call.name, call.arguments));
+    }
+  }
+
+  SseDecoder sse_;
+  std::vector<SseEvent> sse_events_;
+  std::vector<Call> calls_;
+  std::string object_arguments_;
+  bool finished_ = false; // choice 0 sent its finish_reason
+  bool done_ = false;     // [DONE] arrived
+  bool failed_ = false;
+};
+
+} // namespace
+
+// ---------------------------------------------------------------------------------------
+
+Result<HttpRequest> OpenAiChatAdapter::build_request(const ChatRequest &request,
+                                                     const Endpoint &endpoint) const {
+  const ProviderInfo &info = provider_info(provider_);
+  auto base = base_url(endpoint);
+  if (!base.ok())
+    return std::move(base).error();
+
+  HttpRequest http;
+  http.stream = request.stream;
+  if (provider_ == Provider::AzureOpenAi) {
+    // Azure routes by deployment, not by model: the deployment is in the URL.
+    const std::string &deployment = endpoint.deployment.empty() ? request.model : endpoint.deployment;
+    if (deployment.empty())
+      return invalid_argument("azure needs a deployment name (endpoint.deployment)");
+    std::string api_version =
+        endpoint.api_version.empty() ? std::string(azure_default_api_version) : endpoint.api_version;
+    http.url = join_url(base.value(), "/openai/deployments/" + deployment +
+                                          "/chat/completions?api-version=" + api_version);
+  } else {
+    if (request.model.empty())
+      return invalid_argument("the request names no model");
+    http.url = join_url(base.value(), "/chat/completions");
+  }
+  http.headers = standard_headers(endpoint, request.stream);
+
+  Value body = Value::object();
+  if (provider_ != Provider::AzureOpenAi)
+    body["model"] = request.model;
+  Value messages = Value::array();
+  if (!request.system.empty())
+    messages.push_back(Value{{"role", "system"}, {"content", request.system}});
+  for (const Message &message : request.messages)
+    if (auto appended = append_messages(message, messages); !appended.ok())
+      return std::move(appended).error();
+  body["messages"] = std::move(messages);
+
+  if (request.temperature)
+    body["temperature"] = *request.temperature;
+  if (request.top_p)
+    body["top_p"] = *request.top_p;
+  if (request.max_tokens)
+    body[info.max_completion_tokens ? "max_completion_tokens" : "max_tokens"] = *request.max_tokens;
+  if (!request.stop.empty())
+    body["stop"] = request.stop;
+  if (!request.tools.empty()) {
+    Value tools = Value::array();
+    for (const Tool &tool : request.tools) {
+      if (tool.name.empty())
+        return invalid_argument("a tool has no name");
+      auto schema = tool_schema(tool);
+      if (!schema.ok())
+        return std::move(schema).error();
+      Value function{{"name", tool.name}, {"parameters", std::move(schema).value()}};
+      if (!tool.description.empty())
+        function["description"] = tool.description;
+      tools.push_back(Value{{"type", "function"}, {"function", std::move(function)}});
+    }
+    body["tools"] = std::move(tools);
+  }
+  if (request.tool_choice)
+    body["tool_choice"] = tool_choice_value(*request.tool_choice);
+  if (request.parallel_tool_calls && !request.tools.empty())
+    body["parallel_tool_calls"] = *request.parallel_tool_calls;
+  auto format = response_format_value(request.response_format);
+  if (!format.ok())
+    return std::move(format).error();
+  if (!format.value().is_null())
+    body["response_format"] = std::move(format).value();
+  if (!request.reasoning_effort.empty())
+    body["reasoning_effort"] = request.reasoning_effort;
+  if (!request.user.empty())
+    body["user"] = request.user;
+  if (request.stream) {
+    body["stream"] = true;
+    if (info.stream_usage_option)
+      body["stream_options"] = Value{{"include_usage", true}};
+  }
+  if (auto merged = merge_extra_body(request, body); !merged.ok())
+    return std::move(merged).error();
+  http.body = json::dump(body);
+  return http;
+}
+
+DecodedResponse OpenAiChatAdapter::decode_response(const HttpResponseHead &head,
+                                                   std::string_view body) const {
+  DecodedResponse decoded;
+  if (head.status < 200 || head.status >= 300) {
+    decoded.error = decode_error(head, body);
+    return decoded;
+  }
+  auto parsed = json::parse(body);
+  if (!parsed.ok()) {
+    decoded.error = bad_response("the chat completion is not JSON: " + parsed.error().message);
+    return decoded;
+  }
+  const Value &root = parsed.value();
+  if (!root.is_object()) {
+    decoded.error = bad_response("the chat completion is " + std::string(json::type_name(root)) +
+                                 ", not an object");
+    return decoded;
+  }
+  json::Reader reader("chat completion");
+  const Value *choices = reader.array(root, "choices");
+  if (!choices || choices->empty()) {
+    // Some gateways answer 200 with an error body.
+    if (auto fields = read_error_fields(reader, root)) {
+      decoded.error = make_provider_error(head, std::move(*fields), false);
+      return decoded;
+    }
+    decoded.error = reader.failed() ? *reader.error()
+                                    : bad_response("the chat completion has no choices");
+    return decoded;
+  }
+  ChatResponse &response = decoded.response;
+  response.id = std::string(reader.string(root, "id").value_or(""));
+  response.model = std::string(reader.string(root, "model").value_or(""));
+  const Value &choice = choices->front();
+  if (!choice.is_object()) {
+    decoded.error = bad_response("the chat completion's choices[0] is " +
+                                 std::string(json::type_name(choice)) + ", not an object");
+    return decoded;
+  }
+  if (const Value *message = reader.object(choice, "message")) {
+    Fragment fragment;
+    read_content(reader, *message, fragment);
+    response.text = std::move(fragment.text);
+    response.refusal = std::move(fragment.refusal);
+    if (!fragment.reasoning.empty()) {
+      response.reasoning = fragment.reasoning;
+      response.reasoning_blocks.push_back(Reasoning{std::move(fragment.reasoning), {}, {}});
+    }
+    if (const Value *calls = reader.array(*message, "tool_calls")) {
+      for (const Value &call : *calls) {
+        if (!call.is_object()) {
+          reader.type_error("tool_calls[]", "an object", call);
+          break;
+        }
+        ToolCall out;
+        out.id = std::string(reader.string(call, "id").value_or(""));
+        if (const Value *function = reader.object(call, "function")) {
+          out.name = std::string(reader.string(*function, "name").value_or(""));
+          const Value *args = reader.any(*function, "arguments");
+          if (args && args->is_string())
+            out.arguments = args->get<std::string>();
+          else if (args && args->is_object())
+            out.arguments = json::dump(*args);
+          else if (args)
+            reader.type_error("arguments", "a string", *args);
+        }
+        response.tool_calls.push_back(std::move(out));
+      }
+    }
+  }
+  if (auto finish = reader.string(choice, "finish_reason")) {
+    response.finish_reason = normalise_finish(*finish);
+    response.finish_reason_raw = std::string(*finish);
+  }
+  if (const Value *usage = reader.object(root, "usage"))
+    response.usage = read_usage(reader, *usage);
+  if (reader.failed()) {
+    decoded.error = *reader.error();
+    decoded.response = {};
+  }
+  return decoded;
+}
+
+Error OpenAiChatAdapter::decode_error(const HttpResponseHead &head, std::string_view body) const {
+  auto parsed = json::parse(body);
+  if (parsed.ok()) {
+    json::Reader reader("error body");
+    if (auto fields = read_error_fields(reader, parsed.value()))
+      return make_provider_error(with_relayed_headers(head, parsed.value()), std::move(*fields),
+                                 false);
+  }
+  ProviderErrorFields fields;
+  fields.message = body_excerpt(body);
+  return make_provider_error(head, std::move(fields), false);
+}
+
+std::unique_ptr<StreamDecoder> OpenAiChatAdapter::new_stream_decoder() const {
+  return std::make_unique<OpenAiStreamDecoder>();
+}
+
+} // namespace llmux

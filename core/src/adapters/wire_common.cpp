@@ -1,0 +1,81 @@
+#include "adapters/wire_common.hpp"
+
+namespace llmux {
+
+std::string join_url(std::string_view base, std::string_view path) {
+  while (!base.empty() && base.back() == '/')
+    base.remove_suffix(1);
+  std::string url(base);
+  url += path;
+  return url;
+}
+
+Error invalid_argument(std::string message) {
+  return make_error(ErrorCode::InvalidArgument, ErrorOrigin::Caller, std::move(message));
+}
+
+Result<std::string> base_url(const Endpoint &endpoint) {
+  if (!endpoint.base_url.empty())
+    return endpoint.base_url;
+  const ProviderInfo &info = provider_info(endpoint.provider);
+  if (info.default_base_url.empty())
+    return invalid_argument(std::string(info.name) + " needs a base URL (endpoint.base_url)");
+  return std::string(info.default_base_url);
+}
+
+std::vector<Header> standard_headers(const Endpoint &endpoint, bool stream) {
+  std::vector<Header> headers;
+  headers.push_back({"content-type", "application/json"});
+  headers.push_back({"accept", stream ? "text/event-stream" : "application/json"});
+  if (!endpoint.api_key.empty()) {
+    switch (provider_info(endpoint.provider).auth) {
+      case AuthScheme::Bearer:
+        headers.push_back({"authorization", "Bearer " + endpoint.api_key});
+        break;
+      case AuthScheme::ApiKey:
+        headers.push_back({"api-key", endpoint.api_key});
+        break;
+      case AuthScheme::XApiKey:
+        headers.push_back({"x-api-key", endpoint.api_key});
+        break;
+    }
+  }
+  for (const Header &extra : endpoint.extra_headers)
+    headers.push_back(extra);
+  return headers;
+}
+
+Result<json::Value> tool_schema(const Tool &tool) {
+  if (tool.parameters.empty())
+    return json::Value{{"type", "object"}, {"properties", json::Value::object()}};
+  auto schema = json::parse(tool.parameters);
+  if (!schema.ok())
+    return invalid_argument("tool \"" + tool.name +
+                            "\": parameters are not JSON: " + schema.error().message);
+  if (!schema.value().is_object())
+    return invalid_argument("tool \"" + tool.name + "\": parameters must be a JSON Schema object");
+  return std::move(schema).value();
+}
+
+Result<bool> merge_extra_body(const ChatRequest &request, json::Value &body) {
+  if (request.extra_body.empty())
+    return true;
+  auto extra = json::parse(request.extra_body);
+  if (!extra.ok() || !extra.value().is_object())
+    return invalid_argument("extra_body must be a JSON object");
+  for (auto &[key, value] : extra.value().items())
+    body[key] = value;
+  return true;
+}
+
+Result<json::Value> arguments_object(const ToolCall &call) {
+  if (call.arguments.empty())
+    return json::Value::object();
+  auto parsed = json::parse(call.arguments);
+  if (!parsed.ok() || !parsed.value().is_object())
+    return invalid_argument("tool call \"" + call.id + "\" (" + call.name +
+                            "): arguments are not a JSON object");
+  return std::move(parsed).value();
+}
+
+} // namespace llmux

@@ -1,0 +1,41 @@
+#pragma once
+// Pieces every adapter's request building shares.
+
+#include "json/json.hpp"
+
+#include <llmux/chat_request.hpp>
+#include <llmux/http.hpp>
+#include <llmux/provider.hpp>
+#include <llmux/result.hpp>
+
+#include <string>
+#include <string_view>
+
+namespace llmux {
+
+/// `base` (with or without a trailing slash) followed by `path` (starting with '/').
+std::string join_url(std::string_view base, std::string_view path);
+
+/// The endpoint's base URL, or the provider's default; invalid_argument when neither exists.
+Result<std::string> base_url(const Endpoint &endpoint);
+
+/// Content-Type, Accept (SSE or JSON), the API key in the provider's scheme (left out when
+/// empty), then the endpoint's extra headers.
+std::vector<Header> standard_headers(const Endpoint &endpoint, bool stream);
+
+/// A tool's parameter schema as JSON; an empty schema is an object without properties.
+/// invalid_argument when the text is not a JSON object.
+Result<json::Value> tool_schema(const Tool &tool);
+
+/// Merges the members of the request's `extra_body` object into `body`.
+/// invalid_argument when `extra_body` is not a JSON object.
+Result<bool> merge_extra_body(const ChatRequest &request, json::Value &body);
+
+/// A caller error: the request cannot be built as given.
+Error invalid_argument(std::string message);
+
+/// A tool call's arguments as a JSON object: empty text is {}; text that is not a JSON
+/// object is invalid_argument.
+Result<json::Value> arguments_object(const ToolCall &call);
+
+} // namespace llmux

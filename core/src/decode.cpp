@@ -1,0 +1,163 @@
+#include <llmux/decode.hpp>
+
+#include "json/json.hpp"
+
+namespace llmux {
+
+ResponseDecoder::ResponseDecoder(Provider provider, bool stream, HttpResponseHead head)
+    : adapter_(make_adapter(provider)), head_(std::move(head)) {
+  // Only a successful streamed response is a stream: errors come as one JSON body.
+  if (stream && head_.status >= 200 && head_.status < 300)
+    stream_ = adapter_->new_stream_decoder();
+}
+
+void ResponseDecoder::feed(std::string_view bytes, std::vector<StreamEvent> &events) {
+  if (!stream_) {
+    body_.append(bytes);
+    return;
+  }
+  std::size_t first = events.size();
+  stream_->feed(bytes, events);
+  for (std::size_t i = first; i < events.size(); ++i)
+    builder_.apply(events[i]);
+}
+
+void ResponseDecoder::feed(std::string_view bytes) {
+  scratch_.clear();
+  feed(bytes, scratch_);
+}
+
+DecodedResponse ResponseDecoder::finish(std::vector<StreamEvent> &events) {
+  if (!stream_)
+    return adapter_->decode_response(head_, body_);
+  std::size_t first = events.size();
+  stream_->finish(events);
+  for (std::size_t i = first; i < events.size(); ++i)
+    builder_.apply(events[i]);
+  return builder_.take();
+}
+
+DecodedResponse ResponseDecoder::finish() {
+  scratch_.clear();
+  return finish(scratch_);
+}
+
+DecodedResponse decode(Provider provider, bool stream, const HttpResponseHead &head,
+                       std::string_view body) {
+  ResponseDecoder decoder(provider, stream, head);
+  decoder.feed(body);
+  return decoder.finish();
+}
+
+namespace {
+
+json::Value usage_json(const Usage &usage) {
+  if (usage.empty())
+    return nullptr;
+  json::Value out = json::Value::object();
+  auto put = [&](const char *key, const std::optional<std::int64_t> &count) {
+    if (count)
+      out[key] = *count;
+  };
+  put("input_tokens", usage.input_tokens);
+  put("output_tokens", usage.output_tokens);
+  put("total_tokens", usage.total_tokens);
+  put("cached_input_tokens", usage.cached_input_tokens);
+  put("cache_write_input_tokens", usage.cache_write_input_tokens);
+  put("reasoning_tokens", usage.reasoning_tokens);
+  return out;
+}
+
+json::Value error_json(const Error &error) {
+  auto or_null = [](const std::string &text) -> json::Value {
+    return text.empty() ? json::Value(nullptr) : json::Value(text);
+  };
+  json::Value out = json::Value::object();
+  out["code"] = to_string(error.code);
+  out["origin"] = to_string(error.origin);
+  out["status"] = error.http_status;
+  out["in_stream"] = error.in_stream;
+  out["type"] = or_null(error.provider_type);
+  out["provider_code"] = or_null(error.provider_code);
+  out["param"] = or_null(error.param);
+  out["message"] = error.message;
+  out["hint"] = or_null(error.hint);
+  out["request_id"] = or_null(error.request_id);
+  out["retry_after_ms"] =
+      error.retry_after_ms ? json::Value(*error.retry_after_ms) : json::Value(nullptr);
+  return out;
+}
+
+} // namespace
+
+std::string to_json(const DecodedResponse &decoded) {
+  const ChatResponse &response = decoded.response;
+  json::Value out = json::Value::object();
+  out["text"] = response.text;
+  out["reasoning"] = response.reasoning;
+  if (!response.refusal.empty())
+    out["refusal"] = response.refusal;
+  json::Value calls = json::Value::array();
+  for (const ToolCall &call : response.tool_calls) {
+    json::Value arguments = json::Value::object(); // empty text means no arguments: {}
+    if (!call.arguments.empty()) {
+      auto parsed = json::parse(call.arguments);
+      // Arguments that are not JSON (a stream cut by max_tokens) come out as null; the raw
+      // text stays in arguments_raw.
+      arguments = parsed.ok() ? std::move(parsed).value() : json::Value(nullptr);
+    }
+    calls.push_back(json::Value{{"id", call.id.empty() ? json::Value(nullptr) : json::Value(call.id)},
+                                {"name", call.name},
+                                {"arguments", std::move(arguments)},
+                                {"arguments_raw", call.arguments}});
+  }
+  out["tool_calls"] = std::move(calls);
+  out["finish_reason"] = response.finish_reason_raw.empty()
+                             ? json::Value(nullptr)
+                             : json::Value(response.finish_reason_raw);
+  out["finish"] = to_string(response.finish_reason);
+  out["usage"] = usage_json(response.usage);
+  out["error"] = decoded.error ? error_json(*decoded.error) : json::Value(nullptr);
+  return json::dump(out);
+}
+
+std::string to_json(const StreamEvent &event) {
+  json::Value out{{"type", to_string(event.type)}};
+  switch (event.type) {
+    case StreamEventType::TextDelta:
+    case StreamEventType::RefusalDelta:
+      out["text"] = event.text;
+      break;
+    case StreamEventType::ReasoningDelta:
+    case StreamEventType::ReasoningSignature:
+    case StreamEventType::RedactedReasoning:
+    case StreamEventType::ToolCallDelta:
+      out["index"] = event.index;
+      out["text"] = event.text;
+      break;
+    case StreamEventType::ToolCallStart:
+      out["index"] = event.index;
+      out["id"] = event.id;
+      out["name"] = event.name;
+      break;
+    case StreamEventType::ToolCallEnd:
+      out["index"] = event.index;
+      out["id"] = event.id;
+      out["name"] = event.name;
+      out["arguments"] = event.text;
+      break;
+    case StreamEventType::Usage:
+      out["usage"] = usage_json(event.usage);
+      break;
+    case StreamEventType::Finish:
+      out["finish_reason"] = event.text;
+      out["finish"] = to_string(event.finish_reason);
+      break;
+    case StreamEventType::Error:
+      out["error"] = error_json(event.error);
+      break;
+  }
+  return json::dump(out);
+}
+
+} // namespace llmux

@@ -1,0 +1,60 @@
+#include <llmux/error.hpp>
+
+namespace llmux {
+
+std::string_view to_string(ErrorCode code) noexcept {
+  switch (code) {
+#define LLMUX_ERROR_STRING(number, name, string, message)                                          \
+  case ErrorCode::name:                                                                            \
+    return string;
+    LLMUX_ERROR_CODES(LLMUX_ERROR_STRING)
+#undef LLMUX_ERROR_STRING
+  }
+  return "unknown";
+}
+
+std::optional<ErrorCode> error_code_from_string(std::string_view text) noexcept {
+#define LLMUX_ERROR_FROM_STRING(number, name, string, message)                                     \
+  if (text == string)                                                                              \
+    return ErrorCode::name;
+  LLMUX_ERROR_CODES(LLMUX_ERROR_FROM_STRING)
+#undef LLMUX_ERROR_FROM_STRING
+  return std::nullopt;
+}
+
+std::string_view default_message(ErrorCode code) noexcept {
+  switch (code) {
+#define LLMUX_ERROR_MESSAGE(number, name, string, message)                                         \
+  case ErrorCode::name:                                                                            \
+    return message;
+    LLMUX_ERROR_CODES(LLMUX_ERROR_MESSAGE)
+#undef LLMUX_ERROR_MESSAGE
+  }
+  return "unknown error";
+}
+
+std::string_view to_string(ErrorOrigin origin) noexcept {
+  switch (origin) {
+    case ErrorOrigin::Provider:
+      return "provider";
+    case ErrorOrigin::Decoder:
+      return "decoder";
+    case ErrorOrigin::Caller:
+      return "caller";
+  }
+  return "unknown";
+}
+
+Error make_error(ErrorCode code, ErrorOrigin origin, std::string message) {
+  Error error;
+  error.code = code;
+  error.origin = origin;
+  error.message = std::move(message);
+  return error;
+}
+
+Error bad_response(std::string message) {
+  return make_error(ErrorCode::BadResponse, ErrorOrigin::Decoder, std::move(message));
+}
+
+} // namespace llmux

@@ -1,0 +1,248 @@
+// Conformance: every recorded provider response decodes to what expected.json says, and to
+// the same events and result however its bytes are split.
+
+#include "support/fixtures.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <random>
+
+namespace {
+
+using llmux::testing::Fixture;
+using nlohmann::json;
+
+// The fixtures' providers that llmux decodes today, and how many fixtures they have. A
+// provider added to llmux must be added here, so that no fixture is skipped silently.
+const std::map<std::string, std::size_t> covered_providers = {
+    {"openai", 11},     {"azure-openai", 1}, {"anthropic", 10}, {"mistral", 3},
+    {"huggingface", 3}, {"vllm", 4},         {"openrouter", 3},
+};
+
+std::vector<Fixture> covered_fixtures() {
+  std::vector<Fixture> covered;
+  for (Fixture &fixture : llmux::testing::all_fixtures())
+    if (covered_providers.count(fixture.provider_name))
+      covered.push_back(std::move(fixture));
+  return covered;
+}
+
+// What a body fed in the given chunks decodes to: its events, then its result.
+struct Decoded {
+  std::vector<llmux::StreamEvent> events;
+  llmux::DecodedResponse result;
+  friend bool operator==(const Decoded &, const Decoded &) = default;
+};
+
+Decoded decode_in_chunks(const Fixture &fixture, const std::vector<std::size_t> &cuts) {
+  llmux::ResponseDecoder decoder(*fixture.provider, fixture.stream, fixture.head);
+  Decoded decoded;
+  std::size_t at = 0;
+  for (std::size_t cut : cuts) {
+    decoder.feed(std::string_view(fixture.bytes).substr(at, cut - at), decoded.events);
+    at = cut;
+  }
+  decoder.feed(std::string_view(fixture.bytes).substr(at), decoded.events);
+  decoded.result = decoder.finish(decoded.events);
+  return decoded;
+}
+
+// One JSON text per line, so that a failure shows a readable difference.
+std::string log_of(const Decoded &decoded) {
+  std::string log;
+  for (const llmux::StreamEvent &event : decoded.events)
+    log += llmux::to_json(event) + "\n";
+  return log + llmux::to_json(decoded.result) + "\n";
+}
+
+void check_same(const Decoded &split, const Decoded &whole) {
+  if (split == whole)
+    return;
+  CHECK(log_of(split) == log_of(whole));
+  CHECK(split == whole); // equal logs but unequal values: a field the log leaves out
+}
+
+json or_null_string(const json &value) {
+  if (value.is_null())
+    return nullptr;
+  if (value.is_string())
+    return value;
+  return value.dump(); // numeric provider codes are reported as their text
+}
+
+// expected.json names usage counts as the providers do; llmux has one name for each.
+json expected_usage(const json &usage) {
+  if (usage.is_null())
+    return nullptr;
+  static const std::map<std::string, std::string> renamed = {
+      {"cache_read_input_tokens", "cached_input_tokens"},
+      {"cache_creation_input_tokens", "cache_write_input_tokens"},
+  };
+  json out = json::object();
+  for (const auto &[key, value] : usage.items()) {
+    auto found = renamed.find(key);
+    out[found == renamed.end() ? key : found->second] = value;
+  }
+  return out;
+}
+
+void check_result(const json &ours, const json &expected) {
+  CHECK(ours.at("text") == expected.at("text"));
+  CHECK(ours.at("reasoning") == expected.at("reasoning"));
+  CHECK(ours.value("refusal", "") == expected.value("refusal", ""));
+  CHECK(ours.at("finish_reason") == expected.at("finish_reason"));
+  CHECK(ours.at("usage") == expected_usage(expected.at("usage")));
+
+  const json &calls = ours.at("tool_calls");
+  const json &expected_calls = expected.at("tool_calls");
+  REQUIRE(calls.size() == expected_calls.size());
+  for (std::size_t i = 0; i < calls.size(); ++i) {
+    INFO("tool call " << i);
+    CHECK(calls[i].at("id") == expected_calls[i].at("id"));
+    CHECK(calls[i].at("name") == expected_calls[i].at("name"));
+    CHECK(calls[i].at("arguments") == expected_calls[i].at("arguments"));
+    if (expected_calls[i].contains("arguments_raw"))
+      CHECK(calls[i].at("arguments_raw") == expected_calls[i].at("arguments_raw"));
+  }
+
+  const json &error = ours.at("error");
+  const json &expected_error = expected.at("error");
+  if (expected_error.is_null()) {
+    CHECK(error.is_null());
+    return;
+  }
+  REQUIRE(error.is_object());
+  CHECK(error.at("status") == expected_error.at("status"));
+  CHECK(error.at("in_stream") == expected_error.value("in_stream", false));
+  CHECK(error.at("type") == expected_error.at("type"));
+  CHECK(error.at("message") == expected_error.at("message"));
+  CHECK(error.at("provider_code") == or_null_string(expected_error.value("code", json())));
+  CHECK(error.at("param") == or_null_string(expected_error.value("param", json())));
+  if (expected_error.contains("request_id"))
+    CHECK(error.at("request_id") == expected_error.at("request_id"));
+}
+
+} // namespace
+
+TEST_CASE("fixture copy matches the shared set", "[conformance]") {
+  namespace fs = std::filesystem;
+  fs::path shared = fs::path(LLMUX_SOURCE_DIR) / ".." / "shared" / "fixtures";
+  if (!fs::exists(shared)) {
+    WARN("no shared fixture set beside the checkout; nothing to compare");
+    return;
+  }
+  std::size_t files = 0;
+  for (const auto &entry : fs::recursive_directory_iterator(shared)) {
+    if (!entry.is_regular_file())
+      continue;
+    std::string relative = fs::relative(entry.path(), shared).generic_string();
+    INFO(relative);
+    std::ifstream in(entry.path(), std::ios::binary);
+    std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    CHECK(llmux::testing::read_fixture(relative) == bytes);
+    ++files;
+  }
+  CHECK(files > 50);
+}
+
+TEST_CASE("every covered fixture decodes to what expected.json says", "[conformance]") {
+  std::map<std::string, std::size_t> seen;
+  for (const Fixture &fixture : covered_fixtures()) {
+    INFO(fixture.path);
+    REQUIRE(fixture.provider.has_value());
+    ++seen[fixture.provider_name];
+    llmux::DecodedResponse result =
+        llmux::decode(*fixture.provider, fixture.stream, fixture.head, fixture.bytes);
+    check_result(json::parse(llmux::to_json(result)), fixture.expected);
+  }
+  CHECK(seen == covered_providers);
+}
+
+TEST_CASE("error fixtures get their stable codes", "[conformance]") {
+  const std::map<std::string, std::string> codes = {
+      {"openai/error-400-unsupported-parameter.json", "invalid_request"},
+      {"openai/error-401-invalid-api-key.json", "auth_failed"},
+      {"openai/error-400-context-length-exceeded.json", "context_length_exceeded"},
+      {"anthropic/error-429-rate-limit.json", "rate_limited"},
+      {"anthropic/error-400-invalid-request.json", "invalid_request"},
+      {"anthropic/error-529-overloaded.json", "overloaded"},
+      {"anthropic/messages-stream-error-overloaded.sse", "overloaded"},
+      {"vllm/error-400-auto-tool-choice.json", "tool_choice_unsupported"},
+      {"vllm/error-400-auto-tool-choice-legacy.json", "tool_choice_unsupported"},
+      {"openrouter/error-429-rate-limit.json", "rate_limited"},
+      {"openrouter/chat-stream-midstream-error.sse", "invalid_request"},
+  };
+  std::size_t checked = 0;
+  for (const Fixture &fixture : covered_fixtures()) {
+    if (fixture.expected.at("error").is_null())
+      continue;
+    INFO(fixture.path);
+    REQUIRE(codes.count(fixture.path) == 1);
+    json ours = json::parse(llmux::to_json(
+        llmux::decode(*fixture.provider, fixture.stream, fixture.head, fixture.bytes)));
+    CHECK(ours.at("error").at("code") == codes.at(fixture.path));
+    ++checked;
+  }
+  CHECK(checked == codes.size());
+}
+
+TEST_CASE("retry hints in the error fixtures become retry_after_ms", "[conformance]") {
+  for (const Fixture &fixture : covered_fixtures()) {
+    if (fixture.path != "openrouter/error-429-rate-limit.json")
+      continue;
+    llmux::DecodedResponse result =
+        llmux::decode(*fixture.provider, fixture.stream, fixture.head, fixture.bytes);
+    REQUIRE(result.error);
+    // x-ratelimit-reset: 1754667660000 (epoch ms), received at 1754667600000.
+    CHECK(result.error->retry_after_ms == 60000);
+    return;
+  }
+  FAIL("openrouter/error-429-rate-limit.json is missing");
+}
+
+TEST_CASE("a fixture split at any byte decodes to the same events", "[conformance][split]") {
+  for (const Fixture &fixture : covered_fixtures()) {
+    INFO(fixture.path);
+    const Decoded whole = decode_in_chunks(fixture, {});
+    for (std::size_t cut = 1; cut < fixture.bytes.size(); ++cut) {
+      Decoded split = decode_in_chunks(fixture, {cut});
+      if (!(split == whole)) {
+        INFO("split at byte " << cut);
+        check_same(split, whole);
+        break;
+      }
+    }
+  }
+}
+
+TEST_CASE("a fixture fed in any chunk size or random pieces decodes to the same events",
+          "[conformance][split]") {
+  std::mt19937 random(20261125);
+  for (const Fixture &fixture : covered_fixtures()) {
+    INFO(fixture.path);
+    const Decoded whole = decode_in_chunks(fixture, {});
+    const std::size_t size = fixture.bytes.size();
+    for (std::size_t chunk : {1, 2, 3, 5, 7, 13, 64, 1000}) {
+      std::vector<std::size_t> cuts;
+      for (std::size_t at = chunk; at < size; at += chunk)
+        cuts.push_back(at);
+      INFO("chunks of " << chunk);
+      check_same(decode_in_chunks(fixture, cuts), whole);
+    }
+    for (int round = 0; round < 50; ++round) {
+      std::uniform_int_distribution<std::size_t> pieces(2, 40);
+      std::uniform_int_distribution<std::size_t> position(1, size > 1 ? size - 1 : 1);
+      std::vector<std::size_t> cuts;
+      for (std::size_t i = pieces(random); i > 0 && size > 1; --i)
+        cuts.push_back(position(random));
+      std::sort(cuts.begin(), cuts.end());
+      cuts.erase(std::unique(cuts.begin(), cuts.end()), cuts.end());
+      INFO("random round " << round);
+      check_same(decode_in_chunks(fixture, cuts), whole);
+    }
+  }
+}

@@ -115,11 +115,14 @@ ErrorCode classify_provider_error(int status, bool in_stream, const ProviderErro
   if (code == "content_filter" || code == "content_policy_violation" ||
       code == "ResponsibleAIPolicyViolation")
     return ErrorCode::ContentFiltered;
+  // An error inside a 2xx response (a stream's error event, a gateway's error body) says
+  // nothing through the status: take a numeric provider code in its place.
+  const bool in_success = in_stream || (status >= 200 && status < 300);
   int effective_status = status;
-  if (in_stream && all_digits(code) && code.size() == 3)
+  if (in_success && all_digits(code) && code.size() == 3)
     effective_status = (code[0] - '0') * 100 + (code[1] - '0') * 10 + (code[2] - '0');
-  if (in_stream && effective_status == 200)
-    return ErrorCode::ServerError; // an unexplained failure mid-stream: the server's fault
+  if (in_success && effective_status >= 200 && effective_status < 300)
+    return ErrorCode::ServerError; // an unexplained failure: the server's fault
   return classify_status(effective_status);
 }
 

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Installs what llmux needs on Debian 12, and only what is missing: Debian packages with
+# apt-get (as root), npm packages with `npm ci`. Safe to run again and again.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+packages=(
+  cmake ninja-build g++ pkg-config  # the native build
+  clang libclang-rt-14-dev          # libFuzzer and the sanitizer runtimes
+  emscripten binaryen               # the Wasm build (Debian's emscripten 3.1.6)
+  nlohmann-json3-dev                # JSON in the core
+  catch2                            # the C++ test suite
+  libbenchmark-dev                  # bench/
+  libcurl4-openssl-dev              # the native HTTP driver
+  python3                           # fixture tooling in tests
+)
+
+missing=()
+for package in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$package")
+  fi
+done
+if ! command -v node >/dev/null 2>&1; then
+  missing+=(nodejs npm)
+fi
+if ((${#missing[@]})); then
+  echo "setup: installing ${missing[*]}"
+  if [[ $(id -u) -ne 0 ]]; then
+    echo "setup: run as root (or install these packages): ${missing[*]}" >&2
+    exit 1
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# npm packages (test and benchmark tools only; the package itself has no dependencies).
+if [[ -f package-lock.json ]]; then
+  stamp=node_modules/.llmux-lock-stamp
+  if [[ ! -f $stamp ]] || ! cmp -s package-lock.json "$stamp"; then
+    echo "setup: npm ci"
+    npm ci --no-audit --no-fund --loglevel=error
+    cp package-lock.json "$stamp"
+  fi
+fi

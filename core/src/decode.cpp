@@ -106,10 +106,10 @@ std::string to_json(const DecodedResponse &decoded) {
       // text stays in arguments_raw.
       arguments = parsed.ok() ? std::move(parsed).value() : json::Value(nullptr);
     }
-    calls.push_back(json::Value{{"id", call.id.empty() ? json::Value(nullptr) : json::Value(call.id)},
+    calls.push_back(json::Value::object({{"id", call.id.empty() ? json::Value(nullptr) : json::Value(call.id)},
                                 {"name", call.name},
                                 {"arguments", std::move(arguments)},
-                                {"arguments_raw", call.arguments}});
+                                {"arguments_raw", call.arguments}}));
   }
   out["tool_calls"] = std::move(calls);
   out["finish_reason"] = response.finish_reason_raw.empty()
@@ -122,7 +122,7 @@ std::string to_json(const DecodedResponse &decoded) {
 }
 
 std::string to_json(const StreamEvent &event) {
-  json::Value out{{"type", to_string(event.type)}};
+  json::Value out = json::Value::object({{"type", to_string(event.type)}});
   switch (event.type) {
     case StreamEventType::TextDelta:
     case StreamEventType::RefusalDelta:

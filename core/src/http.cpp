@@ -60,11 +60,11 @@ std::string redacted_json(const HttpRequest &request) {
   json::Value headers = json::Value::array();
   for (Header &header : printable.headers)
     headers.push_back(json::Value::array({std::move(header.name), std::move(header.value)}));
-  json::Value out{{"method", printable.method},
-                  {"url", printable.url},
-                  {"headers", std::move(headers)},
-                  {"body", printable.body},
-                  {"stream", printable.stream}};
+  json::Value out = json::Value::object({{"method", printable.method},
+                                         {"url", printable.url},
+                                         {"headers", std::move(headers)},
+                                         {"body", printable.body},
+                                         {"stream", printable.stream}});
   return json::dump(out);
 }
 

@@ -21,11 +21,11 @@ constexpr std::int64_t default_max_tokens = 4096;
 
 Value image_block(const Image &image) {
   if (!image.url.empty())
-    return Value{{"type", "image"}, {"source", Value{{"type", "url"}, {"url", image.url}}}};
-  return Value{{"type", "image"},
-               {"source", Value{{"type", "base64"},
+    return Value::object({{"type", "image"}, {"source", Value::object({{"type", "url"}, {"url", image.url}})}});
+  return Value::object({{"type", "image"},
+               {"source", Value::object({{"type", "base64"},
                                 {"media_type", image.media_type},
-                                {"data", image.base64}}}};
+                                {"data", image.base64}})}});
 }
 
 // The content blocks of one neutral message.
@@ -36,7 +36,7 @@ Result<Value> content_blocks(const Message &message) {
       case ContentPart::Kind::Text:
         // Anthropic rejects empty text blocks.
         if (!part.text.empty())
-          blocks.push_back(Value{{"type", "text"}, {"text", part.text}});
+          blocks.push_back(Value::object({{"type", "text"}, {"text", part.text}}));
         break;
       case ContentPart::Kind::Image:
         if (message.role != Role::User)
@@ -49,16 +49,16 @@ Result<Value> content_blocks(const Message &message) {
         auto input = arguments_object(part.tool_call);
         if (!input.ok())
           return std::move(input).error();
-        blocks.push_back(Value{{"type", "tool_use"},
+        blocks.push_back(Value::object({{"type", "tool_use"},
                                {"id", part.tool_call.id},
                                {"name", part.tool_call.name},
-                               {"input", std::move(input).value()}});
+                               {"input", std::move(input).value()}}));
         break;
       }
       case ContentPart::Kind::ToolResult: {
-        Value block{{"type", "tool_result"},
+        Value block = Value::object({{"type", "tool_result"},
                     {"tool_use_id", part.tool_result.tool_call_id},
-                    {"content", part.tool_result.content}};
+                    {"content", part.tool_result.content}});
         if (part.tool_result.is_error)
           block["is_error"] = true;
         blocks.push_back(std::move(block));
@@ -71,11 +71,11 @@ Result<Value> content_blocks(const Message &message) {
           break;
         if (!part.reasoning.redacted_data.empty())
           blocks.push_back(
-              Value{{"type", "redacted_thinking"}, {"data", part.reasoning.redacted_data}});
+              Value::object({{"type", "redacted_thinking"}, {"data", part.reasoning.redacted_data}}));
         else if (!part.reasoning.signature.empty())
-          blocks.push_back(Value{{"type", "thinking"},
+          blocks.push_back(Value::object({{"type", "thinking"},
                                  {"thinking", part.reasoning.text},
-                                 {"signature", part.reasoning.signature}});
+                                 {"signature", part.reasoning.signature}}));
         break;
     }
   }
@@ -83,7 +83,7 @@ Result<Value> content_blocks(const Message &message) {
 }
 
 Value tool_choice_value(const std::optional<ToolChoice> &choice, std::optional<bool> parallel) {
-  Value out{{"type", "auto"}};
+  Value out = Value::object({{"type", "auto"}});
   if (choice) {
     switch (choice->mode) {
       case ToolChoice::Mode::Auto:
@@ -100,7 +100,7 @@ Value tool_choice_value(const std::optional<ToolChoice> &choice, std::optional<b
         break;
     }
   }
-  if (parallel && !*parallel && out["type"] != "none")
+  if (parallel && !*parallel && out["type"].as_string() != "none")
     out["disable_parallel_tool_use"] = true;
   return out;
 }
@@ -426,10 +426,10 @@ Result<HttpRequest> AnthropicMessagesAdapter::build_request(const ChatRequest &r
     // that the results of parallel calls share the user turn right after the calls.
     std::string role = message.role == Role::Assistant ? "assistant" : "user";
     if (role == last_role) {
-      for (Value &block : blocks.value())
-        messages.back()["content"].push_back(std::move(block));
+      for (const Value &block : blocks.value().items())
+        messages.back()["content"].push_back(block);
     } else {
-      messages.push_back(Value{{"role", role}, {"content", std::move(blocks).value()}});
+      messages.push_back(Value::object({{"role", role}, {"content", std::move(blocks).value()}}));
       last_role = role;
     }
   }
@@ -438,7 +438,7 @@ Result<HttpRequest> AnthropicMessagesAdapter::build_request(const ChatRequest &r
   } else if (system.size() > 1) {
     Value blocks = Value::array();
     for (std::string &text : system)
-      blocks.push_back(Value{{"type", "text"}, {"text", std::move(text)}});
+      blocks.push_back(Value::object({{"type", "text"}, {"text", std::move(text)}}));
     body["system"] = std::move(blocks);
   }
   body["messages"] = std::move(messages);
@@ -448,7 +448,7 @@ Result<HttpRequest> AnthropicMessagesAdapter::build_request(const ChatRequest &r
   if (request.top_p)
     body["top_p"] = *request.top_p;
   if (!request.stop.empty())
-    body["stop_sequences"] = request.stop;
+    body["stop_sequences"] = string_array(request.stop);
   if (!request.tools.empty()) {
     Value tools = Value::array();
     for (const Tool &tool : request.tools) {
@@ -457,7 +457,7 @@ Result<HttpRequest> AnthropicMessagesAdapter::build_request(const ChatRequest &r
       auto schema = tool_schema(tool);
       if (!schema.ok())
         return std::move(schema).error();
-      Value wire{{"name", tool.name}, {"input_schema", std::move(schema).value()}};
+      Value wire = Value::object({{"name", tool.name}, {"input_schema", std::move(schema).value()}});
       if (!tool.description.empty())
         wire["description"] = tool.description;
       tools.push_back(std::move(wire));
@@ -470,9 +470,9 @@ Result<HttpRequest> AnthropicMessagesAdapter::build_request(const ChatRequest &r
     return invalid_argument("tool_choice requires a tool but the request has none");
   }
   if (request.reasoning_budget_tokens)
-    body["thinking"] = Value{{"type", "enabled"}, {"budget_tokens", *request.reasoning_budget_tokens}};
+    body["thinking"] = Value::object({{"type", "enabled"}, {"budget_tokens", *request.reasoning_budget_tokens}});
   if (!request.user.empty())
-    body["metadata"] = Value{{"user_id", request.user}};
+    body["metadata"] = Value::object({{"user_id", request.user}});
   if (request.stream)
     body["stream"] = true;
   if (auto merged = merge_extra_body(request, body); !merged.ok())
@@ -515,7 +515,7 @@ DecodedResponse AnthropicMessagesAdapter::decode_response(const HttpResponseHead
     return decoded;
   }
   if (content) {
-    for (const Value &block : *content) {
+    for (const Value &block : content->items()) {
       if (!block.is_object()) {
         reader.type_error("content[]", "an object", block);
         break;

@@ -20,7 +20,7 @@ Value image_url_part(const Image &image) {
   std::string url = image.url;
   if (url.empty())
     url = "data:" + image.media_type + ";base64," + image.base64;
-  return Value{{"type", "image_url"}, {"image_url", Value{{"url", std::move(url)}}}};
+  return Value::object({{"type", "image_url"}, {"image_url", Value::object({{"url", std::move(url)}})}});
 }
 
 // Appends the wire messages for one neutral message. Tool results become one "tool" message
@@ -34,7 +34,7 @@ Result<bool> append_messages(const Message &message, Value &out) {
     switch (part.kind) {
       case ContentPart::Kind::Text:
         text += part.text;
-        parts.push_back(Value{{"type", "text"}, {"text", part.text}});
+        parts.push_back(Value::object({{"type", "text"}, {"text", part.text}}));
         break;
       case ContentPart::Kind::Image:
         if (message.role != Role::User)
@@ -45,19 +45,20 @@ Result<bool> append_messages(const Message &message, Value &out) {
       case ContentPart::Kind::ToolCall:
         if (message.role != Role::Assistant)
           return invalid_argument("tool calls are only allowed in assistant messages");
-        tool_calls.push_back(Value{
+        tool_calls.push_back(Value::object({
             {"id", part.tool_call.id},
             {"type", "function"},
             {"function",
-             Value{{"name", part.tool_call.name},
-                   {"arguments",
-                    part.tool_call.arguments.empty() ? std::string("{}") : part.tool_call.arguments}}},
-        });
+             Value::object({{"name", part.tool_call.name},
+                            {"arguments", part.tool_call.arguments.empty()
+                                              ? std::string("{}")
+                                              : part.tool_call.arguments}})},
+        }));
         break;
       case ContentPart::Kind::ToolResult:
-        out.push_back(Value{{"role", "tool"},
+        out.push_back(Value::object({{"role", "tool"},
                             {"tool_call_id", part.tool_result.tool_call_id},
-                            {"content", part.tool_result.content}});
+                            {"content", part.tool_result.content}}));
         break;
       case ContentPart::Kind::Reasoning:
         // Chat Completions takes no reasoning back (and DeepSeek-style servers reject
@@ -73,7 +74,7 @@ Result<bool> append_messages(const Message &message, Value &out) {
   if (message.role == Role::Assistant) {
     if (parts.empty() && tool_calls.empty())
       return true;
-    Value wire{{"role", "assistant"}};
+    Value wire = Value::object({{"role", "assistant"}});
     wire["content"] = parts.empty() ? Value(nullptr) : Value(text);
     if (!tool_calls.empty())
       wire["tool_calls"] = std::move(tool_calls);
@@ -82,7 +83,7 @@ Result<bool> append_messages(const Message &message, Value &out) {
   }
   if (parts.empty())
     return true;
-  Value wire{{"role", to_string(message.role)}};
+  Value wire = Value::object({{"role", to_string(message.role)}});
   // A plain string where possible: every compatible server understands it, not all
   // understand content arrays.
   if (only_text)
@@ -104,7 +105,7 @@ Value tool_choice_value(const ToolChoice &choice) {
     case ToolChoice::Mode::Named:
       break;
   }
-  return Value{{"type", "function"}, {"function", Value{{"name", choice.name}}}};
+  return Value::object({{"type", "function"}, {"function", Value::object({{"name", choice.name}})}});
 }
 
 Result<Value> response_format_value(const ResponseFormat &format) {
@@ -112,17 +113,17 @@ Result<Value> response_format_value(const ResponseFormat &format) {
     case ResponseFormat::Type::Text:
       return Value(nullptr);
     case ResponseFormat::Type::JsonObject:
-      return Value{{"type", "json_object"}};
+      return Value::object({{"type", "json_object"}});
     case ResponseFormat::Type::JsonSchema:
       break;
   }
   auto schema = json::parse(format.schema);
   if (!schema.ok() || !schema.value().is_object())
     return invalid_argument("response_format schema must be a JSON Schema object");
-  return Value{{"type", "json_schema"},
-               {"json_schema", Value{{"name", format.name.empty() ? "response" : format.name},
+  return Value::object({{"type", "json_schema"},
+               {"json_schema", Value::object({{"name", format.name.empty() ? "response" : format.name},
                                      {"schema", std::move(schema).value()},
-                                     {"strict", format.strict}}}};
+                                     {"strict", format.strict}})}});
 }
 
 // ---------------------------------------------------------------------------------------
@@ -164,9 +165,9 @@ struct Fragment {
 void read_content(json::Reader &reader, const Value &message, Fragment &out) {
   const Value *content = reader.any(message, "content");
   if (content && content->is_string()) {
-    out.text = content->get<std::string>();
+    out.text = content->as_string();
   } else if (content && content->is_array()) {
-    for (const Value &chunk : *content) {
+    for (const Value &chunk : content->items()) {
       if (!chunk.is_object()) {
         reader.type_error("content[]", "an object", chunk);
         return;
@@ -178,7 +179,7 @@ void read_content(json::Reader &reader, const Value &message, Fragment &out) {
         const Value *thinking = reader.array(chunk, "thinking");
         if (!thinking)
           continue;
-        for (const Value &inner : *thinking)
+        for (const Value &inner : thinking->items())
           if (inner.is_object())
             out.reasoning += reader.string(inner, "text").value_or("");
       }
@@ -206,7 +207,7 @@ std::optional<ProviderErrorFields> read_error_fields(json::Reader &reader, const
   if (error && error->is_object()) {
     source = error;
   } else if (error && error->is_string()) {
-    fields.message = error->get<std::string>();
+    fields.message = error->as_string();
     if (auto type = reader.string(body, "error_type"))
       fields.type = std::string(*type);
     return fields;
@@ -214,7 +215,7 @@ std::optional<ProviderErrorFields> read_error_fields(json::Reader &reader, const
     source = &body;
   } else if (const Value *detail = json::find(body, "detail"); detail && !json::find(body, "choices")) {
     // FastAPI validation errors (vLLM, Mistral): {"detail": "text" or [{"msg": ...}]}.
-    fields.message = detail->is_string() ? detail->get<std::string>() : json::dump(*detail);
+    fields.message = detail->is_string() ? detail->as_string() : json::dump(*detail);
     return fields;
   } else {
     return std::nullopt;
@@ -237,9 +238,9 @@ HttpResponseHead with_relayed_headers(const HttpResponseHead &head, const Value 
   const Value *metadata = error ? json::find(*error, "metadata") : nullptr;
   const Value *headers = metadata ? json::find(*metadata, "headers") : nullptr;
   if (headers && headers->is_object())
-    for (const auto &[name, value] : headers->items())
-      if (value.is_string() && !merged.header(name))
-        merged.headers.push_back({name, value.get<std::string>()});
+    for (const json::Member &member : headers->members())
+      if (member.value.is_string() && !merged.header(member.key))
+        merged.headers.push_back({member.key, member.value.as_string()});
   return merged;
 }
 
@@ -323,7 +324,7 @@ private:
     json::Reader reader("chat completion chunk");
     auto error_fields = read_error_fields(reader, chunk);
     if (const Value *choices = reader.array(chunk, "choices")) {
-      for (const Value &choice : *choices) {
+      for (const Value &choice : choices->items()) {
         if (!choice.is_object()) {
           reader.type_error("choices[]", "an object", choice);
           break;
@@ -360,7 +361,7 @@ private:
       if (!fragment.refusal.empty())
         events.push_back(StreamEvent::refusal_delta(std::move(fragment.refusal)));
       if (const Value *calls = reader.array(*delta, "tool_calls"))
-        for (const Value &call : *calls) {
+        for (const Value &call : calls->items()) {
           if (!call.is_object()) {
             reader.type_error("tool_calls[]", "an object", call);
             return;
@@ -388,7 +389,7 @@ private:
       name = reader.string(*function, "name").value_or("");
       const Value *args = reader.any(*function, "arguments");
       if (args && args->is_string())
-        arguments = args->get_ref<const std::string &>();
+        arguments = args->as_string();
       else if (args && args->is_object()) {
         // Some local servers send the arguments as an object in one piece.
         object_arguments_ = json::dump(*args);
@@ -494,7 +495,7 @@ Result<HttpRequest> OpenAiChatAdapter::build_request(const ChatRequest &request,
     body["model"] = request.model;
   Value messages = Value::array();
   if (!request.system.empty())
-    messages.push_back(Value{{"role", "system"}, {"content", request.system}});
+    messages.push_back(Value::object({{"role", "system"}, {"content", request.system}}));
   for (const Message &message : request.messages)
     if (auto appended = append_messages(message, messages); !appended.ok())
       return std::move(appended).error();
@@ -507,7 +508,7 @@ Result<HttpRequest> OpenAiChatAdapter::build_request(const ChatRequest &request,
   if (request.max_tokens)
     body[info.max_completion_tokens ? "max_completion_tokens" : "max_tokens"] = *request.max_tokens;
   if (!request.stop.empty())
-    body["stop"] = request.stop;
+    body["stop"] = string_array(request.stop);
   if (!request.tools.empty()) {
     Value tools = Value::array();
     for (const Tool &tool : request.tools) {
@@ -516,10 +517,10 @@ Result<HttpRequest> OpenAiChatAdapter::build_request(const ChatRequest &request,
       auto schema = tool_schema(tool);
       if (!schema.ok())
         return std::move(schema).error();
-      Value function{{"name", tool.name}, {"parameters", std::move(schema).value()}};
+      Value function = Value::object({{"name", tool.name}, {"parameters", std::move(schema).value()}});
       if (!tool.description.empty())
         function["description"] = tool.description;
-      tools.push_back(Value{{"type", "function"}, {"function", std::move(function)}});
+      tools.push_back(Value::object({{"type", "function"}, {"function", std::move(function)}}));
     }
     body["tools"] = std::move(tools);
   }
@@ -539,7 +540,7 @@ Result<HttpRequest> OpenAiChatAdapter::build_request(const ChatRequest &request,
   if (request.stream) {
     body["stream"] = true;
     if (info.stream_usage_option)
-      body["stream_options"] = Value{{"include_usage", true}};
+      body["stream_options"] = Value::object({{"include_usage", true}});
   }
   if (auto merged = merge_extra_body(request, body); !merged.ok())
     return std::move(merged).error();
@@ -580,7 +581,7 @@ DecodedResponse OpenAiChatAdapter::decode_response(const HttpResponseHead &head,
   ChatResponse &response = decoded.response;
   response.id = std::string(reader.string(root, "id").value_or(""));
   response.model = std::string(reader.string(root, "model").value_or(""));
-  const Value &choice = choices->front();
+  const Value &choice = choices->items().front();
   if (!choice.is_object()) {
     decoded.error = bad_response("the chat completion's choices[0] is " +
                                  std::string(json::type_name(choice)) + ", not an object");
@@ -596,7 +597,7 @@ DecodedResponse OpenAiChatAdapter::decode_response(const HttpResponseHead &head,
       response.reasoning_blocks.push_back(Reasoning{std::move(fragment.reasoning), {}, {}});
     }
     if (const Value *calls = reader.array(*message, "tool_calls")) {
-      for (const Value &call : *calls) {
+      for (const Value &call : calls->items()) {
         if (!call.is_object()) {
           reader.type_error("tool_calls[]", "an object", call);
           break;
@@ -607,7 +608,7 @@ DecodedResponse OpenAiChatAdapter::decode_response(const HttpResponseHead &head,
           out.name = std::string(reader.string(*function, "name").value_or(""));
           const Value *args = reader.any(*function, "arguments");
           if (args && args->is_string())
-            out.arguments = args->get<std::string>();
+            out.arguments = args->as_string();
           else if (args && args->is_object())
             out.arguments = json::dump(*args);
           else if (args)

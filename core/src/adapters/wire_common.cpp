@@ -10,6 +10,13 @@ std::string join_url(std::string_view base, std::string_view path) {
   return url;
 }
 
+json::Value string_array(const std::vector<std::string> &strings) {
+  json::Value array = json::Value::array();
+  for (const std::string &text : strings)
+    array.push_back(text);
+  return array;
+}
+
 Error invalid_argument(std::string message) {
   return make_error(ErrorCode::InvalidArgument, ErrorOrigin::Caller, std::move(message));
 }
@@ -47,7 +54,7 @@ std::vector<Header> standard_headers(const Endpoint &endpoint, bool stream) {
 
 Result<json::Value> tool_schema(const Tool &tool) {
   if (tool.parameters.empty())
-    return json::Value{{"type", "object"}, {"properties", json::Value::object()}};
+    return json::Value::object({{"type", "object"}, {"properties", json::Value::object()}});
   auto schema = json::parse(tool.parameters);
   if (!schema.ok())
     return invalid_argument("tool \"" + tool.name +
@@ -63,8 +70,8 @@ Result<bool> merge_extra_body(const ChatRequest &request, json::Value &body) {
   auto extra = json::parse(request.extra_body);
   if (!extra.ok() || !extra.value().is_object())
     return invalid_argument("extra_body must be a JSON object");
-  for (auto &[key, value] : extra.value().items())
-    body[key] = value;
+  for (const json::Member &member : extra.value().members())
+    body[member.key] = member.value;
   return true;
 }
 

@@ -31,6 +31,9 @@ Result<json::Value> tool_schema(const Tool &tool);
 /// invalid_argument when `extra_body` is not a JSON object.
 Result<bool> merge_extra_body(const ChatRequest &request, json::Value &body);
 
+/// A JSON array of the strings.
+json::Value string_array(const std::vector<std::string> &strings);
+
 /// A caller error: the request cannot be built as given.
 Error invalid_argument(std::string message);
 

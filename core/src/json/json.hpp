@@ -1,33 +1,121 @@
 #pragma once
-// JSON for the core: nlohmann/json behind calls that never throw. Untrusted bytes reach
-// nlohmann only through `parse` (its non-throwing SAX path, with a nesting limit) and leave
-// only through `dump` (which replaces invalid UTF-8 instead of throwing).
+// JSON for the core: a small value type, a strict parser and a compact writer, written for
+// what the core needs. Nothing here throws: bad input is an Error value. It replaces a
+// general-purpose library because the core must be small in Wasm and parse a stream chunk
+// in well under a microsecond (see bench/).
 
 #include <llmux/error.hpp>
 #include <llmux/result.hpp>
 
-#include <nlohmann/json.hpp>
-
 #include <cstdint>
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <variant>
+#include <vector>
 
 namespace llmux::json {
 
-using Value = nlohmann::json;
+enum class Type : std::uint8_t { Null, Bool, Number, String, Array, Object };
+
+struct Member;
+
+/// A JSON value. Objects keep their members in order (so request bodies read as the
+/// providers document them); a duplicated key reads as its last occurrence, as in
+/// JavaScript's JSON.parse.
+class Value {
+public:
+  Value() noexcept = default;
+  Value(std::nullptr_t) noexcept {}
+  Value(bool value) noexcept : data_(value) {}
+  Value(int value) noexcept : data_(Number{static_cast<double>(value), value, true}) {}
+  Value(long value) noexcept : Value(static_cast<std::int64_t>(value), 0) {}
+  Value(long long value) noexcept : Value(static_cast<std::int64_t>(value), 0) {}
+  Value(unsigned value) noexcept : Value(static_cast<std::int64_t>(value), 0) {}
+  Value(unsigned long value) noexcept;
+  Value(unsigned long long value) noexcept;
+  Value(double value) noexcept;
+  Value(std::string value) noexcept : data_(std::move(value)) {}
+  Value(std::string_view value) : data_(std::string(value)) {}
+  Value(const char *value) : data_(std::string(value)) {}
+
+  /// An array of `items`.
+  static Value array(std::initializer_list<Value> items = {});
+  /// An object of `members`, in order.
+  static Value object(std::initializer_list<std::pair<std::string_view, Value>> members = {});
+
+  Type type() const noexcept { return static_cast<Type>(data_.index()); }
+  bool is_null() const noexcept { return type() == Type::Null; }
+  bool is_bool() const noexcept { return type() == Type::Bool; }
+  bool is_number() const noexcept { return type() == Type::Number; }
+  bool is_string() const noexcept { return type() == Type::String; }
+  bool is_array() const noexcept { return type() == Type::Array; }
+  bool is_object() const noexcept { return type() == Type::Object; }
+  /// A number whose value is an integer that fits std::int64_t.
+  bool is_integer() const noexcept;
+
+  /// Accessors. Each returns an empty default when the type does not match.
+  bool as_bool() const noexcept;
+  std::int64_t as_integer() const noexcept;
+  double as_double() const noexcept;
+  const std::string &as_string() const noexcept;
+  const std::vector<Value> &items() const noexcept;
+  const std::vector<Member> &members() const noexcept;
+  /// The number of items or members; 0 for other types.
+  std::size_t size() const noexcept;
+  bool empty() const noexcept { return size() == 0; }
+
+  /// The member `key` of an object (its last occurrence), or null.
+  const Value *find(std::string_view key) const noexcept;
+
+  /// The member `key`, added (as null) when absent. A value that is not an object becomes
+  /// an empty object first.
+  Value &operator[](std::string_view key);
+  /// Appends an item. A value that is not an array becomes an empty array first.
+  void push_back(Value item);
+  /// The last item of an array. Precondition: a non-empty array.
+  Value &back() noexcept;
+
+  friend bool operator==(const Value &a, const Value &b) noexcept;
+
+private:
+  friend class Parser;
+  struct Number {
+    double value = 0;
+    std::int64_t integer = 0;
+    bool is_integer = false;
+  };
+  Value(std::int64_t value, int) noexcept
+      : data_(Number{static_cast<double>(value), value, true}) {}
+
+  std::variant<std::monostate, bool, Number, std::string, std::vector<Value>, std::vector<Member>>
+      data_;
+};
+
+struct Member {
+  std::string key;
+  Value value;
+  friend bool operator==(const Member &, const Member &) noexcept = default;
+};
 
 /// Deepest nesting accepted. Provider responses nest a handful of levels and tool arguments
-/// rarely a dozen; the limit keeps recursive code (dump, copy) far from the stack's end on
-/// hostile input such as a megabyte of '['.
+/// rarely a dozen; the limit keeps the recursive parser, writer and destructor far from the
+/// stack's end on hostile input such as a megabyte of '['.
 inline constexpr int max_depth = 256;
 
-/// Parses one JSON text. Fails with bad_response (saying where and why) on invalid JSON,
-/// invalid UTF-8 in strings, trailing bytes, or nesting deeper than max_depth.
+/// Parses one JSON text (RFC 8259, strictly: no comments, no trailing commas, no lone
+/// surrogates, valid UTF-8). Fails with bad_response saying what and at which byte.
 Result<Value> parse(std::string_view text);
 
-/// Compact JSON text. Never throws: invalid UTF-8 in strings becomes U+FFFD.
+/// Compact JSON text. Invalid UTF-8 in strings becomes U+FFFD; NaN and infinities, which
+/// JSON cannot express, become null.
 std::string dump(const Value &value);
+/// Appends the compact JSON text of `value` to `out`.
+void write(const Value &value, std::string &out);
+/// Appends `text` as a JSON string literal (quoted and escaped) to `out`.
+void write_string(std::string_view text, std::string &out);
 
 /// A readable name of the JSON type of `value` ("a number", "an object").
 std::string_view type_name(const Value &value) noexcept;
@@ -41,11 +129,12 @@ public:
 
   const Value *object(const Value &parent, std::string_view key);
   const Value *array(const Value &parent, std::string_view key);
+  /// A string member; the view lives as long as `parent`.
   std::optional<std::string_view> string(const Value &parent, std::string_view key);
   /// An integer; a float with an integral value is accepted (some servers send 12.0).
   std::optional<std::int64_t> integer(const Value &parent, std::string_view key);
   std::optional<bool> boolean(const Value &parent, std::string_view key);
-  /// A string, or a number given as its decimal text (error codes come both ways).
+  /// A string, or a number given as its JSON text (error codes come both ways).
   std::optional<std::string> string_or_number(const Value &parent, std::string_view key);
   /// Any non-null member.
   const Value *any(const Value &parent, std::string_view key);
@@ -62,6 +151,8 @@ private:
 };
 
 /// The member `key` of `parent`, or null when `parent` is not an object or lacks it.
-const Value *find(const Value &parent, std::string_view key) noexcept;
+inline const Value *find(const Value &parent, std::string_view key) noexcept {
+  return parent.find(key);
+}
 
 } // namespace llmux::json

@@ -1,0 +1,375 @@
+#include "json/json.hpp"
+
+#include <llmux/utf8.hpp>
+
+#include <cstdlib>
+#include <cstring>
+
+namespace llmux::json {
+namespace {
+
+bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
+
+// True when one of the 8 bytes in `word` is '"', '\\' or a control character: the bytes a
+// string scan must stop at. May report a byte that is not one (then the byte loop moves
+// on); never misses one.
+bool needs_attention(std::uint64_t word) noexcept {
+  constexpr std::uint64_t ones = 0x0101010101010101ULL;
+  constexpr std::uint64_t highs = 0x8080808080808080ULL;
+  auto has_zero_byte = [](std::uint64_t v) { return (v - ones) & ~v & highs; };
+  return has_zero_byte(word ^ (ones * '"')) | has_zero_byte(word ^ (ones * '\\')) |
+         ((word - ones * 0x20) & ~word & highs);
+}
+
+void append_utf8(std::uint32_t code_point, std::string &out) {
+  if (code_point < 0x80) {
+    out.push_back(static_cast<char>(code_point));
+  } else if (code_point < 0x800) {
+    out.push_back(static_cast<char>(0xC0 | (code_point >> 6)));
+    out.push_back(static_cast<char>(0x80 | (code_point & 0x3F)));
+  } else if (code_point < 0x10000) {
+    out.push_back(static_cast<char>(0xE0 | (code_point >> 12)));
+    out.push_back(static_cast<char>(0x80 | ((code_point >> 6) & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | (code_point & 0x3F)));
+  } else {
+    out.push_back(static_cast<char>(0xF0 | (code_point >> 18)));
+    out.push_back(static_cast<char>(0x80 | ((code_point >> 12) & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | ((code_point >> 6) & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | (code_point & 0x3F)));
+  }
+}
+
+} // namespace
+
+// A recursive-descent parser over the whole text. Recursion is bounded by max_depth.
+class Parser {
+public:
+  explicit Parser(std::string_view text) : text_(text) {}
+
+  Result<Value> run() {
+    Value value;
+    if (!parse_value(value, 0))
+      return error();
+    skip_whitespace();
+    if (pos_ != text_.size() && !fail("unexpected bytes after the JSON value"))
+      return error();
+    return value;
+  }
+
+private:
+  Error error() const {
+    if (too_deep_)
+      return bad_response("JSON nested deeper than " + std::to_string(max_depth) + " levels");
+    return bad_response("invalid JSON: " + message_ + " at byte " + std::to_string(error_at_));
+  }
+
+  bool fail(std::string message) {
+    message_ = std::move(message);
+    error_at_ = pos_;
+    return false;
+  }
+
+  void skip_whitespace() noexcept {
+    while (pos_ < text_.size()) {
+      char c = text_[pos_];
+      if (c != ' ' && c != '\n' && c != '\r' && c != '\t')
+        return;
+      ++pos_;
+    }
+  }
+
+  bool parse_value(Value &out, int depth) {
+    skip_whitespace();
+    if (pos_ >= text_.size())
+      return fail(pos_ == 0 ? "empty input" : "unexpected end of input");
+    switch (text_[pos_]) {
+      case '{':
+        return parse_object(out, depth);
+      case '[':
+        return parse_array(out, depth);
+      case '"': {
+        std::string text;
+        if (!parse_string(text))
+          return false;
+        out.data_ = std::move(text);
+        return true;
+      }
+      case 't':
+        return parse_literal("true", out, Value(true));
+      case 'f':
+        return parse_literal("false", out, Value(false));
+      case 'n':
+        return parse_literal("null", out, Value());
+      default:
+        if (text_[pos_] == '-' || is_digit(text_[pos_]))
+          return parse_number(out);
+        return fail("unexpected character");
+    }
+  }
+
+  bool enter(int depth) {
+    if (depth >= max_depth) {
+      too_deep_ = true;
+      return fail("too deep");
+    }
+    return true;
+  }
+
+  bool parse_object(Value &out, int depth) {
+    if (!enter(depth))
+      return false;
+    ++pos_; // '{'
+    std::vector<Member> members;
+    skip_whitespace();
+    if (pos_ < text_.size() && text_[pos_] == '}') {
+      ++pos_;
+      out.data_ = std::move(members);
+      return true;
+    }
+    while (true) {
+      skip_whitespace();
+      if (pos_ >= text_.size() || text_[pos_] != '"')
+        return fail(pos_ >= text_.size() ? "unexpected end of input" : "expected a string key");
+      Member member;
+      if (!parse_string(member.key))
+        return false;
+      skip_whitespace();
+      if (pos_ >= text_.size() || text_[pos_] != ':')
+        return fail(pos_ >= text_.size() ? "unexpected end of input" : "expected ':'");
+      ++pos_;
+      if (!parse_value(member.value, depth + 1))
+        return false;
+      members.push_back(std::move(member));
+      skip_whitespace();
+      if (pos_ >= text_.size())
+        return fail("unexpected end of input");
+      if (text_[pos_] == ',') {
+        ++pos_;
+        continue;
+      }
+      if (text_[pos_] == '}') {
+        ++pos_;
+        out.data_ = std::move(members);
+        return true;
+      }
+      return fail("expected ',' or '}'");
+    }
+  }
+
+  bool parse_array(Value &out, int depth) {
+    if (!enter(depth))
+      return false;
+    ++pos_; // '['
+    std::vector<Value> items;
+    skip_whitespace();
+    if (pos_ < text_.size() && text_[pos_] == ']') {
+      ++pos_;
+      out.data_ = std::move(items);
+      return true;
+    }
+    while (true) {
+      items.emplace_back();
+      if (!parse_value(items.back(), depth + 1))
+        return false;
+      skip_whitespace();
+      if (pos_ >= text_.size())
+        return fail("unexpected end of input");
+      if (text_[pos_] == ',') {
+        ++pos_;
+        continue;
+      }
+      if (text_[pos_] == ']') {
+        ++pos_;
+        out.data_ = std::move(items);
+        return true;
+      }
+      return fail("expected ',' or ']'");
+    }
+  }
+
+  bool parse_literal(std::string_view word, Value &out, Value value) {
+    if (text_.substr(pos_, word.size()) != word)
+      return fail("unexpected character");
+    pos_ += word.size();
+    out = std::move(value);
+    return true;
+  }
+
+  bool parse_hex4(std::uint32_t &out) {
+    out = 0;
+    for (std::size_t i = 0; i < 4; ++i) {
+      if (pos_ + i >= text_.size())
+        return fail("unexpected end of input in a \\u escape");
+      char c = text_[pos_ + i];
+      std::uint32_t digit;
+      if (c >= '0' && c <= '9')
+        digit = static_cast<std::uint32_t>(c - '0');
+      else if (c >= 'a' && c <= 'f')
+        digit = static_cast<std::uint32_t>(c - 'a' + 10);
+      else if (c >= 'A' && c <= 'F')
+        digit = static_cast<std::uint32_t>(c - 'A' + 10);
+      else
+        return fail("invalid \\u escape");
+      out = out * 16 + digit;
+    }
+    pos_ += 4;
+    return true;
+  }
+
+  bool parse_string(std::string &out) {
+    ++pos_; // opening quote
+    const char *data = text_.data();
+    const std::size_t size = text_.size();
+    while (true) {
+      std::size_t end = pos_;
+      while (end + 8 <= size) {
+        std::uint64_t word;
+        std::memcpy(&word, data + end, sizeof word);
+        if (needs_attention(word))
+          break;
+        end += 8;
+      }
+      while (end < size) {
+        unsigned char c = static_cast<unsigned char>(data[end]);
+        if (c == '"' || c == '\\' || c < 0x20)
+          break;
+        ++end;
+      }
+      std::string_view run = text_.substr(pos_, end - pos_);
+      if (std::size_t bad = first_invalid_utf8(run); bad != run.size()) {
+        pos_ += bad;
+        return fail("invalid UTF-8 in a string");
+      }
+      out.append(run);
+      pos_ = end;
+      if (pos_ >= size)
+        return fail("unterminated string");
+      char c = data[pos_];
+      if (c == '"') {
+        ++pos_;
+        return true;
+      }
+      if (c != '\\')
+        return fail("control character in a string");
+      if (++pos_ >= size)
+        return fail("unterminated string");
+      char escape = data[pos_++];
+      switch (escape) {
+        case '"':
+        case '\\':
+        case '/':
+          out.push_back(escape);
+          break;
+        case 'b':
+          out.push_back('\b');
+          break;
+        case 'f':
+          out.push_back('\f');
+          break;
+        case 'n':
+          out.push_back('\n');
+          break;
+        case 'r':
+          out.push_back('\r');
+          break;
+        case 't':
+          out.push_back('\t');
+          break;
+        case 'u': {
+          std::uint32_t unit;
+          if (!parse_hex4(unit))
+            return false;
+          if (unit >= 0xDC00 && unit <= 0xDFFF)
+            return fail("a lone low surrogate in a \\u escape");
+          if (unit >= 0xD800 && unit <= 0xDBFF) {
+            std::uint32_t low;
+            if (pos_ + 2 > size || data[pos_] != '\\' || data[pos_ + 1] != 'u')
+              return fail("a lone high surrogate in a \\u escape");
+            pos_ += 2;
+            if (!parse_hex4(low))
+              return false;
+            if (low < 0xDC00 || low > 0xDFFF)
+              return fail("a high surrogate without its low surrogate");
+            unit = 0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00);
+          }
+          append_utf8(unit, out);
+          break;
+        }
+        default:
+          --pos_;
+          return fail("invalid escape");
+      }
+    }
+  }
+
+  bool parse_number(Value &out) {
+    const std::size_t start = pos_;
+    const std::size_t size = text_.size();
+    bool negative = false;
+    if (text_[pos_] == '-') {
+      negative = true;
+      ++pos_;
+    }
+    if (pos_ >= size || !is_digit(text_[pos_]))
+      return fail("expected a digit");
+    if (text_[pos_] == '0') {
+      ++pos_;
+      if (pos_ < size && is_digit(text_[pos_]))
+        return fail("a number with a leading zero");
+    } else {
+      while (pos_ < size && is_digit(text_[pos_]))
+        ++pos_;
+    }
+    const std::size_t integer_end = pos_;
+    bool integral = true;
+    if (pos_ < size && text_[pos_] == '.') {
+      integral = false;
+      ++pos_;
+      if (pos_ >= size || !is_digit(text_[pos_]))
+        return fail("expected a digit after '.'");
+      while (pos_ < size && is_digit(text_[pos_]))
+        ++pos_;
+    }
+    if (pos_ < size && (text_[pos_] == 'e' || text_[pos_] == 'E')) {
+      integral = false;
+      ++pos_;
+      if (pos_ < size && (text_[pos_] == '+' || text_[pos_] == '-'))
+        ++pos_;
+      if (pos_ >= size || !is_digit(text_[pos_]))
+        return fail("expected a digit in the exponent");
+      while (pos_ < size && is_digit(text_[pos_]))
+        ++pos_;
+    }
+    const std::size_t digits = integer_end - start - (negative ? 1 : 0);
+    if (integral && digits <= 19) { // 19 digits cannot overflow std::uint64_t
+      std::uint64_t magnitude = 0;
+      for (std::size_t i = start + (negative ? 1 : 0); i < integer_end; ++i)
+        magnitude = magnitude * 10 + static_cast<std::uint64_t>(text_[i] - '0');
+      constexpr std::uint64_t int64_max = 9223372036854775807ULL;
+      if (!negative && magnitude <= int64_max) {
+        out = Value(static_cast<long long>(magnitude));
+        return true;
+      }
+      if (negative && magnitude <= int64_max + 1) {
+        // -(2^63) is representable though 2^63 is not: negate in unsigned arithmetic.
+        out = Value(static_cast<long long>(0 - magnitude));
+        return true;
+      }
+    }
+    // strtod needs a terminated copy. It reads the C locale's decimal point, which is the
+    // locale every program starts in and llmux never changes.
+    std::string copy(text_.substr(start, pos_ - start));
+    out = Value(std::strtod(copy.c_str(), nullptr));
+    return true;
+  }
+
+  std::string_view text_;
+  std::size_t pos_ = 0;
+  std::string message_;
+  std::size_t error_at_ = 0;
+  bool too_deep_ = false;
+};
+
+Result<Value> parse(std::string_view text) { return Parser(text).run(); }
+
+} // namespace llmux::json

@@ -5,6 +5,18 @@
 
 namespace llmux {
 
+bool Adapter::is_stream(const HttpResponseHead &head) const {
+  if (head.status < 200 || head.status >= 300)
+    return false;
+  auto type = head.header("content-type");
+  if (!type)
+    return true;
+  std::string_view media = type->substr(0, type->find(';'));
+  while (!media.empty() && media.back() == ' ')
+    media.remove_suffix(1);
+  return !equals_ignore_case(media, "application/json");
+}
+
 std::unique_ptr<Adapter> make_adapter(Provider provider) {
   switch (provider_info(provider).wire) {
     case WireFormat::AnthropicMessages:

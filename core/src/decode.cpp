@@ -6,8 +6,8 @@ namespace llmux {
 
 ResponseDecoder::ResponseDecoder(Provider provider, bool stream, HttpResponseHead head)
     : adapter_(make_adapter(provider)), head_(std::move(head)) {
-  // Only a successful streamed response is a stream: errors come as one JSON body.
-  if (stream && head_.status >= 200 && head_.status < 300)
+  // Errors, and answers from servers that ignored `stream`, come as one whole body.
+  if (stream && adapter_->is_stream(head_))
     stream_ = adapter_->new_stream_decoder();
 }
 

@@ -208,6 +208,7 @@ TEST_CASE("a fixture split at any byte decodes to the same events", "[conformanc
   for (const Fixture &fixture : covered_fixtures()) {
     INFO(fixture.path);
     const Decoded whole = decode_in_chunks(fixture, {});
+    std::size_t same = 0;
     for (std::size_t cut = 1; cut < fixture.bytes.size(); ++cut) {
       Decoded split = decode_in_chunks(fixture, {cut});
       if (!(split == whole)) {
@@ -215,7 +216,9 @@ TEST_CASE("a fixture split at any byte decodes to the same events", "[conformanc
         check_same(split, whole);
         break;
       }
+      ++same;
     }
+    CHECK(same == fixture.bytes.size() - 1);
   }
 }
 
@@ -244,5 +247,6 @@ TEST_CASE("a fixture fed in any chunk size or random pieces decodes to the same 
       INFO("random round " << round);
       check_same(decode_in_chunks(fixture, cuts), whole);
     }
+    SUCCEED("chunk sizes and random splits agree for " << fixture.path);
   }
 }

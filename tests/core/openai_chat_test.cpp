@@ -468,3 +468,21 @@ TEST_CASE("OpenAI error bodies of every shape become provider errors", "[openai]
   CHECK(empty.code == ErrorCode::Overloaded);
   CHECK(empty.message == default_message(ErrorCode::Overloaded));
 }
+
+TEST_CASE("A streamed request answered with one JSON body decodes whole",
+          "[openai][stream][whole]") {
+  // Some servers and proxies ignore `stream: true`; the Content-Type tells.
+  HttpResponseHead head;
+  head.headers = {{"Content-Type", "application/json; charset=utf-8"}};
+  DecodedResponse result = decode(Provider::Vllm, true, head, R"({"choices":[{"index":0,
+      "message":{"role":"assistant","content":"whole"},"finish_reason":"stop"}]})");
+  CHECK_FALSE(result.error);
+  CHECK(result.response.text == "whole");
+
+  head.headers = {{"content-type", "text/event-stream"}};
+  DecodedResponse stream = decode(Provider::Vllm, true, head,
+                                  "data: {\"choices\":[{\"delta\":{\"content\":\"s\"},"
+                                  "\"finish_reason\":\"stop\"}]}\n\ndata: [DONE]\n\n");
+  CHECK_FALSE(stream.error);
+  CHECK(stream.response.text == "s");
+}

@@ -59,6 +59,11 @@ public:
 
   /// A decoder for a streamed 2xx body.
   virtual std::unique_ptr<StreamDecoder> new_stream_decoder() const = 0;
+
+  /// Whether the body of a response to a streamed request is a stream. By default: a 2xx
+  /// whose Content-Type is not JSON (a server or proxy that ignores `stream: true` answers
+  /// with one whole `application/json` body).
+  virtual bool is_stream(const HttpResponseHead &head) const;
 };
 
 /// The adapter for a provider. Never null.

@@ -31,8 +31,8 @@ int main(int argc, char **argv) {
   llmux::DecodedResponse result = decoder.finish(events);
   std::cout << "\n";
   if (result.error) {
-    std::cout << "error: " << llmux::to_string(result.error->code) << ": "
-              << result.error->message << "\n";
+    std::cout << "error: " << llmux::to_string(result.error->code) << ": " << result.error->message
+              << "\n";
     return 1;
   }
   std::cout << "finish: " << llmux::to_string(result.response.finish_reason) << ", "

@@ -68,8 +68,12 @@ Message text_message(Role role, std::string text) {
 }
 } // namespace
 
-Message Message::system(std::string text) { return text_message(Role::System, std::move(text)); }
-Message Message::user(std::string text) { return text_message(Role::User, std::move(text)); }
+Message Message::system(std::string text) {
+  return text_message(Role::System, std::move(text));
+}
+Message Message::user(std::string text) {
+  return text_message(Role::User, std::move(text));
+}
 Message Message::assistant(std::string text) {
   return text_message(Role::Assistant, std::move(text));
 }
@@ -88,8 +92,7 @@ Message Message::tool(std::string tool_call_id, std::string content, bool is_err
 std::string Message::text() const {
   std::string joined;
   for (const ContentPart &part : content)
-    if (part.kind == ContentPart::Kind::Text)
-      joined += part.text;
+    if (part.kind == ContentPart::Kind::Text) joined += part.text;
   return joined;
 }
 

@@ -19,8 +19,7 @@ Endpoint endpoint_for(Provider provider) {
 HttpRequest build(const ChatRequest &request, Endpoint endpoint = {}) {
   endpoint.provider = Provider::Anthropic;
   auto http = make_adapter(Provider::Anthropic)->build_request(request, endpoint);
-  if (!http.ok())
-    FAIL("build_request failed: " << http.error().message);
+  if (!http.ok()) FAIL("build_request failed: " << http.error().message);
   return std::move(http).value();
 }
 
@@ -73,8 +72,7 @@ TEST_CASE("Anthropic request puts the system prompt outside and sends its header
     "temperature": 0.2, "stop_sequences": ["\n\nHuman:"], "metadata": {"user_id": "user-42"}})"));
 }
 
-TEST_CASE("Anthropic base URLs work with and without the version segment",
-          "[anthropic][request]") {
+TEST_CASE("Anthropic base URLs work with and without the version segment", "[anthropic][request]") {
   Endpoint endpoint;
   for (std::string base : {"http://127.0.0.1:9000", "http://127.0.0.1:9000/",
                            "http://127.0.0.1:9000/v1", "http://127.0.0.1:9000/v1/"}) {
@@ -96,7 +94,8 @@ TEST_CASE("Anthropic request merges parallel tool results into one user turn",
   assistant.content.push_back(ContentPart::make_reasoning({"", "", "ENCRYPTED"}));
   assistant.content.push_back(ContentPart::make_reasoning({"unsigned, from elsewhere", "", ""}));
   assistant.content.push_back(ContentPart::make_text("Checking both."));
-  assistant.content.push_back(ContentPart::make_tool_call({"toolu_1", "weather", R"({"city":"Paris"})"}));
+  assistant.content.push_back(
+      ContentPart::make_tool_call({"toolu_1", "weather", R"({"city":"Paris"})"}));
   assistant.content.push_back(ContentPart::make_tool_call({"toolu_2", "time", ""}));
   request.messages.push_back(assistant);
   request.messages.push_back(Message::tool("toolu_1", "18C"));
@@ -123,7 +122,8 @@ TEST_CASE("Anthropic request maps tools, tool choice, thinking and images",
   request.messages[0].content.push_back(ContentPart::make_image_base64("image/jpeg", "/9j/4AAQ"));
   request.messages[0].content.push_back(ContentPart::make_image_url("https://example.com/a.png"));
   request.messages[0].content.push_back(ContentPart::make_text(""));
-  request.tools.push_back({"weather", "Weather now", R"({"type":"object","properties":{"city":{"type":"string"}}})"});
+  request.tools.push_back(
+      {"weather", "Weather now", R"({"type":"object","properties":{"city":{"type":"string"}}})"});
   request.tool_choice = ToolChoice{ToolChoice::Mode::Required, ""};
   request.parallel_tool_calls = false;
   request.reasoning_budget_tokens = 2048;
@@ -134,7 +134,8 @@ TEST_CASE("Anthropic request maps tools, tool choice, thinking and images",
     {"type": "image", "source": {"type": "url", "url": "https://example.com/a.png"}}])"));
   CHECK(body.at("tools") == json::parse(R"([{"name": "weather", "description": "Weather now",
     "input_schema": {"type": "object", "properties": {"city": {"type": "string"}}}}])"));
-  CHECK(body.at("tool_choice") == json::parse(R"({"type": "any", "disable_parallel_tool_use": true})"));
+  CHECK(body.at("tool_choice") ==
+        json::parse(R"({"type": "any", "disable_parallel_tool_use": true})"));
   CHECK(body.at("thinking") == json::parse(R"({"type": "enabled", "budget_tokens": 2048})"));
   CHECK(body.at("max_tokens") == 2048 + 4096);
 
@@ -168,8 +169,7 @@ TEST_CASE("Anthropic request refuses what Messages cannot do", "[anthropic][requ
 
 TEST_CASE("Anthropic stream ends a tool call at content_block_stop only",
           "[anthropic][stream][tools]") {
-  std::string start = message_start +
-                      event(json::parse(R"({"type":"content_block_start","index":0,
+  std::string start = message_start + event(json::parse(R"({"type":"content_block_start","index":0,
                         "content_block":{"type":"tool_use","id":"toolu_1","name":"f","input":{}}})")) +
                       event(json::parse(R"({"type":"content_block_delta","index":0,
                         "delta":{"type":"input_json_delta","partial_json":"{\"a\": 1}"}})"));
@@ -203,14 +203,20 @@ TEST_CASE("Anthropic stream keeps thinking blocks with their signatures for the 
           "[anthropic][stream][reasoning]") {
   std::string bytes =
       message_start +
-      event(json::parse(R"({"type":"content_block_start","index":0,"content_block":{"type":"thinking","thinking":"","signature":""}})")) +
-      event(json::parse(R"({"type":"content_block_delta","index":0,"delta":{"type":"thinking_delta","thinking":"Step 1."}})")) +
-      event(json::parse(R"({"type":"content_block_delta","index":0,"delta":{"type":"signature_delta","signature":"SIG"}})")) +
+      event(json::parse(
+          R"({"type":"content_block_start","index":0,"content_block":{"type":"thinking","thinking":"","signature":""}})")) +
+      event(json::parse(
+          R"({"type":"content_block_delta","index":0,"delta":{"type":"thinking_delta","thinking":"Step 1."}})")) +
+      event(json::parse(
+          R"({"type":"content_block_delta","index":0,"delta":{"type":"signature_delta","signature":"SIG"}})")) +
       event(json::parse(R"({"type":"content_block_stop","index":0})")) +
-      event(json::parse(R"({"type":"content_block_start","index":1,"content_block":{"type":"redacted_thinking","data":"ENC"}})")) +
+      event(json::parse(
+          R"({"type":"content_block_start","index":1,"content_block":{"type":"redacted_thinking","data":"ENC"}})")) +
       event(json::parse(R"({"type":"content_block_stop","index":1})")) +
-      event(json::parse(R"({"type":"content_block_start","index":2,"content_block":{"type":"text","text":""}})")) +
-      event(json::parse(R"({"type":"content_block_delta","index":2,"delta":{"type":"text_delta","text":"Done."}})")) +
+      event(json::parse(
+          R"({"type":"content_block_start","index":2,"content_block":{"type":"text","text":""}})")) +
+      event(json::parse(
+          R"({"type":"content_block_delta","index":2,"delta":{"type":"text_delta","text":"Done."}})")) +
       event(json::parse(R"({"type":"content_block_stop","index":2})")) + message_end;
   DecodedResponse result = decode_stream(bytes);
   CHECK_FALSE(result.error);
@@ -227,12 +233,16 @@ TEST_CASE("Anthropic stream keeps thinking blocks with their signatures for the 
 
 TEST_CASE("Anthropic stream skips pings and unknown events but not broken ones",
           "[anthropic][stream][hostile]") {
-  std::string ok = message_start + event(json{{"type", "ping"}}) +
-                   "event: brand_new_event\ndata: {\"type\":\"brand_new_event\",\"x\":1}\n\n" +
-                   event(json::parse(R"({"type":"content_block_start","index":0,"content_block":{"type":"server_tool_use","id":"s","name":"web_search","input":{}}})")) +
-                   event(json::parse(R"({"type":"content_block_delta","index":0,"delta":{"type":"input_json_delta","partial_json":"{}"}})")) +
-                   event(json::parse(R"({"type":"content_block_delta","index":0,"delta":{"type":"citations_delta","citation":{}}})")) +
-                   event(json::parse(R"({"type":"content_block_stop","index":0})")) + message_end;
+  std::string ok =
+      message_start + event(json{{"type", "ping"}}) +
+      "event: brand_new_event\ndata: {\"type\":\"brand_new_event\",\"x\":1}\n\n" +
+      event(json::parse(
+          R"({"type":"content_block_start","index":0,"content_block":{"type":"server_tool_use","id":"s","name":"web_search","input":{}}})")) +
+      event(json::parse(
+          R"({"type":"content_block_delta","index":0,"delta":{"type":"input_json_delta","partial_json":"{}"}})")) +
+      event(json::parse(
+          R"({"type":"content_block_delta","index":0,"delta":{"type":"citations_delta","citation":{}}})")) +
+      event(json::parse(R"({"type":"content_block_stop","index":0})")) + message_end;
   DecodedResponse result = decode_stream(ok);
   CHECK_FALSE(result.error);
   CHECK(result.response.tool_calls.empty()); // the server's own tool is not the caller's
@@ -243,14 +253,20 @@ TEST_CASE("Anthropic stream skips pings and unknown events but not broken ones",
     CHECK(broken.error->code == ErrorCode::BadResponse);
     return broken.error->message;
   };
-  CHECK(error_of(message_start + "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":5,\"delta\":{\"type\":\"text_delta\",\"text\":\"x\"}}\n\n") ==
+  CHECK(error_of(message_start + "event: content_block_delta\ndata: "
+                                 "{\"type\":\"content_block_delta\",\"index\":5,\"delta\":{"
+                                 "\"type\":\"text_delta\",\"text\":\"x\"}}\n\n") ==
         "content_block_delta for a block that was not started");
-  CHECK(error_of(message_start + "data: {\"type\":\"content_block_start\",\"index\":\"0\",\"content_block\":{}}\n\n") ==
+  CHECK(error_of(
+            message_start +
+            "data: {\"type\":\"content_block_start\",\"index\":\"0\",\"content_block\":{}}\n\n") ==
         "the message stream event's \"index\" is a string; expected an integer");
   CHECK(error_of("data: {\"no_type\": true}\n\n") == "a message stream event has no type");
   CHECK(error_of("data: [1]\n\n") == "a message stream event is an array, not an object");
   CHECK(error_of(message_start) == "the stream ended before message_stop");
-  CHECK(error_of("event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"usage\":{\"input_tokens\":-1.5}}}\n\n") ==
+  CHECK(error_of(
+            "event: message_start\ndata: "
+            "{\"type\":\"message_start\",\"message\":{\"usage\":{\"input_tokens\":-1.5}}}\n\n") ==
         "the message stream event's \"input_tokens\" is a number; expected an integer");
 }
 
@@ -258,8 +274,10 @@ TEST_CASE("Anthropic stream truncated at any byte is complete or a bad_response"
           "[anthropic][stream][hostile]") {
   std::string bytes =
       message_start +
-      event(json::parse(R"({"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}})")) +
-      event(json::parse(R"({"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"Hello there"}})")) +
+      event(json::parse(
+          R"({"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}})")) +
+      event(json::parse(
+          R"({"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"Hello there"}})")) +
       event(json::parse(R"({"type":"content_block_stop","index":0})")) + message_end;
   DecodedResponse whole = decode_stream(bytes);
   REQUIRE_FALSE(whole.error);
@@ -292,8 +310,9 @@ TEST_CASE("Anthropic whole responses and error bodies decode", "[anthropic][whol
   HttpResponseHead overloaded;
   overloaded.status = 529;
   overloaded.headers = {{"retry-after", "3"}, {"request-id", "req_h"}};
-  DecodedResponse busy = decode(Provider::Anthropic, true, overloaded,
-                                R"({"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}})");
+  DecodedResponse busy =
+      decode(Provider::Anthropic, true, overloaded,
+             R"({"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}})");
   REQUIRE(busy.error);
   CHECK(busy.error->code == ErrorCode::Overloaded);
   CHECK(busy.error->retry_after_ms == 3000);
@@ -308,7 +327,8 @@ TEST_CASE("Anthropic whole responses and error bodies decode", "[anthropic][whol
 
   HttpResponseHead too_long;
   too_long.status = 400;
-  DecodedResponse context = decode(Provider::Anthropic, false, too_long,
+  DecodedResponse context = decode(
+      Provider::Anthropic, false, too_long,
       R"({"type":"error","error":{"type":"invalid_request_error","message":"prompt is too long: 210000 tokens > 200000 maximum"}})");
   REQUIRE(context.error);
   CHECK(context.error->code == ErrorCode::ContextLengthExceeded);

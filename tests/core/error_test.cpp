@@ -9,12 +9,12 @@ using llmux::ErrorCode;
 TEST_CASE("Error codes keep their numbers and strings", "[errors]") {
   // Literal: renumbering or renaming a code breaks every client; this list only grows.
   const std::vector<std::pair<int, std::string>> contract = {
-      {1, "auth_failed"},      {2, "permission_denied"},
-      {3, "not_found"},        {4, "rate_limited"},
-      {5, "overloaded"},       {6, "context_length_exceeded"},
-      {7, "invalid_request"},  {8, "tool_choice_unsupported"},
-      {9, "content_filtered"}, {10, "server_error"},
-      {11, "bad_response"},    {12, "quota_exceeded"},
+      {1, "auth_failed"},       {2, "permission_denied"},
+      {3, "not_found"},         {4, "rate_limited"},
+      {5, "overloaded"},        {6, "context_length_exceeded"},
+      {7, "invalid_request"},   {8, "tool_choice_unsupported"},
+      {9, "content_filtered"},  {10, "server_error"},
+      {11, "bad_response"},     {12, "quota_exceeded"},
       {13, "invalid_argument"}, {14, "unsupported"},
   };
   for (const auto &[number, text] : contract) {

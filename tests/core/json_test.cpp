@@ -13,8 +13,7 @@ namespace {
 // Parses and writes back; fails the test when the text does not parse.
 std::string round_trip(std::string_view text) {
   auto parsed = parse(text);
-  if (!parsed.ok())
-    FAIL("did not parse: " << text << ": " << parsed.error().message);
+  if (!parsed.ok()) FAIL("did not parse: " << text << ": " << parsed.error().message);
   return dump(parsed.value());
 }
 
@@ -99,8 +98,10 @@ TEST_CASE("JSON parser rejects what RFC 8259 does not allow, saying where", "[js
   CHECK(parse_error("\"a\tb\"") == "invalid JSON: control character in a string at byte 2");
   CHECK(parse_error("\"\\x\"") == "invalid JSON: invalid escape at byte 2");
   CHECK(parse_error("\"\\u12\"") == "invalid JSON: invalid \\u escape at byte 3");
-  CHECK(parse_error("\"\\ud800\"") == "invalid JSON: a lone high surrogate in a \\u escape at byte 7");
-  CHECK(parse_error("\"\\udc00\"") == "invalid JSON: a lone low surrogate in a \\u escape at byte 7");
+  CHECK(parse_error("\"\\ud800\"") ==
+        "invalid JSON: a lone high surrogate in a \\u escape at byte 7");
+  CHECK(parse_error("\"\\udc00\"") ==
+        "invalid JSON: a lone low surrogate in a \\u escape at byte 7");
   CHECK(parse_error("\"\\ud800\\u0041\"") ==
         "invalid JSON: a high surrogate without its low surrogate at byte 13");
   CHECK(parse_error("\"caf\xC3\"") == "invalid JSON: invalid UTF-8 in a string at byte 4");

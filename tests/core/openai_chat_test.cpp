@@ -20,8 +20,7 @@ Endpoint endpoint_for(Provider provider) {
 HttpRequest build(Provider provider, const ChatRequest &request, Endpoint endpoint = {}) {
   endpoint.provider = provider;
   auto http = make_adapter(provider)->build_request(request, endpoint);
-  if (!http.ok())
-    FAIL("build_request failed: " << http.error().message);
+  if (!http.ok()) FAIL("build_request failed: " << http.error().message);
   return std::move(http).value();
 }
 
@@ -53,8 +52,8 @@ DecodedResponse decode_whole(std::string_view bytes, int status = 200) {
 std::string chunk(const json &delta, const json &finish_reason = nullptr) {
   json body = {{"id", "c1"},
                {"object", "chat.completion.chunk"},
-               {"choices", json::array({{{"index", 0}, {"delta", delta},
-                                         {"finish_reason", finish_reason}}})}};
+               {"choices",
+                json::array({{{"index", 0}, {"delta", delta}, {"finish_reason", finish_reason}}})}};
   return "data: " + body.dump() + "\n\n";
 }
 
@@ -114,7 +113,8 @@ TEST_CASE("RunPod and local deployments take the endpoint's base URL", "[openai]
   CHECK(http.url == "https://api.runpod.ai/v2/abc123/openai/v1/chat/completions");
   CHECK(http.header("authorization") == "Bearer rp-key");
 
-  auto missing = make_adapter(Provider::RunPod)->build_request(hello(), endpoint_for(Provider::RunPod));
+  auto missing =
+      make_adapter(Provider::RunPod)->build_request(hello(), endpoint_for(Provider::RunPod));
   REQUIRE_FALSE(missing.ok());
   CHECK(missing.error().code == ErrorCode::InvalidArgument);
   CHECK(missing.error().origin == ErrorOrigin::Caller);
@@ -130,9 +130,8 @@ TEST_CASE("Azure routes by deployment with api-version and the api-key header",
   request.max_tokens = 10;
   request.stream = true;
   HttpRequest http = build(Provider::AzureOpenAi, request, endpoint);
-  CHECK(http.url ==
-        "https://myres.openai.azure.com/openai/deployments/gpt4o-prod/chat/completions"
-        "?api-version=2024-10-21");
+  CHECK(http.url == "https://myres.openai.azure.com/openai/deployments/gpt4o-prod/chat/completions"
+                    "?api-version=2024-10-21");
   CHECK(http.header("api-key") == "azure-key");
   CHECK_FALSE(http.header("authorization"));
   json body = json::parse(http.body);
@@ -165,8 +164,9 @@ TEST_CASE("OpenAI streaming requests ask for the usage chunk where the server su
 TEST_CASE("OpenAI request carries tools, tool choice and response format",
           "[openai][request][tools]") {
   ChatRequest request = hello();
-  request.tools.push_back({"get_weather", "Weather for a city",
-                           R"({"type":"object","properties":{"city":{"type":"string"}},"required":["city"]})"});
+  request.tools.push_back(
+      {"get_weather", "Weather for a city",
+       R"({"type":"object","properties":{"city":{"type":"string"}},"required":["city"]})"});
   request.tools.push_back({"now", "", ""});
   request.tool_choice = ToolChoice{ToolChoice::Mode::Named, "get_weather"};
   request.parallel_tool_calls = false;
@@ -186,9 +186,9 @@ TEST_CASE("OpenAI request carries tools, tool choice and response format",
   CHECK(body.at("response_format") == json::parse(R"({"type": "json_schema",
     "json_schema": {"name": "weather", "schema": {"type": "object"}, "strict": true}})"));
 
-  for (auto [mode, wire] : {std::pair{ToolChoice::Mode::Auto, "auto"},
-                            std::pair{ToolChoice::Mode::None, "none"},
-                            std::pair{ToolChoice::Mode::Required, "required"}}) {
+  for (auto [mode, wire] :
+       {std::pair{ToolChoice::Mode::Auto, "auto"}, std::pair{ToolChoice::Mode::None, "none"},
+        std::pair{ToolChoice::Mode::Required, "required"}}) {
     request.tool_choice = ToolChoice{mode, ""};
     CHECK(json::parse(build(Provider::OpenAi, request).body).at("tool_choice") == wire);
   }
@@ -281,7 +281,8 @@ TEST_CASE("OpenAI stream ends a tool call only when its choice finishes",
   // here, then the real ones) must not end the call early.
   std::string head = chunk(json::parse(R"({"role":"assistant","content":null,"tool_calls":[
                         {"index":0,"id":"call_a","type":"function","function":{"name":"f","arguments":"{}"}}]})"));
-  std::string more = chunk(json::parse(R"({"tool_calls":[{"index":0,"function":{"arguments":" "}}]})"));
+  std::string more =
+      chunk(json::parse(R"({"tool_calls":[{"index":0,"function":{"arguments":" "}}]})"));
   std::string done = chunk(json::object(), "tool_calls") + "data: [DONE]\n\n";
   auto decoder = make_adapter(Provider::OpenAi)->new_stream_decoder();
   std::vector<StreamEvent> events;
@@ -304,7 +305,8 @@ TEST_CASE("OpenAI stream numbers tool calls in order of appearance and holds arg
   std::string bytes =
       chunk(json::parse(R"({"tool_calls":[{"index":3,"function":{"arguments":"{\"a\""}}]})")) +
       chunk(json::parse(R"({"tool_calls":[{"index":3,"id":"x","function":{"name":"late"}}]})")) +
-      chunk(json::parse(R"({"tool_calls":[{"index":1,"id":"y","function":{"name":"g","arguments":"{}"}}]})")) +
+      chunk(json::parse(
+          R"({"tool_calls":[{"index":1,"id":"y","function":{"name":"g","arguments":"{}"}}]})")) +
       chunk(json::parse(R"({"tool_calls":[{"index":3,"function":{"arguments":":1}"}}]})")) +
       chunk(json::object(), "tool_calls") + "data: [DONE]\n\n";
   std::vector<StreamEvent> events = stream_events(Provider::OpenAi, bytes);
@@ -324,11 +326,13 @@ TEST_CASE("OpenAI stream numbers tool calls in order of appearance and holds arg
 TEST_CASE("OpenAI stream reads Mistral's index-less tool calls and content arrays",
           "[openai][stream][mistral]") {
   std::string bytes =
-      chunk(json::parse(R"({"content":[{"type":"thinking","thinking":[{"type":"text","text":"hmm"}]}]})")) +
+      chunk(json::parse(
+          R"({"content":[{"type":"thinking","thinking":[{"type":"text","text":"hmm"}]}]})")) +
       chunk(json::parse(R"({"content":[{"type":"text","text":"Calling."}]})")) +
-      chunk(json::parse(R"({"tool_calls":[{"id":"A1","function":{"name":"f","arguments":"{\"x\":1}"}},
+      chunk(
+          json::parse(R"({"tool_calls":[{"id":"A1","function":{"name":"f","arguments":"{\"x\":1}"}},
                                           {"id":"B2","function":{"name":"g","arguments":"{}"}}]})"),
-            "tool_calls") +
+          "tool_calls") +
       "data: [DONE]\n\n";
   DecodedResponse result = decode_stream(bytes, Provider::Mistral);
   CHECK_FALSE(result.error);
@@ -384,8 +388,8 @@ TEST_CASE("OpenAI stream turns hostile bytes into bad_response", "[openai][strea
 
 TEST_CASE("OpenAI stream decodes a 1 MB content line", "[openai][stream][hostile]") {
   std::string text(1 << 20, 'z');
-  DecodedResponse result =
-      decode_stream(chunk(json{{"content", text}}) + chunk(json::object(), "stop") + "data: [DONE]\n\n");
+  DecodedResponse result = decode_stream(chunk(json{{"content", text}}) +
+                                         chunk(json::object(), "stop") + "data: [DONE]\n\n");
   CHECK_FALSE(result.error);
   CHECK(result.response.text == text);
 }
@@ -396,7 +400,8 @@ TEST_CASE("OpenAI stream ignores unknown fields, other choices and events after 
       "event: something-new\ndata: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"a\","
       "\"future_field\":[1,2]},\"logprobs\":{\"x\":1}}],\"brand_new\":true}\n\n"
       "data: {\"choices\":[{\"index\":1,\"delta\":{\"content\":\"other choice\"}}]}\n\n" +
-      chunk(json::object(), "stop") + "data: [DONE]\n\ndata: {\"choices\":[{\"delta\":{\"content\":\"late\"}}]}\n\n";
+      chunk(json::object(), "stop") +
+      "data: [DONE]\n\ndata: {\"choices\":[{\"delta\":{\"content\":\"late\"}}]}\n\n";
   DecodedResponse result = decode_stream(bytes);
   CHECK_FALSE(result.error);
   CHECK(result.response.text == "a");
@@ -418,9 +423,10 @@ TEST_CASE("OpenAI whole response decodes tool calls given as objects and errors 
 }
 
 TEST_CASE("OpenAI whole response turns hostile bodies into errors", "[openai][whole][hostile]") {
-  for (std::string_view body : {"", "null", "[]", "{\"choices\": []}", "{\"choices\": [7]}",
-                                "{\"choices\": [{\"message\": []}]}", "not json at all",
-                                "{\"choices\": [{\"message\": {\"content\": \"x\"}}], \"usage\": 3}"}) {
+  for (std::string_view body :
+       {"", "null", "[]", "{\"choices\": []}", "{\"choices\": [7]}",
+        "{\"choices\": [{\"message\": []}]}", "not json at all",
+        "{\"choices\": [{\"message\": {\"content\": \"x\"}}], \"usage\": 3}"}) {
     INFO(body);
     DecodedResponse result = decode_whole(body);
     REQUIRE(result.error);
@@ -430,8 +436,7 @@ TEST_CASE("OpenAI whole response turns hostile bodies into errors", "[openai][wh
 }
 
 TEST_CASE("OpenAI error bodies of every shape become provider errors", "[openai][errors]") {
-  auto error_of = [](int status, std::string_view body,
-                     std::vector<Header> headers = {}) {
+  auto error_of = [](int status, std::string_view body, std::vector<Header> headers = {}) {
     HttpResponseHead head;
     head.status = status;
     head.headers = std::move(headers);
@@ -442,25 +447,34 @@ TEST_CASE("OpenAI error bodies of every shape become provider errors", "[openai]
   CHECK(html.code == ErrorCode::ServerError);
   CHECK(html.message == "<html><body><h1>502 Bad Gateway</h1></body></html>");
 
-  Error tgi = error_of(422, R"({"error":"Input validation error: `inputs` tokens + `max_new_tokens` must be <= 4096","error_type":"validation"})");
+  Error tgi = error_of(
+      422,
+      R"({"error":"Input validation error: `inputs` tokens + `max_new_tokens` must be <= 4096","error_type":"validation"})");
   CHECK(tgi.code == ErrorCode::InvalidRequest);
   CHECK(tgi.provider_type == "validation");
 
-  Error fastapi = error_of(422, R"({"detail":[{"loc":["body","messages"],"msg":"field required"}]})");
+  Error fastapi =
+      error_of(422, R"({"detail":[{"loc":["body","messages"],"msg":"field required"}]})");
   CHECK(fastapi.code == ErrorCode::InvalidRequest);
   CHECK(fastapi.message.find("field required") != std::string::npos);
 
-  Error azure_filter = error_of(400, R"({"error":{"message":"The response was filtered due to the prompt triggering Azure OpenAI's content management policy.","type":null,"param":"prompt","code":"content_filter","status":400,"innererror":{"code":"ResponsibleAIPolicyViolation"}}})");
+  Error azure_filter = error_of(
+      400,
+      R"({"error":{"message":"The response was filtered due to the prompt triggering Azure OpenAI's content management policy.","type":null,"param":"prompt","code":"content_filter","status":400,"innererror":{"code":"ResponsibleAIPolicyViolation"}}})");
   CHECK(azure_filter.code == ErrorCode::ContentFiltered);
   CHECK(azure_filter.param == "prompt");
 
-  Error rate = error_of(429, R"({"error":{"message":"Rate limit reached. Please try again in 1.5s.","type":"requests","code":"rate_limit_exceeded"}})",
-                        {{"x-request-id", "req_9"}});
+  Error rate = error_of(
+      429,
+      R"({"error":{"message":"Rate limit reached. Please try again in 1.5s.","type":"requests","code":"rate_limit_exceeded"}})",
+      {{"x-request-id", "req_9"}});
   CHECK(rate.code == ErrorCode::RateLimited);
   CHECK(rate.retry_after_ms == 1500);
   CHECK(rate.request_id == "req_9");
 
-  Error quota = error_of(429, R"({"error":{"message":"You exceeded your current quota","type":"insufficient_quota","code":"insufficient_quota"}})");
+  Error quota = error_of(
+      429,
+      R"({"error":{"message":"You exceeded your current quota","type":"insufficient_quota","code":"insufficient_quota"}})");
   CHECK(quota.code == ErrorCode::QuotaExceeded);
   CHECK_FALSE(quota.retry_after_ms);
 

@@ -65,12 +65,12 @@ TEST_CASE("Response headers give the retry delay in order of precision", "[retry
                                             {"x-ratelimit-reset-requests", "1s"},
                                             {"x-ratelimit-remaining-tokens", "0"},
                                             {"x-ratelimit-reset-tokens", "6m0s"}})) == 360000);
-  CHECK(retry_after_from_headers(head_with({{"x-ratelimit-remaining-requests", "10"},
-                                            {"x-ratelimit-reset-requests", "1s"}})) ==
+  CHECK(retry_after_from_headers(head_with(
+            {{"x-ratelimit-remaining-requests", "10"}, {"x-ratelimit-reset-requests", "1s"}})) ==
         std::nullopt);
   // OpenRouter: epoch milliseconds, relative to when the response arrived.
-  CHECK(retry_after_from_headers(head_with({{"X-RateLimit-Reset", "1754667660000"}},
-                                           1754667600000)) == 60000);
+  CHECK(retry_after_from_headers(
+            head_with({{"X-RateLimit-Reset", "1754667660000"}}, 1754667600000)) == 60000);
   CHECK(retry_after_from_headers(head_with({{"x-ratelimit-reset", "1754667660"}}, 1754667600000)) ==
         60000);
   CHECK(retry_after_from_headers(head_with({{"x-ratelimit-reset", "3"}})) == 3000);

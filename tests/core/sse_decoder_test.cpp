@@ -18,8 +18,7 @@ std::vector<std::string> log_of(SseDecoder &decoder, const std::vector<SseEvent>
   std::vector<std::string> log;
   for (const SseEvent &event : events)
     log.push_back(event.type + "|" + event.id + "|" + event.data);
-  if (decoder.error())
-    log.push_back("error: " + decoder.error()->message);
+  if (decoder.error()) log.push_back("error: " + decoder.error()->message);
   return log;
 }
 
@@ -58,8 +57,7 @@ TEST_CASE("SSE decoder joins multi-line data with LF", "[sse]") {
 TEST_CASE("SSE decoder follows the standard's example of ids and spaces", "[sse]") {
   // The third event has no blank line after it: the standard discards it.
   CHECK(decode(": test stream\n\ndata: first event\nid: 1\n\ndata:second event\nid\n\n"
-               "data:  third event\n") ==
-        Log{"message|1|first event", "message||second event"});
+               "data:  third event\n") == Log{"message|1|first event", "message||second event"});
 }
 
 TEST_CASE("SSE decoder dispatches empty data and keeps one leading space only", "[sse]") {
@@ -88,8 +86,7 @@ TEST_CASE("SSE decoder sets the event type per event and resets it", "[sse]") {
         Log{"ping||1", "message||2", "message||3"});
 }
 
-TEST_CASE("SSE decoder keeps the last event id across events and ignores ids with NUL",
-          "[sse]") {
+TEST_CASE("SSE decoder keeps the last event id across events and ignores ids with NUL", "[sse]") {
   using namespace std::string_literals;
   CHECK(decode("id: 5\ndata: a\n\ndata: b\n\nid: x\0y\ndata: c\n\n"s) ==
         Log{"message|5|a", "message|5|b", "message|5|c"});
@@ -143,7 +140,8 @@ TEST_CASE("SSE decoder keeps a multi-byte character split between chunks", "[sse
   CHECK(decode(bytes, strict) == Log{"message||\xF0\x9F\x98\x80 caf\xC3\xA9"});
 }
 
-TEST_CASE("SSE decoder replaces invalid UTF-8 by default and rejects it when asked", "[sse][utf8]") {
+TEST_CASE("SSE decoder replaces invalid UTF-8 by default and rejects it when asked",
+          "[sse][utf8]") {
   CHECK(decode("data: a\xFF"
                "b\n\n") == Log{"message||a\xEF\xBF\xBD"
                                "b"});

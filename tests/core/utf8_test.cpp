@@ -12,23 +12,23 @@ using llmux::replace_invalid_utf8;
 TEST_CASE("UTF-8 validation accepts well-formed text of every length", "[utf8]") {
   CHECK(is_valid_utf8(""));
   CHECK(is_valid_utf8("plain ASCII, long enough to take the eight-byte path"));
-  CHECK(is_valid_utf8("\xC3\xA9"));             // U+00E9
-  CHECK(is_valid_utf8("\xE2\x82\xAC"));         // U+20AC
-  CHECK(is_valid_utf8("\xF0\x9F\x98\x80"));     // U+1F600
-  CHECK(is_valid_utf8("\xF4\x8F\xBF\xBF"));     // U+10FFFF, the last code point
-  CHECK(is_valid_utf8("\xEF\xBB\xBF"));         // U+FEFF
+  CHECK(is_valid_utf8("\xC3\xA9"));         // U+00E9
+  CHECK(is_valid_utf8("\xE2\x82\xAC"));     // U+20AC
+  CHECK(is_valid_utf8("\xF0\x9F\x98\x80")); // U+1F600
+  CHECK(is_valid_utf8("\xF4\x8F\xBF\xBF")); // U+10FFFF, the last code point
+  CHECK(is_valid_utf8("\xEF\xBB\xBF"));     // U+FEFF
 }
 
 TEST_CASE("UTF-8 validation rejects overlongs, surrogates and values past U+10FFFF", "[utf8]") {
-  CHECK_FALSE(is_valid_utf8("\xC0\xAF"));         // overlong '/'
+  CHECK_FALSE(is_valid_utf8("\xC0\xAF")); // overlong '/'
   CHECK_FALSE(is_valid_utf8("\xC1\xBF"));
   CHECK_FALSE(is_valid_utf8("\xE0\x80\xAF"));     // overlong
   CHECK_FALSE(is_valid_utf8("\xF0\x80\x80\xAF")); // overlong
   CHECK_FALSE(is_valid_utf8("\xED\xA0\x80"));     // U+D800, a surrogate
   CHECK_FALSE(is_valid_utf8("\xF4\x90\x80\x80")); // U+110000
   CHECK_FALSE(is_valid_utf8("\xF5\x80\x80\x80"));
-  CHECK_FALSE(is_valid_utf8("\x80"));             // a lone continuation byte
-  CHECK_FALSE(is_valid_utf8("\xE2\x82"));         // cut short
+  CHECK_FALSE(is_valid_utf8("\x80"));     // a lone continuation byte
+  CHECK_FALSE(is_valid_utf8("\xE2\x82")); // cut short
   CHECK(first_invalid_utf8("abcdefghij\xFFxyz") == 10);
   CHECK(first_invalid_utf8("\xC3\xA9\xC3") == 2);
 }

@@ -22,12 +22,12 @@ std::string read_fixture(const std::string &relative_path);
 const nlohmann::json &expected_json();
 
 struct Fixture {
-  std::string path;           ///< "openai/chat-stream-text.sse"
-  std::string provider_name;  ///< as expected.json names it ("azure-openai")
+  std::string path;                 ///< "openai/chat-stream-text.sse"
+  std::string provider_name;        ///< as expected.json names it ("azure-openai")
   std::optional<Provider> provider; ///< null when llmux has no adapter for it yet
   bool stream = false;
-  HttpResponseHead head;      ///< status and recorded headers, received at a fixed time
-  nlohmann::json expected;    ///< its entry in expected.json
+  HttpResponseHead head;   ///< status and recorded headers, received at a fixed time
+  nlohmann::json expected; ///< its entry in expected.json
   std::string bytes;
 };
 

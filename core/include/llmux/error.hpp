@@ -12,21 +12,21 @@ namespace llmux {
 /// default message. Numbers are a stable contract: append new rows, never renumber or reuse.
 /// The JS constants and the TypeScript union are checked against this table by a test.
 #define LLMUX_ERROR_CODES(X)                                                                       \
-  X(1, AuthFailed, "auth_failed", "the provider rejected the API key or token")                   \
-  X(2, PermissionDenied, "permission_denied", "the credentials may not use this resource")        \
-  X(3, NotFound, "not_found", "the model, deployment or endpoint does not exist")                 \
-  X(4, RateLimited, "rate_limited", "too many requests; retry later")                             \
-  X(5, Overloaded, "overloaded", "the provider is temporarily overloaded; retry later")           \
-  X(6, ContextLengthExceeded, "context_length_exceeded",                                          \
-    "the request does not fit the model's context window")                                       \
-  X(7, InvalidRequest, "invalid_request", "the provider rejected the request as invalid")        \
-  X(8, ToolChoiceUnsupported, "tool_choice_unsupported",                                          \
-    "the server was not started with tool calling enabled")                                      \
-  X(9, ContentFiltered, "content_filtered", "the provider's content filter blocked the request")  \
-  X(10, ServerError, "server_error", "the provider failed with an internal error")                \
-  X(11, BadResponse, "bad_response", "the response could not be decoded")                         \
-  X(12, QuotaExceeded, "quota_exceeded", "the account has no quota or credit left")               \
-  X(13, InvalidArgument, "invalid_argument", "the caller passed an invalid argument")             \
+  X(1, AuthFailed, "auth_failed", "the provider rejected the API key or token")                    \
+  X(2, PermissionDenied, "permission_denied", "the credentials may not use this resource")         \
+  X(3, NotFound, "not_found", "the model, deployment or endpoint does not exist")                  \
+  X(4, RateLimited, "rate_limited", "too many requests; retry later")                              \
+  X(5, Overloaded, "overloaded", "the provider is temporarily overloaded; retry later")            \
+  X(6, ContextLengthExceeded, "context_length_exceeded",                                           \
+    "the request does not fit the model's context window")                                         \
+  X(7, InvalidRequest, "invalid_request", "the provider rejected the request as invalid")          \
+  X(8, ToolChoiceUnsupported, "tool_choice_unsupported",                                           \
+    "the server was not started with tool calling enabled")                                        \
+  X(9, ContentFiltered, "content_filtered", "the provider's content filter blocked the request")   \
+  X(10, ServerError, "server_error", "the provider failed with an internal error")                 \
+  X(11, BadResponse, "bad_response", "the response could not be decoded")                          \
+  X(12, QuotaExceeded, "quota_exceeded", "the account has no quota or credit left")                \
+  X(13, InvalidArgument, "invalid_argument", "the caller passed an invalid argument")              \
   X(14, Unsupported, "unsupported", "the provider does not support what the request asks for")
 
 /// A stable error code. The numbers are part of the public contract (see LLMUX_ERROR_CODES).

@@ -33,9 +33,9 @@ enum class Provider : std::uint8_t {
 
 /// How a provider takes its API key.
 enum class AuthScheme : std::uint8_t {
-  Bearer,    ///< Authorization: Bearer <key>
-  ApiKey,    ///< api-key: <key> (Azure)
-  XApiKey,   ///< x-api-key: <key> (Anthropic)
+  Bearer,  ///< Authorization: Bearer <key>
+  ApiKey,  ///< api-key: <key> (Azure)
+  XApiKey, ///< x-api-key: <key> (Anthropic)
 };
 
 /// What llmux knows about a provider. Static data.

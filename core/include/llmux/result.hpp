@@ -20,13 +20,13 @@ public:
   explicit operator bool() const noexcept { return ok(); }
 
   /// The value. Precondition: ok().
-  T &value() & noexcept { return *std::get_if<0>(&state_); }
-  const T &value() const & noexcept { return *std::get_if<0>(&state_); }
-  T &&value() && noexcept { return std::move(*std::get_if<0>(&state_)); }
+  T &value() &noexcept { return *std::get_if<0>(&state_); }
+  const T &value() const &noexcept { return *std::get_if<0>(&state_); }
+  T &&value() &&noexcept { return std::move(*std::get_if<0>(&state_)); }
 
   /// The error. Precondition: !ok().
-  const Error &error() const & noexcept { return *std::get_if<1>(&state_); }
-  Error &&error() && noexcept { return std::move(*std::get_if<1>(&state_)); }
+  const Error &error() const &noexcept { return *std::get_if<1>(&state_); }
+  Error &&error() &&noexcept { return std::move(*std::get_if<1>(&state_)); }
 
 private:
   std::variant<T, Error> state_;

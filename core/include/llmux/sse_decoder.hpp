@@ -61,14 +61,14 @@ private:
   void fail(std::string message);
 
   SseOptions options_;
-  std::string line_;       // an incomplete line carried over between feeds
-  std::string data_;       // the data buffer of the event being built
-  std::string type_;       // its event type buffer
-  std::string last_id_;    // the last event id buffer
-  bool has_data_ = false;  // data_ holds at least one data line
-  bool after_cr_ = false;  // the previous byte was CR: a following LF belongs to it
+  std::string line_;               // an incomplete line carried over between feeds
+  std::string data_;               // the data buffer of the event being built
+  std::string type_;               // its event type buffer
+  std::string last_id_;            // the last event id buffer
+  bool has_data_ = false;          // data_ holds at least one data line
+  bool after_cr_ = false;          // the previous byte was CR: a following LF belongs to it
   std::size_t bom_bytes_seen_ = 0; // leading BOM bytes matched so far (0..3)
-  bool started_ = false;   // past the point where a BOM could appear
+  bool started_ = false;           // past the point where a BOM could appear
   std::optional<std::int64_t> retry_ms_;
   std::size_t comment_lines_ = 0;
   std::optional<Error> error_;

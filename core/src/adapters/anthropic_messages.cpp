@@ -21,11 +21,12 @@ constexpr std::int64_t default_max_tokens = 4096;
 
 Value image_block(const Image &image) {
   if (!image.url.empty())
-    return Value::object({{"type", "image"}, {"source", Value::object({{"type", "url"}, {"url", image.url}})}});
+    return Value::object(
+        {{"type", "image"}, {"source", Value::object({{"type", "url"}, {"url", image.url}})}});
   return Value::object({{"type", "image"},
-               {"source", Value::object({{"type", "base64"},
-                                {"media_type", image.media_type},
-                                {"data", image.base64}})}});
+                        {"source", Value::object({{"type", "base64"},
+                                                  {"media_type", image.media_type},
+                                                  {"data", image.base64}})}});
 }
 
 // The content blocks of one neutral message.
@@ -47,35 +48,32 @@ Result<Value> content_blocks(const Message &message) {
         if (message.role != Role::Assistant)
           return invalid_argument("tool calls are only allowed in assistant messages");
         auto input = arguments_object(part.tool_call);
-        if (!input.ok())
-          return std::move(input).error();
+        if (!input.ok()) return std::move(input).error();
         blocks.push_back(Value::object({{"type", "tool_use"},
-                               {"id", part.tool_call.id},
-                               {"name", part.tool_call.name},
-                               {"input", std::move(input).value()}}));
+                                        {"id", part.tool_call.id},
+                                        {"name", part.tool_call.name},
+                                        {"input", std::move(input).value()}}));
         break;
       }
       case ContentPart::Kind::ToolResult: {
         Value block = Value::object({{"type", "tool_result"},
-                    {"tool_use_id", part.tool_result.tool_call_id},
-                    {"content", part.tool_result.content}});
-        if (part.tool_result.is_error)
-          block["is_error"] = true;
+                                     {"tool_use_id", part.tool_result.tool_call_id},
+                                     {"content", part.tool_result.content}});
+        if (part.tool_result.is_error) block["is_error"] = true;
         blocks.push_back(std::move(block));
         break;
       }
       case ContentPart::Kind::Reasoning:
         // Thinking goes back only as Anthropic signed it; reasoning without a signature
         // (from another provider) would be rejected, so it stays behind.
-        if (message.role != Role::Assistant)
-          break;
+        if (message.role != Role::Assistant) break;
         if (!part.reasoning.redacted_data.empty())
-          blocks.push_back(
-              Value::object({{"type", "redacted_thinking"}, {"data", part.reasoning.redacted_data}}));
+          blocks.push_back(Value::object(
+              {{"type", "redacted_thinking"}, {"data", part.reasoning.redacted_data}}));
         else if (!part.reasoning.signature.empty())
           blocks.push_back(Value::object({{"type", "thinking"},
-                                 {"thinking", part.reasoning.text},
-                                 {"signature", part.reasoning.signature}}));
+                                          {"thinking", part.reasoning.text},
+                                          {"signature", part.reasoning.signature}}));
         break;
     }
   }
@@ -109,14 +107,10 @@ Value tool_choice_value(const std::optional<ToolChoice> &choice, std::optional<b
 // Responses
 
 FinishReason normalise_stop_reason(std::string_view raw) {
-  if (raw == "end_turn" || raw == "stop_sequence")
-    return FinishReason::Stop;
-  if (raw == "max_tokens" || raw == "model_context_window_exceeded")
-    return FinishReason::Length;
-  if (raw == "tool_use")
-    return FinishReason::ToolCalls;
-  if (raw == "refusal")
-    return FinishReason::ContentFilter;
+  if (raw == "end_turn" || raw == "stop_sequence") return FinishReason::Stop;
+  if (raw == "max_tokens" || raw == "model_context_window_exceeded") return FinishReason::Length;
+  if (raw == "tool_use") return FinishReason::ToolCalls;
+  if (raw == "refusal") return FinishReason::ContentFilter;
   return FinishReason::Other; // pause_turn, and values added later
 }
 
@@ -147,21 +141,18 @@ public:
   AnthropicStreamDecoder() : sse_(sse_options()) {}
 
   void feed(std::string_view bytes, std::vector<StreamEvent> &events) override {
-    if (failed_ || stopped_)
-      return;
+    if (failed_ || stopped_) return;
     sse_events_.clear();
     sse_.feed(bytes, sse_events_);
     handle_sse(events);
   }
 
   void finish(std::vector<StreamEvent> &events) override {
-    if (failed_ || stopped_)
-      return;
+    if (failed_ || stopped_) return;
     sse_events_.clear();
     sse_.finish(sse_events_);
     handle_sse(events);
-    if (!failed_ && !stopped_)
-      fail(events, bad_response("the stream ended before message_stop"));
+    if (!failed_ && !stopped_) fail(events, bad_response("the stream ended before message_stop"));
   }
 
 private:
@@ -195,26 +186,23 @@ private:
 
   void handle_sse(std::vector<StreamEvent> &events) {
     for (const SseEvent &event : sse_events_) {
-      if (failed_ || stopped_)
-        return;
+      if (failed_ || stopped_) return;
       handle_event(event, events);
     }
-    if (!failed_ && sse_.error())
-      fail(events, *sse_.error());
+    if (!failed_ && sse_.error()) fail(events, *sse_.error());
   }
 
   Block *block(std::int64_t wire_index) {
     for (Block &known : blocks_)
-      if (known.wire_index == wire_index)
-        return &known;
+      if (known.wire_index == wire_index) return &known;
     return nullptr;
   }
 
   void handle_event(const SseEvent &event, std::vector<StreamEvent> &events) {
     auto parsed = json::parse(event.data);
     if (!parsed.ok())
-      return fail(events, bad_response("a message stream event is not JSON: " +
-                                       parsed.error().message));
+      return fail(events,
+                  bad_response("a message stream event is not JSON: " + parsed.error().message));
     const Value &data = parsed.value();
     if (!data.is_object())
       return fail(events, bad_response("a message stream event is " +
@@ -259,21 +247,19 @@ private:
     }
     // "ping" and event types added after this was written are skipped, as Anthropic's
     // versioning policy asks of clients.
-    if (reader.failed())
-      fail(events, *reader.error());
+    if (reader.failed()) fail(events, *reader.error());
   }
 
   void content_block_start(json::Reader &reader, const Value &data,
                            std::vector<StreamEvent> &events) {
     auto wire_index = reader.integer(data, "index");
     const Value *content = reader.object(data, "content_block");
-    if (reader.failed())
-      return;
+    if (reader.failed()) return;
     if (!wire_index || !content)
       return fail(events, bad_response("content_block_start lacks its index or content_block"));
     if (block(*wire_index))
-      return fail(events, bad_response("content block " + std::to_string(*wire_index) +
-                                       " started twice"));
+      return fail(events,
+                  bad_response("content block " + std::to_string(*wire_index) + " started twice"));
     Block started;
     started.wire_index = *wire_index;
     std::string_view kind = reader.string(*content, "type").value_or("");
@@ -308,8 +294,7 @@ private:
                            std::vector<StreamEvent> &events) {
     auto wire_index = reader.integer(data, "index");
     const Value *delta = reader.object(data, "delta");
-    if (reader.failed())
-      return;
+    if (reader.failed()) return;
     Block *target = wire_index ? block(*wire_index) : nullptr;
     if (!target || !delta)
       return fail(events, bad_response("content_block_delta for a block that was not started"));
@@ -327,8 +312,7 @@ private:
       if (auto signature = reader.string(*delta, "signature"); signature && !signature->empty())
         events.push_back(StreamEvent::reasoning_signature(block_index, std::string(*signature)));
     } else if (type == "input_json_delta") {
-      if (target->kind != BlockKind::ToolUse)
-        return; // server tool input: not ours to run
+      if (target->kind != BlockKind::ToolUse) return; // server tool input: not ours to run
       target->got_json_delta = true;
       if (auto fragment = reader.string(*delta, "partial_json"); fragment && !fragment->empty()) {
         target->arguments.append(*fragment);
@@ -341,19 +325,15 @@ private:
   void content_block_stop(json::Reader &reader, const Value &data,
                           std::vector<StreamEvent> &events) {
     auto wire_index = reader.integer(data, "index");
-    if (reader.failed())
-      return;
+    if (reader.failed()) return;
     Block *target = wire_index ? block(*wire_index) : nullptr;
     if (!target)
       return fail(events, bad_response("content_block_stop for a block that was not started"));
-    if (target->stopped)
-      return;
+    if (target->stopped) return;
     target->stopped = true;
-    if (target->kind != BlockKind::ToolUse)
-      return;
+    if (target->kind != BlockKind::ToolUse) return;
     // The block is over: now, and only now, the call's arguments are whole.
-    std::string arguments =
-        target->got_json_delta ? target->arguments : target->initial_input;
+    std::string arguments = target->got_json_delta ? target->arguments : target->initial_input;
     events.push_back(StreamEvent::tool_call_end(target->tool_index, target->id, target->name,
                                                 std::move(arguments)));
   }
@@ -373,10 +353,8 @@ private:
 Result<HttpRequest> AnthropicMessagesAdapter::build_request(const ChatRequest &request,
                                                             const Endpoint &endpoint) const {
   auto base = base_url(endpoint);
-  if (!base.ok())
-    return std::move(base).error();
-  if (request.model.empty())
-    return invalid_argument("the request names no model");
+  if (!base.ok()) return std::move(base).error();
+  if (request.model.empty()) return invalid_argument("the request names no model");
   if (request.response_format.type != ResponseFormat::Type::Text)
     return make_error(ErrorCode::Unsupported, ErrorOrigin::Caller,
                       "Anthropic Messages has no JSON mode; describe the JSON in the prompt or "
@@ -388,9 +366,9 @@ Result<HttpRequest> AnthropicMessagesAdapter::build_request(const ChatRequest &r
   while (!root.empty() && root.back() == '/')
     root.remove_suffix(1);
   // Accept base URLs given with or without the version segment.
-  http.url = join_url(root, root.size() >= 3 && root.substr(root.size() - 3) == "/v1"
-                                ? "/messages"
-                                : "/v1/messages");
+  http.url =
+      join_url(root, root.size() >= 3 && root.substr(root.size() - 3) == "/v1" ? "/messages"
+                                                                               : "/v1/messages");
   http.headers = standard_headers(endpoint, request.stream);
   http.headers.push_back({"anthropic-version", endpoint.api_version.empty()
                                                    ? std::string(default_api_version)
@@ -407,21 +385,17 @@ Result<HttpRequest> AnthropicMessagesAdapter::build_request(const ChatRequest &r
 
   // System text lives outside the messages: the request's prompt, then system messages.
   std::vector<std::string> system;
-  if (!request.system.empty())
-    system.push_back(request.system);
+  if (!request.system.empty()) system.push_back(request.system);
   Value messages = Value::array();
   std::string last_role;
   for (const Message &message : request.messages) {
     if (message.role == Role::System) {
-      if (std::string text = message.text(); !text.empty())
-        system.push_back(std::move(text));
+      if (std::string text = message.text(); !text.empty()) system.push_back(std::move(text));
       continue;
     }
     auto blocks = content_blocks(message);
-    if (!blocks.ok())
-      return std::move(blocks).error();
-    if (blocks.value().empty())
-      continue;
+    if (!blocks.ok()) return std::move(blocks).error();
+    if (blocks.value().empty()) continue;
     // Tool results go back in a user turn. Consecutive turns of one role merge into one, so
     // that the results of parallel calls share the user turn right after the calls.
     std::string role = message.role == Role::Assistant ? "assistant" : "user";
@@ -443,23 +417,18 @@ Result<HttpRequest> AnthropicMessagesAdapter::build_request(const ChatRequest &r
   }
   body["messages"] = std::move(messages);
 
-  if (request.temperature)
-    body["temperature"] = *request.temperature;
-  if (request.top_p)
-    body["top_p"] = *request.top_p;
-  if (!request.stop.empty())
-    body["stop_sequences"] = string_array(request.stop);
+  if (request.temperature) body["temperature"] = *request.temperature;
+  if (request.top_p) body["top_p"] = *request.top_p;
+  if (!request.stop.empty()) body["stop_sequences"] = string_array(request.stop);
   if (!request.tools.empty()) {
     Value tools = Value::array();
     for (const Tool &tool : request.tools) {
-      if (tool.name.empty())
-        return invalid_argument("a tool has no name");
+      if (tool.name.empty()) return invalid_argument("a tool has no name");
       auto schema = tool_schema(tool);
-      if (!schema.ok())
-        return std::move(schema).error();
-      Value wire = Value::object({{"name", tool.name}, {"input_schema", std::move(schema).value()}});
-      if (!tool.description.empty())
-        wire["description"] = tool.description;
+      if (!schema.ok()) return std::move(schema).error();
+      Value wire =
+          Value::object({{"name", tool.name}, {"input_schema", std::move(schema).value()}});
+      if (!tool.description.empty()) wire["description"] = tool.description;
       tools.push_back(std::move(wire));
     }
     body["tools"] = std::move(tools);
@@ -470,13 +439,11 @@ Result<HttpRequest> AnthropicMessagesAdapter::build_request(const ChatRequest &r
     return invalid_argument("tool_choice requires a tool but the request has none");
   }
   if (request.reasoning_budget_tokens)
-    body["thinking"] = Value::object({{"type", "enabled"}, {"budget_tokens", *request.reasoning_budget_tokens}});
-  if (!request.user.empty())
-    body["metadata"] = Value::object({{"user_id", request.user}});
-  if (request.stream)
-    body["stream"] = true;
-  if (auto merged = merge_extra_body(request, body); !merged.ok())
-    return std::move(merged).error();
+    body["thinking"] =
+        Value::object({{"type", "enabled"}, {"budget_tokens", *request.reasoning_budget_tokens}});
+  if (!request.user.empty()) body["metadata"] = Value::object({{"user_id", request.user}});
+  if (request.stream) body["stream"] = true;
+  if (auto merged = merge_extra_body(request, body); !merged.ok()) return std::move(merged).error();
   http.body = json::dump(body);
   return http;
 }
@@ -537,8 +504,7 @@ DecodedResponse AnthropicMessagesAdapter::decode_response(const HttpResponseHead
         ToolCall call;
         call.id = std::string(reader.string(block, "id").value_or(""));
         call.name = std::string(reader.string(block, "name").value_or(""));
-        if (const Value *input = reader.object(block, "input"))
-          call.arguments = json::dump(*input);
+        if (const Value *input = reader.object(block, "input")) call.arguments = json::dump(*input);
         response.tool_calls.push_back(std::move(call));
       }
     }

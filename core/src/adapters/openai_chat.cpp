@@ -18,9 +18,9 @@ constexpr std::string_view azure_default_api_version = "2024-10-21";
 
 Value image_url_part(const Image &image) {
   std::string url = image.url;
-  if (url.empty())
-    url = "data:" + image.media_type + ";base64," + image.base64;
-  return Value::object({{"type", "image_url"}, {"image_url", Value::object({{"url", std::move(url)}})}});
+  if (url.empty()) url = "data:" + image.media_type + ";base64," + image.base64;
+  return Value::object(
+      {{"type", "image_url"}, {"image_url", Value::object({{"url", std::move(url)}})}});
 }
 
 // Appends the wire messages for one neutral message. Tool results become one "tool" message
@@ -48,17 +48,16 @@ Result<bool> append_messages(const Message &message, Value &out) {
         tool_calls.push_back(Value::object({
             {"id", part.tool_call.id},
             {"type", "function"},
-            {"function",
-             Value::object({{"name", part.tool_call.name},
-                            {"arguments", part.tool_call.arguments.empty()
-                                              ? std::string("{}")
-                                              : part.tool_call.arguments}})},
+            {"function", Value::object({{"name", part.tool_call.name},
+                                        {"arguments", part.tool_call.arguments.empty()
+                                                          ? std::string("{}")
+                                                          : part.tool_call.arguments}})},
         }));
         break;
       case ContentPart::Kind::ToolResult:
         out.push_back(Value::object({{"role", "tool"},
-                            {"tool_call_id", part.tool_result.tool_call_id},
-                            {"content", part.tool_result.content}}));
+                                     {"tool_call_id", part.tool_result.tool_call_id},
+                                     {"content", part.tool_result.content}}));
         break;
       case ContentPart::Kind::Reasoning:
         // Chat Completions takes no reasoning back (and DeepSeek-style servers reject
@@ -67,22 +66,18 @@ Result<bool> append_messages(const Message &message, Value &out) {
     }
   }
   if (message.role == Role::Tool) {
-    if (!parts.empty())
-      return invalid_argument("a tool message carries tool results only");
+    if (!parts.empty()) return invalid_argument("a tool message carries tool results only");
     return true;
   }
   if (message.role == Role::Assistant) {
-    if (parts.empty() && tool_calls.empty())
-      return true;
+    if (parts.empty() && tool_calls.empty()) return true;
     Value wire = Value::object({{"role", "assistant"}});
     wire["content"] = parts.empty() ? Value(nullptr) : Value(text);
-    if (!tool_calls.empty())
-      wire["tool_calls"] = std::move(tool_calls);
+    if (!tool_calls.empty()) wire["tool_calls"] = std::move(tool_calls);
     out.push_back(std::move(wire));
     return true;
   }
-  if (parts.empty())
-    return true;
+  if (parts.empty()) return true;
   Value wire = Value::object({{"role", to_string(message.role)}});
   // A plain string where possible: every compatible server understands it, not all
   // understand content arrays.
@@ -105,7 +100,8 @@ Value tool_choice_value(const ToolChoice &choice) {
     case ToolChoice::Mode::Named:
       break;
   }
-  return Value::object({{"type", "function"}, {"function", Value::object({{"name", choice.name}})}});
+  return Value::object(
+      {{"type", "function"}, {"function", Value::object({{"name", choice.name}})}});
 }
 
 Result<Value> response_format_value(const ResponseFormat &format) {
@@ -120,10 +116,11 @@ Result<Value> response_format_value(const ResponseFormat &format) {
   auto schema = json::parse(format.schema);
   if (!schema.ok() || !schema.value().is_object())
     return invalid_argument("response_format schema must be a JSON Schema object");
-  return Value::object({{"type", "json_schema"},
-               {"json_schema", Value::object({{"name", format.name.empty() ? "response" : format.name},
-                                     {"schema", std::move(schema).value()},
-                                     {"strict", format.strict}})}});
+  return Value::object(
+      {{"type", "json_schema"},
+       {"json_schema", Value::object({{"name", format.name.empty() ? "response" : format.name},
+                                      {"schema", std::move(schema).value()},
+                                      {"strict", format.strict}})}});
 }
 
 // ---------------------------------------------------------------------------------------
@@ -132,12 +129,9 @@ Result<Value> response_format_value(const ResponseFormat &format) {
 FinishReason normalise_finish(std::string_view raw) {
   if (raw == "stop" || raw == "end_turn" || raw == "eos" || raw == "stop_sequence")
     return FinishReason::Stop;
-  if (raw == "length" || raw == "model_length")
-    return FinishReason::Length;
-  if (raw == "tool_calls" || raw == "function_call")
-    return FinishReason::ToolCalls;
-  if (raw == "content_filter")
-    return FinishReason::ContentFilter;
+  if (raw == "length" || raw == "model_length") return FinishReason::Length;
+  if (raw == "tool_calls" || raw == "function_call") return FinishReason::ToolCalls;
+  if (raw == "content_filter") return FinishReason::ContentFilter;
   return FinishReason::Other;
 }
 
@@ -177,19 +171,16 @@ void read_content(json::Reader &reader, const Value &message, Fragment &out) {
         out.text += reader.string(chunk, "text").value_or("");
       } else if (type == "thinking") {
         const Value *thinking = reader.array(chunk, "thinking");
-        if (!thinking)
-          continue;
+        if (!thinking) continue;
         for (const Value &inner : thinking->items())
-          if (inner.is_object())
-            out.reasoning += reader.string(inner, "text").value_or("");
+          if (inner.is_object()) out.reasoning += reader.string(inner, "text").value_or("");
       }
       // Other chunk types (references, images) carry no text.
     }
   } else if (content) {
     reader.type_error("content", "a string or an array", *content);
   }
-  if (auto refusal = reader.string(message, "refusal"))
-    out.refusal = std::string(*refusal);
+  if (auto refusal = reader.string(message, "refusal")) out.refusal = std::string(*refusal);
   // vLLM, DeepSeek and xAI name it reasoning_content; OpenRouter and newer vLLM, reasoning.
   // Some send both with the same text: take one.
   if (auto reasoning = reader.string(message, "reasoning_content"))
@@ -208,12 +199,12 @@ std::optional<ProviderErrorFields> read_error_fields(json::Reader &reader, const
     source = error;
   } else if (error && error->is_string()) {
     fields.message = error->as_string();
-    if (auto type = reader.string(body, "error_type"))
-      fields.type = std::string(*type);
+    if (auto type = reader.string(body, "error_type")) fields.type = std::string(*type);
     return fields;
   } else if (reader.string(body, "object").value_or("") == "error") {
     source = &body;
-  } else if (const Value *detail = json::find(body, "detail"); detail && !json::find(body, "choices")) {
+  } else if (const Value *detail = json::find(body, "detail");
+             detail && !json::find(body, "choices")) {
     // FastAPI validation errors (vLLM, Mistral): {"detail": "text" or [{"msg": ...}]}.
     fields.message = detail->is_string() ? detail->as_string() : json::dump(*detail);
     return fields;
@@ -252,21 +243,18 @@ public:
   OpenAiStreamDecoder() : sse_(sse_options()) {}
 
   void feed(std::string_view bytes, std::vector<StreamEvent> &events) override {
-    if (failed_ || done_)
-      return;
+    if (failed_ || done_) return;
     sse_events_.clear();
     sse_.feed(bytes, sse_events_);
     handle_sse(events);
   }
 
   void finish(std::vector<StreamEvent> &events) override {
-    if (failed_ || done_)
-      return;
+    if (failed_ || done_) return;
     sse_events_.clear();
     sse_.finish(sse_events_);
     handle_sse(events);
-    if (failed_ || done_)
-      return;
+    if (failed_ || done_) return;
     // LENIENCY: some compatible servers end without `data: [DONE]`; a stream whose choice
     // finished is complete all the same. One that never finished was cut short.
     if (!finished_)
@@ -299,12 +287,10 @@ private:
 
   void handle_sse(std::vector<StreamEvent> &events) {
     for (SseEvent &event : sse_events_) {
-      if (failed_ || done_)
-        return;
+      if (failed_ || done_) return;
       handle_event(event, events);
     }
-    if (!failed_ && sse_.error())
-      fail(events, *sse_.error());
+    if (!failed_ && sse_.error()) fail(events, *sse_.error());
   }
 
   void handle_event(const SseEvent &event, std::vector<StreamEvent> &events) {
@@ -315,8 +301,8 @@ private:
     }
     auto parsed = json::parse(event.data);
     if (!parsed.ok())
-      return fail(events, bad_response("a chat completion chunk is not JSON: " +
-                                       parsed.error().message));
+      return fail(events,
+                  bad_response("a chat completion chunk is not JSON: " + parsed.error().message));
     const Value &chunk = parsed.value();
     if (!chunk.is_object())
       return fail(events, bad_response("a chat completion chunk is " +
@@ -330,18 +316,15 @@ private:
           break;
         }
         // llmux asks for one choice; with n > 1 only choice 0 is decoded.
-        if (reader.integer(choice, "index").value_or(0) != 0)
-          continue;
+        if (reader.integer(choice, "index").value_or(0) != 0) continue;
         handle_choice(reader, choice, events);
       }
     }
     if (const Value *usage = reader.object(chunk, "usage")) {
       Usage counts = read_usage(reader, *usage);
-      if (!reader.failed() && !counts.empty())
-        events.push_back(StreamEvent::usage_report(counts));
+      if (!reader.failed() && !counts.empty()) events.push_back(StreamEvent::usage_report(counts));
     }
-    if (reader.failed())
-      return fail(events, *reader.error());
+    if (reader.failed()) return fail(events, *reader.error());
     if (error_fields) {
       // An error inside a 200 stream (OpenRouter, vLLM): the output so far stands.
       HttpResponseHead head;
@@ -397,8 +380,7 @@ private:
       } else if (args)
         reader.type_error("arguments", "a string", *args);
     }
-    if (reader.failed())
-      return;
+    if (reader.failed()) return;
     // Find the call this delta continues: by index when the server numbers its calls, else
     // (Mistral sends no index) by id; a delta with neither continues the latest call.
     Call *call = nullptr;
@@ -417,17 +399,13 @@ private:
       call->wire_index = wire_index;
     }
     std::size_t index = static_cast<std::size_t>(call - calls_.data());
-    if (call->ended)
-      return; // a server repeating a finished call: the first version stands
-    if (id && !id->empty() && call->id.empty())
-      call->id = std::string(*id);
-    if (!name.empty() && call->name.empty())
-      call->name = std::string(name);
+    if (call->ended) return; // a server repeating a finished call: the first version stands
+    if (id && !id->empty() && call->id.empty()) call->id = std::string(*id);
+    if (!name.empty() && call->name.empty()) call->name = std::string(name);
     call->arguments.append(arguments);
     if (!call->started) {
       // Start once the name is known; arguments that came before it go out together.
-      if (call->name.empty())
-        return;
+      if (call->name.empty()) return;
       call->started = true;
       events.push_back(StreamEvent::tool_call_start(index, call->id, call->name));
       if (!call->arguments.empty())
@@ -441,8 +419,7 @@ private:
   void end_tool_calls(std::vector<StreamEvent> &events) {
     for (std::size_t i = 0; i < calls_.size(); ++i) {
       Call &call = calls_[i];
-      if (call.ended)
-        continue;
+      if (call.ended) continue;
       call.ended = true;
       if (!call.started) {
         call.started = true;
@@ -469,30 +446,28 @@ Result<HttpRequest> OpenAiChatAdapter::build_request(const ChatRequest &request,
                                                      const Endpoint &endpoint) const {
   const ProviderInfo &info = provider_info(provider_);
   auto base = base_url(endpoint);
-  if (!base.ok())
-    return std::move(base).error();
+  if (!base.ok()) return std::move(base).error();
 
   HttpRequest http;
   http.stream = request.stream;
   if (provider_ == Provider::AzureOpenAi) {
     // Azure routes by deployment, not by model: the deployment is in the URL.
-    const std::string &deployment = endpoint.deployment.empty() ? request.model : endpoint.deployment;
+    const std::string &deployment =
+        endpoint.deployment.empty() ? request.model : endpoint.deployment;
     if (deployment.empty())
       return invalid_argument("azure needs a deployment name (endpoint.deployment)");
-    std::string api_version =
-        endpoint.api_version.empty() ? std::string(azure_default_api_version) : endpoint.api_version;
+    std::string api_version = endpoint.api_version.empty() ? std::string(azure_default_api_version)
+                                                           : endpoint.api_version;
     http.url = join_url(base.value(), "/openai/deployments/" + deployment +
                                           "/chat/completions?api-version=" + api_version);
   } else {
-    if (request.model.empty())
-      return invalid_argument("the request names no model");
+    if (request.model.empty()) return invalid_argument("the request names no model");
     http.url = join_url(base.value(), "/chat/completions");
   }
   http.headers = standard_headers(endpoint, request.stream);
 
   Value body = Value::object();
-  if (provider_ != Provider::AzureOpenAi)
-    body["model"] = request.model;
+  if (provider_ != Provider::AzureOpenAi) body["model"] = request.model;
   Value messages = Value::array();
   if (!request.system.empty())
     messages.push_back(Value::object({{"role", "system"}, {"content", request.system}}));
@@ -501,49 +476,37 @@ Result<HttpRequest> OpenAiChatAdapter::build_request(const ChatRequest &request,
       return std::move(appended).error();
   body["messages"] = std::move(messages);
 
-  if (request.temperature)
-    body["temperature"] = *request.temperature;
-  if (request.top_p)
-    body["top_p"] = *request.top_p;
+  if (request.temperature) body["temperature"] = *request.temperature;
+  if (request.top_p) body["top_p"] = *request.top_p;
   if (request.max_tokens)
     body[info.max_completion_tokens ? "max_completion_tokens" : "max_tokens"] = *request.max_tokens;
-  if (!request.stop.empty())
-    body["stop"] = string_array(request.stop);
+  if (!request.stop.empty()) body["stop"] = string_array(request.stop);
   if (!request.tools.empty()) {
     Value tools = Value::array();
     for (const Tool &tool : request.tools) {
-      if (tool.name.empty())
-        return invalid_argument("a tool has no name");
+      if (tool.name.empty()) return invalid_argument("a tool has no name");
       auto schema = tool_schema(tool);
-      if (!schema.ok())
-        return std::move(schema).error();
-      Value function = Value::object({{"name", tool.name}, {"parameters", std::move(schema).value()}});
-      if (!tool.description.empty())
-        function["description"] = tool.description;
+      if (!schema.ok()) return std::move(schema).error();
+      Value function =
+          Value::object({{"name", tool.name}, {"parameters", std::move(schema).value()}});
+      if (!tool.description.empty()) function["description"] = tool.description;
       tools.push_back(Value::object({{"type", "function"}, {"function", std::move(function)}}));
     }
     body["tools"] = std::move(tools);
   }
-  if (request.tool_choice)
-    body["tool_choice"] = tool_choice_value(*request.tool_choice);
+  if (request.tool_choice) body["tool_choice"] = tool_choice_value(*request.tool_choice);
   if (request.parallel_tool_calls && !request.tools.empty())
     body["parallel_tool_calls"] = *request.parallel_tool_calls;
   auto format = response_format_value(request.response_format);
-  if (!format.ok())
-    return std::move(format).error();
-  if (!format.value().is_null())
-    body["response_format"] = std::move(format).value();
-  if (!request.reasoning_effort.empty())
-    body["reasoning_effort"] = request.reasoning_effort;
-  if (!request.user.empty())
-    body["user"] = request.user;
+  if (!format.ok()) return std::move(format).error();
+  if (!format.value().is_null()) body["response_format"] = std::move(format).value();
+  if (!request.reasoning_effort.empty()) body["reasoning_effort"] = request.reasoning_effort;
+  if (!request.user.empty()) body["user"] = request.user;
   if (request.stream) {
     body["stream"] = true;
-    if (info.stream_usage_option)
-      body["stream_options"] = Value::object({{"include_usage", true}});
+    if (info.stream_usage_option) body["stream_options"] = Value::object({{"include_usage", true}});
   }
-  if (auto merged = merge_extra_body(request, body); !merged.ok())
-    return std::move(merged).error();
+  if (auto merged = merge_extra_body(request, body); !merged.ok()) return std::move(merged).error();
   http.body = json::dump(body);
   return http;
 }
@@ -574,8 +537,8 @@ DecodedResponse OpenAiChatAdapter::decode_response(const HttpResponseHead &head,
       decoded.error = make_provider_error(head, std::move(*fields), false);
       return decoded;
     }
-    decoded.error = reader.failed() ? *reader.error()
-                                    : bad_response("the chat completion has no choices");
+    decoded.error =
+        reader.failed() ? *reader.error() : bad_response("the chat completion has no choices");
     return decoded;
   }
   ChatResponse &response = decoded.response;

@@ -13,8 +13,8 @@ namespace llmux {
 
 /// The fields of a provider's error, as its adapter read them from the body.
 struct ProviderErrorFields {
-  std::string type;       ///< "rate_limit_error", "BadRequestError", "RESOURCE_EXHAUSTED"
-  std::string code;       ///< "context_length_exceeded", "400"
+  std::string type; ///< "rate_limit_error", "BadRequestError", "RESOURCE_EXHAUSTED"
+  std::string code; ///< "context_length_exceeded", "400"
   std::string param;
   std::string message;
   std::string request_id;
@@ -29,8 +29,7 @@ ErrorCode classify_provider_error(int status, bool in_stream, const ProviderErro
 
 /// The Error for a provider's failure: classified, with a hint where llmux knows better, and
 /// for retryable codes the delay the body, the headers or the message ask for.
-Error make_provider_error(const HttpResponseHead &head, ProviderErrorFields fields,
-                          bool in_stream);
+Error make_provider_error(const HttpResponseHead &head, ProviderErrorFields fields, bool in_stream);
 
 /// A body that is not the provider's JSON error shape (an HTML page from a proxy, plain
 /// text): at most 512 bytes of it, as valid UTF-8 with whitespace runs collapsed.

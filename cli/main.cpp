@@ -41,10 +41,12 @@ std::int64_t now_ms() {
 
 // Reads a whole number without exceptions; nullopt when `text` is not one.
 std::optional<std::int64_t> parse_integer(std::string_view text) {
-  if (text.empty() || text.size() > 18) return std::nullopt;
+  if (text.empty() || text.size() > 18)
+    return std::nullopt;
   std::int64_t value = 0;
   for (char c : text) {
-    if (c < '0' || c > '9') return std::nullopt;
+    if (c < '0' || c > '9')
+      return std::nullopt;
     value = value * 10 + (c - '0');
   }
   return value;
@@ -68,14 +70,17 @@ int decode_command(const std::vector<std::string_view> &args) {
   for (std::size_t i = 0; i < args.size(); ++i) {
     std::string_view arg = args[i];
     auto value = [&]() -> std::optional<std::string_view> {
-      if (i + 1 >= args.size()) return std::nullopt;
+      if (i + 1 >= args.size())
+        return std::nullopt;
       return args[++i];
     };
     if (arg == "--provider") {
       auto name = value();
-      if (!name) return usage_error("--provider needs a name");
+      if (!name)
+        return usage_error("--provider needs a name");
       provider = llmux::provider_from_name(*name);
-      if (!provider) return usage_error("unknown provider: " + std::string(*name));
+      if (!provider)
+        return usage_error("unknown provider: " + std::string(*name));
     } else if (arg == "--stream") {
       stream = true;
     } else if (arg == "--events") {
@@ -99,7 +104,8 @@ int decode_command(const std::vector<std::string_view> &args) {
       return usage_error("unknown argument to decode: " + std::string(arg));
     }
   }
-  if (!provider) return usage_error("decode needs --provider");
+  if (!provider)
+    return usage_error("decode needs --provider");
 
   std::string body = read_stdin();
   llmux::ResponseDecoder decoder(*provider, stream, head);
@@ -148,55 +154,67 @@ int request_command(const std::vector<std::string_view> &args) {
   for (std::size_t i = 0; i < args.size(); ++i) {
     std::string_view arg = args[i];
     auto value = [&]() -> std::optional<std::string_view> {
-      if (i + 1 >= args.size()) return std::nullopt;
+      if (i + 1 >= args.size())
+        return std::nullopt;
       return args[++i];
     };
     if (arg == "--provider") {
       auto name = value();
       auto provider = name ? llmux::provider_from_name(*name) : std::nullopt;
-      if (!provider) return usage_error("--provider needs a known provider name");
+      if (!provider)
+        return usage_error("--provider needs a known provider name");
       endpoint.provider = *provider;
       have_provider = true;
     } else if (arg == "--model" || arg == "-m") {
       auto model = value();
-      if (!model) return usage_error("--model needs a name");
+      if (!model)
+        return usage_error("--model needs a name");
       request.model = std::string(*model);
     } else if (arg == "--stream") {
       request.stream = true;
     } else if (arg == "--system") {
       auto text = value();
-      if (!text) return usage_error("--system needs text");
+      if (!text)
+        return usage_error("--system needs text");
       request.system = std::string(*text);
     } else if (arg == "--base-url") {
       auto url = value();
-      if (!url) return usage_error("--base-url needs a URL");
+      if (!url)
+        return usage_error("--base-url needs a URL");
       endpoint.base_url = std::string(*url);
     } else if (arg == "--deployment") {
       auto name = value();
-      if (!name) return usage_error("--deployment needs a name");
+      if (!name)
+        return usage_error("--deployment needs a name");
       endpoint.deployment = std::string(*name);
     } else if (arg == "--max-tokens") {
       auto text = value();
       auto tokens = text ? parse_integer(*text) : std::nullopt;
-      if (!tokens) return usage_error("--max-tokens needs a number");
+      if (!tokens)
+        return usage_error("--max-tokens needs a number");
       request.max_tokens = *tokens;
     } else if (arg == "--temperature") {
       auto text = value();
-      if (!text) return usage_error("--temperature needs a number");
+      if (!text)
+        return usage_error("--temperature needs a number");
       char *end = nullptr;
       std::string copy(*text);
       double temperature = std::strtod(copy.c_str(), &end);
-      if (end == copy.c_str() || *end != '\0') return usage_error("--temperature needs a number");
+      if (end == copy.c_str() || *end != '\0')
+        return usage_error("--temperature needs a number");
       request.temperature = temperature;
     } else if (!arg.empty() && arg.front() == '-') {
       return usage_error("unknown argument to request: " + std::string(arg));
     } else {
-      if (!prompt.empty()) prompt += ' ';
+      if (!prompt.empty())
+        prompt += ' ';
       prompt += arg;
     }
   }
-  if (!have_provider) return usage_error("request needs --provider");
-  if (const char *key = std::getenv(key_variable(endpoint.provider))) endpoint.api_key = key;
+  if (!have_provider)
+    return usage_error("request needs --provider");
+  if (const char *key = std::getenv(key_variable(endpoint.provider)))
+    endpoint.api_key = key;
   request.messages.push_back(llmux::Message::user(prompt));
   auto adapter = llmux::make_adapter(endpoint.provider);
   auto http = adapter->build_request(request, endpoint);
@@ -228,8 +246,11 @@ int main(int argc, char **argv) {
   }
   std::string_view command = args[0];
   args.erase(args.begin());
-  if (command == "decode") return decode_command(args);
-  if (command == "request") return request_command(args);
-  if (command == "providers") return providers_command();
+  if (command == "decode")
+    return decode_command(args);
+  if (command == "request")
+    return request_command(args);
+  if (command == "providers")
+    return providers_command();
   return usage_error("unknown command: " + std::string(command));
 }

@@ -6,9 +6,11 @@
 namespace llmux {
 
 bool Adapter::is_stream(const HttpResponseHead &head) const {
-  if (head.status < 200 || head.status >= 300) return false;
+  if (head.status < 200 || head.status >= 300)
+    return false;
   auto type = head.header("content-type");
-  if (!type) return true;
+  if (!type)
+    return true;
   std::string_view media = type->substr(0, type->find(';'));
   while (!media.empty() && media.back() == ' ')
     media.remove_suffix(1);

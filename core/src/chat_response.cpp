@@ -7,7 +7,8 @@ Message ChatResponse::to_message() const {
   message.role = Role::Assistant;
   for (const Reasoning &block : reasoning_blocks)
     message.content.push_back(ContentPart::make_reasoning(block));
-  if (!text.empty()) message.content.push_back(ContentPart::make_text(text));
+  if (!text.empty())
+    message.content.push_back(ContentPart::make_text(text));
   for (const ToolCall &call : tool_calls)
     message.content.push_back(ContentPart::make_tool_call(call));
   return message;

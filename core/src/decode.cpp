@@ -7,7 +7,8 @@ namespace llmux {
 ResponseDecoder::ResponseDecoder(Provider provider, bool stream, HttpResponseHead head)
     : adapter_(make_adapter(provider)), head_(std::move(head)) {
   // Errors, and answers from servers that ignored `stream`, come as one whole body.
-  if (stream && adapter_->is_stream(head_)) stream_ = adapter_->new_stream_decoder();
+  if (stream && adapter_->is_stream(head_))
+    stream_ = adapter_->new_stream_decoder();
 }
 
 void ResponseDecoder::feed(std::string_view bytes, std::vector<StreamEvent> &events) {
@@ -27,7 +28,8 @@ void ResponseDecoder::feed(std::string_view bytes) {
 }
 
 DecodedResponse ResponseDecoder::finish(std::vector<StreamEvent> &events) {
-  if (!stream_) return adapter_->decode_response(head_, body_);
+  if (!stream_)
+    return adapter_->decode_response(head_, body_);
   std::size_t first = events.size();
   stream_->finish(events);
   for (std::size_t i = first; i < events.size(); ++i)
@@ -50,10 +52,12 @@ DecodedResponse decode(Provider provider, bool stream, const HttpResponseHead &h
 namespace {
 
 json::Value usage_json(const Usage &usage) {
-  if (usage.empty()) return nullptr;
+  if (usage.empty())
+    return nullptr;
   json::Value out = json::Value::object();
   auto put = [&](const char *key, const std::optional<std::int64_t> &count) {
-    if (count) out[key] = *count;
+    if (count)
+      out[key] = *count;
   };
   put("input_tokens", usage.input_tokens);
   put("output_tokens", usage.output_tokens);
@@ -91,7 +95,8 @@ std::string to_json(const DecodedResponse &decoded) {
   json::Value out = json::Value::object();
   out["text"] = response.text;
   out["reasoning"] = response.reasoning;
-  if (!response.refusal.empty()) out["refusal"] = response.refusal;
+  if (!response.refusal.empty())
+    out["refusal"] = response.refusal;
   json::Value calls = json::Value::array();
   for (const ToolCall &call : response.tool_calls) {
     json::Value arguments = json::Value::object(); // empty text means no arguments: {}

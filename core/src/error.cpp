@@ -15,7 +15,8 @@ std::string_view to_string(ErrorCode code) noexcept {
 
 std::optional<ErrorCode> error_code_from_string(std::string_view text) noexcept {
 #define LLMUX_ERROR_FROM_STRING(number, name, string, message)                                     \
-  if (text == string) return ErrorCode::name;
+  if (text == string)                                                                              \
+    return ErrorCode::name;
   LLMUX_ERROR_CODES(LLMUX_ERROR_FROM_STRING)
 #undef LLMUX_ERROR_FROM_STRING
   return std::nullopt;

@@ -5,13 +5,17 @@
 namespace llmux {
 
 bool equals_ignore_case(std::string_view a, std::string_view b) noexcept {
-  if (a.size() != b.size()) return false;
+  if (a.size() != b.size())
+    return false;
   for (std::size_t i = 0; i < a.size(); ++i) {
     unsigned char x = static_cast<unsigned char>(a[i]);
     unsigned char y = static_cast<unsigned char>(b[i]);
-    if (x >= 'A' && x <= 'Z') x = static_cast<unsigned char>(x - 'A' + 'a');
-    if (y >= 'A' && y <= 'Z') y = static_cast<unsigned char>(y - 'A' + 'a');
-    if (x != y) return false;
+    if (x >= 'A' && x <= 'Z')
+      x = static_cast<unsigned char>(x - 'A' + 'a');
+    if (y >= 'A' && y <= 'Z')
+      y = static_cast<unsigned char>(y - 'A' + 'a');
+    if (x != y)
+      return false;
   }
   return true;
 }
@@ -20,7 +24,8 @@ namespace {
 std::optional<std::string_view> find_header(const std::vector<Header> &headers,
                                             std::string_view name) {
   for (const Header &header : headers)
-    if (equals_ignore_case(header.name, name)) return std::string_view(header.value);
+    if (equals_ignore_case(header.name, name))
+      return std::string_view(header.value);
   return std::nullopt;
 }
 } // namespace
@@ -36,14 +41,16 @@ std::optional<std::string_view> HttpResponseHead::header(std::string_view name) 
 bool is_secret_header(std::string_view name) noexcept {
   for (std::string_view secret : {"authorization", "proxy-authorization", "x-api-key", "api-key",
                                   "x-goog-api-key", "cookie", "ocp-apim-subscription-key"})
-    if (equals_ignore_case(name, secret)) return true;
+    if (equals_ignore_case(name, secret))
+      return true;
   return false;
 }
 
 HttpRequest HttpRequest::redacted() const {
   HttpRequest copy = *this;
   for (Header &header : copy.headers)
-    if (is_secret_header(header.name)) header.value = "[redacted]";
+    if (is_secret_header(header.name))
+      header.value = "[redacted]";
   return copy;
 }
 

@@ -92,7 +92,8 @@ Message Message::tool(std::string tool_call_id, std::string content, bool is_err
 std::string Message::text() const {
   std::string joined;
   for (const ContentPart &part : content)
-    if (part.kind == ContentPart::Kind::Text) joined += part.text;
+    if (part.kind == ContentPart::Kind::Text)
+      joined += part.text;
   return joined;
 }
 

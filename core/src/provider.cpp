@@ -31,7 +31,8 @@ const ProviderInfo &provider_info(Provider provider) noexcept {
 
 std::optional<Provider> provider_from_name(std::string_view name) noexcept {
   for (const ProviderInfo &info : all_providers())
-    if (equals_ignore_case(info.name, name)) return info.provider;
+    if (equals_ignore_case(info.name, name))
+      return info.provider;
   struct Alias {
     std::string_view name;
     Provider provider;
@@ -45,7 +46,8 @@ std::optional<Provider> provider_from_name(std::string_view name) noexcept {
       {"openai-compatible", Provider::Local},
   };
   for (const Alias &alias : aliases)
-    if (equals_ignore_case(alias.name, name)) return alias.provider;
+    if (equals_ignore_case(alias.name, name))
+      return alias.provider;
   return std::nullopt;
 }
 

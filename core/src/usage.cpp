@@ -9,7 +9,8 @@ bool Usage::empty() const noexcept {
 
 void Usage::merge(const Usage &later) noexcept {
   auto take = [](std::optional<std::int64_t> &mine, const std::optional<std::int64_t> &theirs) {
-    if (theirs) mine = theirs;
+    if (theirs)
+      mine = theirs;
   };
   take(input_tokens, later.input_tokens);
   take(output_tokens, later.output_tokens);

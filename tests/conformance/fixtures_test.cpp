@@ -26,7 +26,8 @@ const std::map<std::string, std::size_t> covered_providers = {
 std::vector<Fixture> covered_fixtures() {
   std::vector<Fixture> covered;
   for (Fixture &fixture : llmux::testing::all_fixtures())
-    if (covered_providers.count(fixture.provider_name)) covered.push_back(std::move(fixture));
+    if (covered_providers.count(fixture.provider_name))
+      covered.push_back(std::move(fixture));
   return covered;
 }
 
@@ -59,20 +60,24 @@ std::string log_of(const Decoded &decoded) {
 }
 
 void check_same(const Decoded &split, const Decoded &whole) {
-  if (split == whole) return;
+  if (split == whole)
+    return;
   CHECK(log_of(split) == log_of(whole));
   CHECK(split == whole); // equal logs but unequal values: a field the log leaves out
 }
 
 json or_null_string(const json &value) {
-  if (value.is_null()) return nullptr;
-  if (value.is_string()) return value;
+  if (value.is_null())
+    return nullptr;
+  if (value.is_string())
+    return value;
   return value.dump(); // numeric provider codes are reported as their text
 }
 
 // expected.json names usage counts as the providers do; llmux has one name for each.
 json expected_usage(const json &usage) {
-  if (usage.is_null()) return nullptr;
+  if (usage.is_null())
+    return nullptr;
   static const std::map<std::string, std::string> renamed = {
       {"cache_read_input_tokens", "cached_input_tokens"},
       {"cache_creation_input_tokens", "cache_write_input_tokens"},
@@ -132,7 +137,8 @@ TEST_CASE("fixture copy matches the shared set", "[conformance]") {
   }
   std::size_t files = 0;
   for (const auto &entry : fs::recursive_directory_iterator(shared)) {
-    if (!entry.is_regular_file()) continue;
+    if (!entry.is_regular_file())
+      continue;
     std::string relative = fs::relative(entry.path(), shared).generic_string();
     INFO(relative);
     std::ifstream in(entry.path(), std::ios::binary);
@@ -172,7 +178,8 @@ TEST_CASE("error fixtures get their stable codes", "[conformance]") {
   };
   std::size_t checked = 0;
   for (const Fixture &fixture : covered_fixtures()) {
-    if (fixture.expected.at("error").is_null()) continue;
+    if (fixture.expected.at("error").is_null())
+      continue;
     INFO(fixture.path);
     REQUIRE(codes.count(fixture.path) == 1);
     json ours = json::parse(llmux::to_json(
@@ -185,7 +192,8 @@ TEST_CASE("error fixtures get their stable codes", "[conformance]") {
 
 TEST_CASE("retry hints in the error fixtures become retry_after_ms", "[conformance]") {
   for (const Fixture &fixture : covered_fixtures()) {
-    if (fixture.path != "openrouter/error-429-rate-limit.json") continue;
+    if (fixture.path != "openrouter/error-429-rate-limit.json")
+      continue;
     llmux::DecodedResponse result =
         llmux::decode(*fixture.provider, fixture.stream, fixture.head, fixture.bytes);
     REQUIRE(result.error);

@@ -19,7 +19,8 @@ Endpoint endpoint_for(Provider provider) {
 HttpRequest build(const ChatRequest &request, Endpoint endpoint = {}) {
   endpoint.provider = Provider::Anthropic;
   auto http = make_adapter(Provider::Anthropic)->build_request(request, endpoint);
-  if (!http.ok()) FAIL("build_request failed: " << http.error().message);
+  if (!http.ok())
+    FAIL("build_request failed: " << http.error().message);
   return std::move(http).value();
 }
 

@@ -13,7 +13,8 @@ namespace {
 // Parses and writes back; fails the test when the text does not parse.
 std::string round_trip(std::string_view text) {
   auto parsed = parse(text);
-  if (!parsed.ok()) FAIL("did not parse: " << text << ": " << parsed.error().message);
+  if (!parsed.ok())
+    FAIL("did not parse: " << text << ": " << parsed.error().message);
   return dump(parsed.value());
 }
 

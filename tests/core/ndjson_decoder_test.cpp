@@ -14,7 +14,8 @@ Lines decode_in(const std::vector<std::string_view> &chunks, std::size_t max_lin
   for (std::string_view chunk : chunks)
     decoder.feed(chunk, lines);
   decoder.finish(lines);
-  if (decoder.error()) lines.push_back("error: " + decoder.error()->message);
+  if (decoder.error())
+    lines.push_back("error: " + decoder.error()->message);
   return lines;
 }
 

@@ -20,7 +20,8 @@ Endpoint endpoint_for(Provider provider) {
 HttpRequest build(Provider provider, const ChatRequest &request, Endpoint endpoint = {}) {
   endpoint.provider = provider;
   auto http = make_adapter(provider)->build_request(request, endpoint);
-  if (!http.ok()) FAIL("build_request failed: " << http.error().message);
+  if (!http.ok())
+    FAIL("build_request failed: " << http.error().message);
   return std::move(http).value();
 }
 

@@ -18,7 +18,8 @@ std::vector<std::string> log_of(SseDecoder &decoder, const std::vector<SseEvent>
   std::vector<std::string> log;
   for (const SseEvent &event : events)
     log.push_back(event.type + "|" + event.id + "|" + event.data);
-  if (decoder.error()) log.push_back("error: " + decoder.error()->message);
+  if (decoder.error())
+    log.push_back("error: " + decoder.error()->message);
   return log;
 }
 

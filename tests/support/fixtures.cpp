@@ -8,14 +8,16 @@
 namespace llmux::testing {
 
 std::string fixtures_dir() {
-  if (const char *dir = std::getenv("LLMUX_FIXTURES_DIR")) return dir;
+  if (const char *dir = std::getenv("LLMUX_FIXTURES_DIR"))
+    return dir;
   return LLMUX_SOURCE_DIR "/tests/fixtures";
 }
 
 std::string read_fixture(const std::string &relative_path) {
   std::string path = fixtures_dir() + "/" + relative_path;
   std::ifstream in(path, std::ios::binary);
-  if (!in) throw std::runtime_error("cannot read fixture " + path);
+  if (!in)
+    throw std::runtime_error("cannot read fixture " + path);
   std::ostringstream bytes;
   bytes << in.rdbuf();
   return bytes.str();

@@ -1,10 +1,9 @@
 #include "adapters/anthropic_messages.hpp"
 
+#include "adapters/sse_stream_decoder.hpp"
 #include "adapters/wire_common.hpp"
 #include "http/provider_error.hpp"
 #include "json/json.hpp"
-
-#include <llmux/sse_decoder.hpp>
 
 namespace llmux {
 namespace {
@@ -48,7 +47,8 @@ Result<Value> content_blocks(const Message &message) {
         if (message.role != Role::Assistant)
           return invalid_argument("tool calls are only allowed in assistant messages");
         auto input = arguments_object(part.tool_call);
-        if (!input.ok()) return std::move(input).error();
+        if (!input.ok())
+          return std::move(input).error();
         blocks.push_back(Value::object({{"type", "tool_use"},
                                         {"id", part.tool_call.id},
                                         {"name", part.tool_call.name},
@@ -59,14 +59,16 @@ Result<Value> content_blocks(const Message &message) {
         Value block = Value::object({{"type", "tool_result"},
                                      {"tool_use_id", part.tool_result.tool_call_id},
                                      {"content", part.tool_result.content}});
-        if (part.tool_result.is_error) block["is_error"] = true;
+        if (part.tool_result.is_error)
+          block["is_error"] = true;
         blocks.push_back(std::move(block));
         break;
       }
       case ContentPart::Kind::Reasoning:
         // Thinking goes back only as Anthropic signed it; reasoning without a signature
         // (from another provider) would be rejected, so it stays behind.
-        if (message.role != Role::Assistant) break;
+        if (message.role != Role::Assistant)
+          break;
         if (!part.reasoning.redacted_data.empty())
           blocks.push_back(Value::object(
               {{"type", "redacted_thinking"}, {"data", part.reasoning.redacted_data}}));
@@ -107,10 +109,14 @@ Value tool_choice_value(const std::optional<ToolChoice> &choice, std::optional<b
 // Responses
 
 FinishReason normalise_stop_reason(std::string_view raw) {
-  if (raw == "end_turn" || raw == "stop_sequence") return FinishReason::Stop;
-  if (raw == "max_tokens" || raw == "model_context_window_exceeded") return FinishReason::Length;
-  if (raw == "tool_use") return FinishReason::ToolCalls;
-  if (raw == "refusal") return FinishReason::ContentFilter;
+  if (raw == "end_turn" || raw == "stop_sequence")
+    return FinishReason::Stop;
+  if (raw == "max_tokens" || raw == "model_context_window_exceeded")
+    return FinishReason::Length;
+  if (raw == "tool_use")
+    return FinishReason::ToolCalls;
+  if (raw == "refusal")
+    return FinishReason::ContentFilter;
   return FinishReason::Other; // pause_turn, and values added later
 }
 
@@ -136,25 +142,7 @@ ProviderErrorFields read_error_fields(json::Reader &reader, const Value &body) {
 // ---------------------------------------------------------------------------------------
 // Streams
 
-class AnthropicStreamDecoder final : public StreamDecoder {
-public:
-  AnthropicStreamDecoder() : sse_(sse_options()) {}
-
-  void feed(std::string_view bytes, std::vector<StreamEvent> &events) override {
-    if (failed_ || stopped_) return;
-    sse_events_.clear();
-    sse_.feed(bytes, sse_events_);
-    handle_sse(events);
-  }
-
-  void finish(std::vector<StreamEvent> &events) override {
-    if (failed_ || stopped_) return;
-    sse_events_.clear();
-    sse_.finish(sse_events_);
-    handle_sse(events);
-    if (!failed_ && !stopped_) fail(events, bad_response("the stream ended before message_stop"));
-  }
-
+class AnthropicStreamDecoder final : public SseStreamDecoder {
 private:
   enum class BlockKind : std::uint8_t { Text, Thinking, RedactedThinking, ToolUse, Other };
 
@@ -170,35 +158,18 @@ private:
     bool stopped = false;
   };
 
-  static SseOptions sse_options() {
-    SseOptions options;
-    options.reject_invalid_utf8 = true;
-    // finish() still insists on message_stop, so accepting an unterminated last event
-    // cannot turn a truncated stream into a complete one.
-    options.dispatch_unterminated_event = true;
-    return options;
-  }
-
-  void fail(std::vector<StreamEvent> &events, Error error) {
-    failed_ = true;
-    events.push_back(StreamEvent::failure(std::move(error)));
-  }
-
-  void handle_sse(std::vector<StreamEvent> &events) {
-    for (const SseEvent &event : sse_events_) {
-      if (failed_ || stopped_) return;
-      handle_event(event, events);
-    }
-    if (!failed_ && sse_.error()) fail(events, *sse_.error());
+  void on_end(std::vector<StreamEvent> &events) override {
+    fail(events, bad_response("the stream ended before message_stop"));
   }
 
   Block *block(std::int64_t wire_index) {
     for (Block &known : blocks_)
-      if (known.wire_index == wire_index) return &known;
+      if (known.wire_index == wire_index)
+        return &known;
     return nullptr;
   }
 
-  void handle_event(const SseEvent &event, std::vector<StreamEvent> &events) {
+  void on_event(const SseEvent &event, std::vector<StreamEvent> &events) override {
     auto parsed = json::parse(event.data);
     if (!parsed.ok())
       return fail(events,
@@ -234,7 +205,7 @@ private:
         if (auto stop = reader.string(*delta, "stop_reason"); stop && !reader.failed())
           events.push_back(StreamEvent::finish(normalise_stop_reason(*stop), std::string(*stop)));
     } else if (type == "message_stop") {
-      stopped_ = true;
+      complete();
     } else if (type == "error") {
       ProviderErrorFields fields = read_error_fields(reader, data);
       if (!reader.failed()) {
@@ -247,14 +218,16 @@ private:
     }
     // "ping" and event types added after this was written are skipped, as Anthropic's
     // versioning policy asks of clients.
-    if (reader.failed()) fail(events, *reader.error());
+    if (reader.failed())
+      fail(events, *reader.error());
   }
 
   void content_block_start(json::Reader &reader, const Value &data,
                            std::vector<StreamEvent> &events) {
     auto wire_index = reader.integer(data, "index");
     const Value *content = reader.object(data, "content_block");
-    if (reader.failed()) return;
+    if (reader.failed())
+      return;
     if (!wire_index || !content)
       return fail(events, bad_response("content_block_start lacks its index or content_block"));
     if (block(*wire_index))
@@ -294,7 +267,8 @@ private:
                            std::vector<StreamEvent> &events) {
     auto wire_index = reader.integer(data, "index");
     const Value *delta = reader.object(data, "delta");
-    if (reader.failed()) return;
+    if (reader.failed())
+      return;
     Block *target = wire_index ? block(*wire_index) : nullptr;
     if (!target || !delta)
       return fail(events, bad_response("content_block_delta for a block that was not started"));
@@ -312,7 +286,8 @@ private:
       if (auto signature = reader.string(*delta, "signature"); signature && !signature->empty())
         events.push_back(StreamEvent::reasoning_signature(block_index, std::string(*signature)));
     } else if (type == "input_json_delta") {
-      if (target->kind != BlockKind::ToolUse) return; // server tool input: not ours to run
+      if (target->kind != BlockKind::ToolUse)
+        return; // server tool input: not ours to run
       target->got_json_delta = true;
       if (auto fragment = reader.string(*delta, "partial_json"); fragment && !fragment->empty()) {
         target->arguments.append(*fragment);
@@ -325,25 +300,24 @@ private:
   void content_block_stop(json::Reader &reader, const Value &data,
                           std::vector<StreamEvent> &events) {
     auto wire_index = reader.integer(data, "index");
-    if (reader.failed()) return;
+    if (reader.failed())
+      return;
     Block *target = wire_index ? block(*wire_index) : nullptr;
     if (!target)
       return fail(events, bad_response("content_block_stop for a block that was not started"));
-    if (target->stopped) return;
+    if (target->stopped)
+      return;
     target->stopped = true;
-    if (target->kind != BlockKind::ToolUse) return;
+    if (target->kind != BlockKind::ToolUse)
+      return;
     // The block is over: now, and only now, the call's arguments are whole.
     std::string arguments = target->got_json_delta ? target->arguments : target->initial_input;
     events.push_back(StreamEvent::tool_call_end(target->tool_index, target->id, target->name,
                                                 std::move(arguments)));
   }
 
-  SseDecoder sse_;
-  std::vector<SseEvent> sse_events_;
   std::vector<Block> blocks_;
   std::size_t tool_calls_ = 0;
-  bool stopped_ = false; // message_stop arrived
-  bool failed_ = false;
 };
 
 } // namespace
@@ -353,8 +327,10 @@ private:
 Result<HttpRequest> AnthropicMessagesAdapter::build_request(const ChatRequest &request,
                                                             const Endpoint &endpoint) const {
   auto base = base_url(endpoint);
-  if (!base.ok()) return std::move(base).error();
-  if (request.model.empty()) return invalid_argument("the request names no model");
+  if (!base.ok())
+    return std::move(base).error();
+  if (request.model.empty())
+    return invalid_argument("the request names no model");
   if (request.response_format.type != ResponseFormat::Type::Text)
     return make_error(ErrorCode::Unsupported, ErrorOrigin::Caller,
                       "Anthropic Messages has no JSON mode; describe the JSON in the prompt or "
@@ -385,17 +361,21 @@ Result<HttpRequest> AnthropicMessagesAdapter::build_request(const ChatRequest &r
 
   // System text lives outside the messages: the request's prompt, then system messages.
   std::vector<std::string> system;
-  if (!request.system.empty()) system.push_back(request.system);
+  if (!request.system.empty())
+    system.push_back(request.system);
   Value messages = Value::array();
   std::string last_role;
   for (const Message &message : request.messages) {
     if (message.role == Role::System) {
-      if (std::string text = message.text(); !text.empty()) system.push_back(std::move(text));
+      if (std::string text = message.text(); !text.empty())
+        system.push_back(std::move(text));
       continue;
     }
     auto blocks = content_blocks(message);
-    if (!blocks.ok()) return std::move(blocks).error();
-    if (blocks.value().empty()) continue;
+    if (!blocks.ok())
+      return std::move(blocks).error();
+    if (blocks.value().empty())
+      continue;
     // Tool results go back in a user turn. Consecutive turns of one role merge into one, so
     // that the results of parallel calls share the user turn right after the calls.
     std::string role = message.role == Role::Assistant ? "assistant" : "user";
@@ -417,18 +397,24 @@ Result<HttpRequest> AnthropicMessagesAdapter::build_request(const ChatRequest &r
   }
   body["messages"] = std::move(messages);
 
-  if (request.temperature) body["temperature"] = *request.temperature;
-  if (request.top_p) body["top_p"] = *request.top_p;
-  if (!request.stop.empty()) body["stop_sequences"] = string_array(request.stop);
+  if (request.temperature)
+    body["temperature"] = *request.temperature;
+  if (request.top_p)
+    body["top_p"] = *request.top_p;
+  if (!request.stop.empty())
+    body["stop_sequences"] = string_array(request.stop);
   if (!request.tools.empty()) {
     Value tools = Value::array();
     for (const Tool &tool : request.tools) {
-      if (tool.name.empty()) return invalid_argument("a tool has no name");
+      if (tool.name.empty())
+        return invalid_argument("a tool has no name");
       auto schema = tool_schema(tool);
-      if (!schema.ok()) return std::move(schema).error();
+      if (!schema.ok())
+        return std::move(schema).error();
       Value wire =
           Value::object({{"name", tool.name}, {"input_schema", std::move(schema).value()}});
-      if (!tool.description.empty()) wire["description"] = tool.description;
+      if (!tool.description.empty())
+        wire["description"] = tool.description;
       tools.push_back(std::move(wire));
     }
     body["tools"] = std::move(tools);
@@ -441,9 +427,12 @@ Result<HttpRequest> AnthropicMessagesAdapter::build_request(const ChatRequest &r
   if (request.reasoning_budget_tokens)
     body["thinking"] =
         Value::object({{"type", "enabled"}, {"budget_tokens", *request.reasoning_budget_tokens}});
-  if (!request.user.empty()) body["metadata"] = Value::object({{"user_id", request.user}});
-  if (request.stream) body["stream"] = true;
-  if (auto merged = merge_extra_body(request, body); !merged.ok()) return std::move(merged).error();
+  if (!request.user.empty())
+    body["metadata"] = Value::object({{"user_id", request.user}});
+  if (request.stream)
+    body["stream"] = true;
+  if (auto merged = merge_extra_body(request, body); !merged.ok())
+    return std::move(merged).error();
   http.body = json::dump(body);
   return http;
 }
@@ -504,7 +493,8 @@ DecodedResponse AnthropicMessagesAdapter::decode_response(const HttpResponseHead
         ToolCall call;
         call.id = std::string(reader.string(block, "id").value_or(""));
         call.name = std::string(reader.string(block, "name").value_or(""));
-        if (const Value *input = reader.object(block, "input")) call.arguments = json::dump(*input);
+        if (const Value *input = reader.object(block, "input"))
+          call.arguments = json::dump(*input);
         response.tool_calls.push_back(std::move(call));
       }
     }

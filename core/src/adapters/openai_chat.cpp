@@ -1,10 +1,9 @@
 #include "adapters/openai_chat.hpp"
 
+#include "adapters/sse_stream_decoder.hpp"
 #include "adapters/wire_common.hpp"
 #include "http/provider_error.hpp"
 #include "json/json.hpp"
-
-#include <llmux/sse_decoder.hpp>
 
 namespace llmux {
 namespace {
@@ -18,7 +17,8 @@ constexpr std::string_view azure_default_api_version = "2024-10-21";
 
 Value image_url_part(const Image &image) {
   std::string url = image.url;
-  if (url.empty()) url = "data:" + image.media_type + ";base64," + image.base64;
+  if (url.empty())
+    url = "data:" + image.media_type + ";base64," + image.base64;
   return Value::object(
       {{"type", "image_url"}, {"image_url", Value::object({{"url", std::move(url)}})}});
 }
@@ -66,18 +66,22 @@ Result<bool> append_messages(const Message &message, Value &out) {
     }
   }
   if (message.role == Role::Tool) {
-    if (!parts.empty()) return invalid_argument("a tool message carries tool results only");
+    if (!parts.empty())
+      return invalid_argument("a tool message carries tool results only");
     return true;
   }
   if (message.role == Role::Assistant) {
-    if (parts.empty() && tool_calls.empty()) return true;
+    if (parts.empty() && tool_calls.empty())
+      return true;
     Value wire = Value::object({{"role", "assistant"}});
     wire["content"] = parts.empty() ? Value(nullptr) : Value(text);
-    if (!tool_calls.empty()) wire["tool_calls"] = std::move(tool_calls);
+    if (!tool_calls.empty())
+      wire["tool_calls"] = std::move(tool_calls);
     out.push_back(std::move(wire));
     return true;
   }
-  if (parts.empty()) return true;
+  if (parts.empty())
+    return true;
   Value wire = Value::object({{"role", to_string(message.role)}});
   // A plain string where possible: every compatible server understands it, not all
   // understand content arrays.
@@ -129,9 +133,12 @@ Result<Value> response_format_value(const ResponseFormat &format) {
 FinishReason normalise_finish(std::string_view raw) {
   if (raw == "stop" || raw == "end_turn" || raw == "eos" || raw == "stop_sequence")
     return FinishReason::Stop;
-  if (raw == "length" || raw == "model_length") return FinishReason::Length;
-  if (raw == "tool_calls" || raw == "function_call") return FinishReason::ToolCalls;
-  if (raw == "content_filter") return FinishReason::ContentFilter;
+  if (raw == "length" || raw == "model_length")
+    return FinishReason::Length;
+  if (raw == "tool_calls" || raw == "function_call")
+    return FinishReason::ToolCalls;
+  if (raw == "content_filter")
+    return FinishReason::ContentFilter;
   return FinishReason::Other;
 }
 
@@ -171,16 +178,19 @@ void read_content(json::Reader &reader, const Value &message, Fragment &out) {
         out.text += reader.string(chunk, "text").value_or("");
       } else if (type == "thinking") {
         const Value *thinking = reader.array(chunk, "thinking");
-        if (!thinking) continue;
+        if (!thinking)
+          continue;
         for (const Value &inner : thinking->items())
-          if (inner.is_object()) out.reasoning += reader.string(inner, "text").value_or("");
+          if (inner.is_object())
+            out.reasoning += reader.string(inner, "text").value_or("");
       }
       // Other chunk types (references, images) carry no text.
     }
   } else if (content) {
     reader.type_error("content", "a string or an array", *content);
   }
-  if (auto refusal = reader.string(message, "refusal")) out.refusal = std::string(*refusal);
+  if (auto refusal = reader.string(message, "refusal"))
+    out.refusal = std::string(*refusal);
   // vLLM, DeepSeek and xAI name it reasoning_content; OpenRouter and newer vLLM, reasoning.
   // Some send both with the same text: take one.
   if (auto reasoning = reader.string(message, "reasoning_content"))
@@ -199,7 +209,8 @@ std::optional<ProviderErrorFields> read_error_fields(json::Reader &reader, const
     source = error;
   } else if (error && error->is_string()) {
     fields.message = error->as_string();
-    if (auto type = reader.string(body, "error_type")) fields.type = std::string(*type);
+    if (auto type = reader.string(body, "error_type"))
+      fields.type = std::string(*type);
     return fields;
   } else if (reader.string(body, "object").value_or("") == "error") {
     source = &body;
@@ -238,30 +249,7 @@ HttpResponseHead with_relayed_headers(const HttpResponseHead &head, const Value 
 // ---------------------------------------------------------------------------------------
 // Streams
 
-class OpenAiStreamDecoder final : public StreamDecoder {
-public:
-  OpenAiStreamDecoder() : sse_(sse_options()) {}
-
-  void feed(std::string_view bytes, std::vector<StreamEvent> &events) override {
-    if (failed_ || done_) return;
-    sse_events_.clear();
-    sse_.feed(bytes, sse_events_);
-    handle_sse(events);
-  }
-
-  void finish(std::vector<StreamEvent> &events) override {
-    if (failed_ || done_) return;
-    sse_events_.clear();
-    sse_.finish(sse_events_);
-    handle_sse(events);
-    if (failed_ || done_) return;
-    // LENIENCY: some compatible servers end without `data: [DONE]`; a stream whose choice
-    // finished is complete all the same. One that never finished was cut short.
-    if (!finished_)
-      fail(events, bad_response("the stream ended before the response was complete (no "
-                                "finish_reason and no [DONE])"));
-  }
-
+class OpenAiStreamDecoder final : public SseStreamDecoder {
 private:
   struct Call {
     std::optional<std::int64_t> wire_index; // the provider's tool_calls[].index, if sent
@@ -272,31 +260,18 @@ private:
     bool ended = false;
   };
 
-  static SseOptions sse_options() {
-    SseOptions options;
-    options.reject_invalid_utf8 = true;
-    // A last event without its blank line still counts; finish() checks completeness.
-    options.dispatch_unterminated_event = true;
-    return options;
+  void on_end(std::vector<StreamEvent> &events) override {
+    // LENIENCY: some compatible servers end without `data: [DONE]`; a stream whose choice
+    // finished is complete all the same. One that never finished was cut short.
+    if (!finished_)
+      fail(events, bad_response("the stream ended before the response was complete (no "
+                                "finish_reason and no [DONE])"));
   }
 
-  void fail(std::vector<StreamEvent> &events, Error error) {
-    failed_ = true;
-    events.push_back(StreamEvent::failure(std::move(error)));
-  }
-
-  void handle_sse(std::vector<StreamEvent> &events) {
-    for (SseEvent &event : sse_events_) {
-      if (failed_ || done_) return;
-      handle_event(event, events);
-    }
-    if (!failed_ && sse_.error()) fail(events, *sse_.error());
-  }
-
-  void handle_event(const SseEvent &event, std::vector<StreamEvent> &events) {
+  void on_event(const SseEvent &event, std::vector<StreamEvent> &events) override {
     if (event.data == "[DONE]") {
       end_tool_calls(events); // the choice is over even if no finish_reason said so
-      done_ = true;
+      complete();
       return;
     }
     auto parsed = json::parse(event.data);
@@ -316,15 +291,18 @@ private:
           break;
         }
         // llmux asks for one choice; with n > 1 only choice 0 is decoded.
-        if (reader.integer(choice, "index").value_or(0) != 0) continue;
+        if (reader.integer(choice, "index").value_or(0) != 0)
+          continue;
         handle_choice(reader, choice, events);
       }
     }
     if (const Value *usage = reader.object(chunk, "usage")) {
       Usage counts = read_usage(reader, *usage);
-      if (!reader.failed() && !counts.empty()) events.push_back(StreamEvent::usage_report(counts));
+      if (!reader.failed() && !counts.empty())
+        events.push_back(StreamEvent::usage_report(counts));
     }
-    if (reader.failed()) return fail(events, *reader.error());
+    if (reader.failed())
+      return fail(events, *reader.error());
     if (error_fields) {
       // An error inside a 200 stream (OpenRouter, vLLM): the output so far stands.
       HttpResponseHead head;
@@ -380,7 +358,8 @@ private:
       } else if (args)
         reader.type_error("arguments", "a string", *args);
     }
-    if (reader.failed()) return;
+    if (reader.failed())
+      return;
     // Find the call this delta continues: by index when the server numbers its calls, else
     // (Mistral sends no index) by id; a delta with neither continues the latest call.
     Call *call = nullptr;
@@ -399,13 +378,17 @@ private:
       call->wire_index = wire_index;
     }
     std::size_t index = static_cast<std::size_t>(call - calls_.data());
-    if (call->ended) return; // a server repeating a finished call: the first version stands
-    if (id && !id->empty() && call->id.empty()) call->id = std::string(*id);
-    if (!name.empty() && call->name.empty()) call->name = std::string(name);
+    if (call->ended)
+      return; // a server repeating a finished call: the first version stands
+    if (id && !id->empty() && call->id.empty())
+      call->id = std::string(*id);
+    if (!name.empty() && call->name.empty())
+      call->name = std::string(name);
     call->arguments.append(arguments);
     if (!call->started) {
       // Start once the name is known; arguments that came before it go out together.
-      if (call->name.empty()) return;
+      if (call->name.empty())
+        return;
       call->started = true;
       events.push_back(StreamEvent::tool_call_start(index, call->id, call->name));
       if (!call->arguments.empty())
@@ -419,7 +402,8 @@ private:
   void end_tool_calls(std::vector<StreamEvent> &events) {
     for (std::size_t i = 0; i < calls_.size(); ++i) {
       Call &call = calls_[i];
-      if (call.ended) continue;
+      if (call.ended)
+        continue;
       call.ended = true;
       if (!call.started) {
         call.started = true;
@@ -429,13 +413,9 @@ private:
     }
   }
 
-  SseDecoder sse_;
-  std::vector<SseEvent> sse_events_;
   std::vector<Call> calls_;
   std::string object_arguments_;
   bool finished_ = false; // choice 0 sent its finish_reason
-  bool done_ = false;     // [DONE] arrived
-  bool failed_ = false;
 };
 
 } // namespace
@@ -446,7 +426,8 @@ Result<HttpRequest> OpenAiChatAdapter::build_request(const ChatRequest &request,
                                                      const Endpoint &endpoint) const {
   const ProviderInfo &info = provider_info(provider_);
   auto base = base_url(endpoint);
-  if (!base.ok()) return std::move(base).error();
+  if (!base.ok())
+    return std::move(base).error();
 
   HttpRequest http;
   http.stream = request.stream;
@@ -461,13 +442,15 @@ Result<HttpRequest> OpenAiChatAdapter::build_request(const ChatRequest &request,
     http.url = join_url(base.value(), "/openai/deployments/" + deployment +
                                           "/chat/completions?api-version=" + api_version);
   } else {
-    if (request.model.empty()) return invalid_argument("the request names no model");
+    if (request.model.empty())
+      return invalid_argument("the request names no model");
     http.url = join_url(base.value(), "/chat/completions");
   }
   http.headers = standard_headers(endpoint, request.stream);
 
   Value body = Value::object();
-  if (provider_ != Provider::AzureOpenAi) body["model"] = request.model;
+  if (provider_ != Provider::AzureOpenAi)
+    body["model"] = request.model;
   Value messages = Value::array();
   if (!request.system.empty())
     messages.push_back(Value::object({{"role", "system"}, {"content", request.system}}));
@@ -476,37 +459,50 @@ Result<HttpRequest> OpenAiChatAdapter::build_request(const ChatRequest &request,
       return std::move(appended).error();
   body["messages"] = std::move(messages);
 
-  if (request.temperature) body["temperature"] = *request.temperature;
-  if (request.top_p) body["top_p"] = *request.top_p;
+  if (request.temperature)
+    body["temperature"] = *request.temperature;
+  if (request.top_p)
+    body["top_p"] = *request.top_p;
   if (request.max_tokens)
     body[info.max_completion_tokens ? "max_completion_tokens" : "max_tokens"] = *request.max_tokens;
-  if (!request.stop.empty()) body["stop"] = string_array(request.stop);
+  if (!request.stop.empty())
+    body["stop"] = string_array(request.stop);
   if (!request.tools.empty()) {
     Value tools = Value::array();
     for (const Tool &tool : request.tools) {
-      if (tool.name.empty()) return invalid_argument("a tool has no name");
+      if (tool.name.empty())
+        return invalid_argument("a tool has no name");
       auto schema = tool_schema(tool);
-      if (!schema.ok()) return std::move(schema).error();
+      if (!schema.ok())
+        return std::move(schema).error();
       Value function =
           Value::object({{"name", tool.name}, {"parameters", std::move(schema).value()}});
-      if (!tool.description.empty()) function["description"] = tool.description;
+      if (!tool.description.empty())
+        function["description"] = tool.description;
       tools.push_back(Value::object({{"type", "function"}, {"function", std::move(function)}}));
     }
     body["tools"] = std::move(tools);
   }
-  if (request.tool_choice) body["tool_choice"] = tool_choice_value(*request.tool_choice);
+  if (request.tool_choice)
+    body["tool_choice"] = tool_choice_value(*request.tool_choice);
   if (request.parallel_tool_calls && !request.tools.empty())
     body["parallel_tool_calls"] = *request.parallel_tool_calls;
   auto format = response_format_value(request.response_format);
-  if (!format.ok()) return std::move(format).error();
-  if (!format.value().is_null()) body["response_format"] = std::move(format).value();
-  if (!request.reasoning_effort.empty()) body["reasoning_effort"] = request.reasoning_effort;
-  if (!request.user.empty()) body["user"] = request.user;
+  if (!format.ok())
+    return std::move(format).error();
+  if (!format.value().is_null())
+    body["response_format"] = std::move(format).value();
+  if (!request.reasoning_effort.empty())
+    body["reasoning_effort"] = request.reasoning_effort;
+  if (!request.user.empty())
+    body["user"] = request.user;
   if (request.stream) {
     body["stream"] = true;
-    if (info.stream_usage_option) body["stream_options"] = Value::object({{"include_usage", true}});
+    if (info.stream_usage_option)
+      body["stream_options"] = Value::object({{"include_usage", true}});
   }
-  if (auto merged = merge_extra_body(request, body); !merged.ok()) return std::move(merged).error();
+  if (auto merged = merge_extra_body(request, body); !merged.ok())
+    return std::move(merged).error();
   http.body = json::dump(body);
   return http;
 }

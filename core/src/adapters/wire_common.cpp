@@ -22,7 +22,8 @@ Error invalid_argument(std::string message) {
 }
 
 Result<std::string> base_url(const Endpoint &endpoint) {
-  if (!endpoint.base_url.empty()) return endpoint.base_url;
+  if (!endpoint.base_url.empty())
+    return endpoint.base_url;
   const ProviderInfo &info = provider_info(endpoint.provider);
   if (info.default_base_url.empty())
     return invalid_argument(std::string(info.name) + " needs a base URL (endpoint.base_url)");
@@ -64,7 +65,8 @@ Result<json::Value> tool_schema(const Tool &tool) {
 }
 
 Result<bool> merge_extra_body(const ChatRequest &request, json::Value &body) {
-  if (request.extra_body.empty()) return true;
+  if (request.extra_body.empty())
+    return true;
   auto extra = json::parse(request.extra_body);
   if (!extra.ok() || !extra.value().is_object())
     return invalid_argument("extra_body must be a JSON object");
@@ -74,7 +76,8 @@ Result<bool> merge_extra_body(const ChatRequest &request, json::Value &body) {
 }
 
 Result<json::Value> arguments_object(const ToolCall &call) {
-  if (call.arguments.empty()) return json::Value::object();
+  if (call.arguments.empty())
+    return json::Value::object();
   auto parsed = json::parse(call.arguments);
   if (!parsed.ok() || !parsed.value().is_object())
     return invalid_argument("tool call \"" + call.id + "\" (" + call.name +

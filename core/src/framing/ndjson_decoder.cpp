@@ -36,14 +36,16 @@ void NdjsonDecoder::feed(std::string_view bytes, std::vector<std::string> &lines
 }
 
 void NdjsonDecoder::finish(std::vector<std::string> &lines) {
-  if (error_ || line_.empty()) return;
+  if (error_ || line_.empty())
+    return;
   std::string line = std::move(line_);
   line_.clear();
   emit(line, lines);
 }
 
 void NdjsonDecoder::emit(std::string_view line, std::vector<std::string> &lines) {
-  if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+  if (!line.empty() && line.back() == '\r')
+    line.remove_suffix(1);
   if (line.find_first_not_of(" \t") == std::string_view::npos)
     return; // blank lines separate nothing in NDJSON; servers send them as keep-alives
   if (std::size_t bad = first_invalid_utf8(line); bad != line.size()) {

@@ -10,7 +10,8 @@ constexpr std::string_view byte_order_mark = "\xEF\xBB\xBF";
 
 // Position of `byte` in `bytes` at or after `from`, or bytes.size().
 std::size_t find_byte(std::string_view bytes, std::size_t from, char byte) noexcept {
-  if (from >= bytes.size()) return bytes.size();
+  if (from >= bytes.size())
+    return bytes.size();
   const void *found = std::memchr(bytes.data() + from, byte, bytes.size() - from);
   return found ? static_cast<std::size_t>(static_cast<const char *>(found) - bytes.data())
                : bytes.size();
@@ -21,7 +22,8 @@ bool parse_retry(std::string_view value, std::int64_t &out) noexcept {
     return false;
   std::int64_t parsed = 0;
   for (char c : value) {
-    if (c < '0' || c > '9') return false;
+    if (c < '0' || c > '9')
+      return false;
     parsed = parsed * 10 + (c - '0');
   }
   out = parsed;
@@ -39,7 +41,8 @@ void SseDecoder::fail(std::string message) {
 }
 
 void SseDecoder::feed(std::string_view bytes, std::vector<SseEvent> &events) {
-  if (error_) return;
+  if (error_)
+    return;
   if (!started_) {
     // The standard strips one leading BOM; it may arrive split across feeds.
     while (!bytes.empty() && bom_bytes_seen_ < byte_order_mark.size() &&
@@ -47,13 +50,15 @@ void SseDecoder::feed(std::string_view bytes, std::vector<SseEvent> &events) {
       ++bom_bytes_seen_;
       bytes.remove_prefix(1);
     }
-    if (bom_bytes_seen_ < byte_order_mark.size() && bytes.empty()) return; // still undecided
+    if (bom_bytes_seen_ < byte_order_mark.size() && bytes.empty())
+      return; // still undecided
     started_ = true;
     if (bom_bytes_seen_ < byte_order_mark.size() && bom_bytes_seen_ > 0) {
       // What looked like the start of a BOM was content after all.
       std::string_view content = byte_order_mark.substr(0, bom_bytes_seen_);
       feed(content, events);
-      if (error_) return;
+      if (error_)
+        return;
     }
   }
 
@@ -62,13 +67,16 @@ void SseDecoder::feed(std::string_view bytes, std::vector<SseEvent> &events) {
   std::size_t pos = 0;
   if (after_cr_ && !bytes.empty()) {
     after_cr_ = false;
-    if (bytes.front() == '\n') pos = 1;
+    if (bytes.front() == '\n')
+      pos = 1;
   }
   std::size_t next_lf = find_byte(bytes, pos, '\n');
   std::size_t next_cr = find_byte(bytes, pos, '\r');
   while (pos < bytes.size()) {
-    if (next_lf < pos) next_lf = find_byte(bytes, pos, '\n');
-    if (next_cr < pos) next_cr = find_byte(bytes, pos, '\r');
+    if (next_lf < pos)
+      next_lf = find_byte(bytes, pos, '\n');
+    if (next_cr < pos)
+      next_cr = find_byte(bytes, pos, '\r');
     std::size_t end = next_lf < next_cr ? next_lf : next_cr;
     if (end == bytes.size()) {
       if (line_.size() + (bytes.size() - pos) > options_.max_event_bytes)
@@ -88,14 +96,16 @@ void SseDecoder::feed(std::string_view bytes, std::vector<SseEvent> &events) {
     pos = end + 1;
     if (bytes[end] == '\r') {
       if (pos < bytes.size()) {
-        if (bytes[pos] == '\n') ++pos;
+        if (bytes[pos] == '\n')
+          ++pos;
       } else {
         after_cr_ = true; // a LF at the start of the next feed belongs to this CR
       }
     }
     process_line(line, events);
     line_.clear();
-    if (error_) return;
+    if (error_)
+      return;
   }
 }
 
@@ -109,7 +119,8 @@ void SseDecoder::process_line(std::string_view line, std::vector<SseEvent> &even
     repaired = replace_invalid_utf8(line);
     line = repaired;
   }
-  if (line.empty()) return dispatch(events);
+  if (line.empty())
+    return dispatch(events);
   if (line.front() == ':') {
     ++comment_lines_;
     return;
@@ -119,22 +130,26 @@ void SseDecoder::process_line(std::string_view line, std::vector<SseEvent> &even
   std::string_view value;
   if (colon != std::string_view::npos) {
     value = line.substr(colon + 1);
-    if (!value.empty() && value.front() == ' ') value.remove_prefix(1);
+    if (!value.empty() && value.front() == ' ')
+      value.remove_prefix(1);
   }
   if (field == "data") {
     if (data_.size() + value.size() + 1 > options_.max_event_bytes)
       return fail("an event stream event is larger than " +
                   std::to_string(options_.max_event_bytes) + " bytes");
-    if (has_data_) data_.push_back('\n');
+    if (has_data_)
+      data_.push_back('\n');
     data_.append(value);
     has_data_ = true;
   } else if (field == "event") {
     type_.assign(value);
   } else if (field == "id") {
-    if (value.find('\0') == std::string_view::npos) last_id_.assign(value);
+    if (value.find('\0') == std::string_view::npos)
+      last_id_.assign(value);
   } else if (field == "retry") {
     std::int64_t retry = 0;
-    if (parse_retry(value, retry)) retry_ms_ = retry;
+    if (parse_retry(value, retry))
+      retry_ms_ = retry;
   }
   // Any other field is ignored, as the standard says.
 }
@@ -155,7 +170,8 @@ void SseDecoder::dispatch(std::vector<SseEvent> &events) {
 }
 
 void SseDecoder::finish(std::vector<SseEvent> &events) {
-  if (error_) return;
+  if (error_)
+    return;
   if (!started_) {
     started_ = true;
     if (bom_bytes_seen_ > 0 && bom_bytes_seen_ < byte_order_mark.size())
@@ -170,7 +186,8 @@ void SseDecoder::finish(std::vector<SseEvent> &events) {
     std::string last_line = std::move(line_);
     line_.clear();
     process_line(last_line, events);
-    if (error_) return;
+    if (error_)
+      return;
   }
   dispatch(events);
 }

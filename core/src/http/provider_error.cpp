@@ -11,9 +11,11 @@ bool contains(std::string_view text, std::string_view part) noexcept {
 }
 
 bool contains_ignore_case(std::string_view text, std::string_view part) noexcept {
-  if (part.size() > text.size()) return false;
+  if (part.size() > text.size())
+    return false;
   for (std::size_t i = 0; i + part.size() <= text.size(); ++i)
-    if (equals_ignore_case(text.substr(i, part.size()), part)) return true;
+    if (equals_ignore_case(text.substr(i, part.size()), part))
+      return true;
   return false;
 }
 
@@ -33,14 +35,17 @@ bool says_context_too_long(const ProviderErrorFields &fields) {
            "input token count exceeds", // Gemini ("... exceeds the maximum number of tokens")
            "too many input tokens",
        })
-    if (contains_ignore_case(fields.message, phrase)) return true;
+    if (contains_ignore_case(fields.message, phrase))
+      return true;
   return false;
 }
 
 bool all_digits(std::string_view text) noexcept {
-  if (text.empty()) return false;
+  if (text.empty())
+    return false;
   for (char c : text)
-    if (c < '0' || c > '9') return false;
+    if (c < '0' || c > '9')
+      return false;
   return true;
 }
 
@@ -69,8 +74,10 @@ ErrorCode classify_status(int status) noexcept {
     default:
       break;
   }
-  if (status >= 400 && status < 500) return ErrorCode::InvalidRequest;
-  if (status >= 500 && status < 600) return ErrorCode::ServerError;
+  if (status >= 400 && status < 500)
+    return ErrorCode::InvalidRequest;
+  if (status >= 500 && status < 600)
+    return ErrorCode::ServerError;
   return ErrorCode::BadResponse;
 }
 
@@ -87,12 +94,17 @@ ErrorCode classify_provider_error(int status, bool in_stream, const ProviderErro
   // vLLM started without tool calling answers any request with tools this way.
   if (contains(fields.message, "--enable-auto-tool-choice"))
     return ErrorCode::ToolChoiceUnsupported;
-  if (says_context_too_long(fields)) return ErrorCode::ContextLengthExceeded;
+  if (says_context_too_long(fields))
+    return ErrorCode::ContextLengthExceeded;
   // Anthropic's error types, one per condition.
-  if (type == "overloaded_error") return ErrorCode::Overloaded;
-  if (type == "rate_limit_error") return ErrorCode::RateLimited;
-  if (type == "authentication_error" || code == "invalid_api_key") return ErrorCode::AuthFailed;
-  if (type == "permission_error") return ErrorCode::PermissionDenied;
+  if (type == "overloaded_error")
+    return ErrorCode::Overloaded;
+  if (type == "rate_limit_error")
+    return ErrorCode::RateLimited;
+  if (type == "authentication_error" || code == "invalid_api_key")
+    return ErrorCode::AuthFailed;
+  if (type == "permission_error")
+    return ErrorCode::PermissionDenied;
   if (type == "not_found_error" || code == "model_not_found" || code == "DeploymentNotFound")
     return ErrorCode::NotFound;
   if (type == "billing_error" || code == "insufficient_quota" || type == "insufficient_quota")
@@ -121,7 +133,8 @@ Error make_provider_error(const HttpResponseHead &head, ProviderErrorFields fiel
   error.http_status = head.status;
   error.in_stream = in_stream;
   error.code = classify_provider_error(head.status, in_stream, fields);
-  if (fields.message.empty()) fields.message = std::string(default_message(error.code));
+  if (fields.message.empty())
+    fields.message = std::string(default_message(error.code));
   if (error.code == ErrorCode::ToolChoiceUnsupported)
     error.hint = "restart vLLM with --enable-auto-tool-choice --tool-call-parser <parser> (the "
                  "parser that fits the model, e.g. hermes for Qwen and Hermes, llama3_json for "
@@ -130,8 +143,10 @@ Error make_provider_error(const HttpResponseHead &head, ProviderErrorFields fiel
     error.hint = "shorten the conversation or lower max_tokens";
   if (retryable(error.code)) {
     error.retry_after_ms = fields.retry_after_ms;
-    if (!error.retry_after_ms) error.retry_after_ms = retry_after_from_headers(head);
-    if (!error.retry_after_ms) error.retry_after_ms = retry_after_from_message(fields.message);
+    if (!error.retry_after_ms)
+      error.retry_after_ms = retry_after_from_headers(head);
+    if (!error.retry_after_ms)
+      error.retry_after_ms = retry_after_from_message(fields.message);
   }
   error.request_id = std::move(fields.request_id);
   if (error.request_id.empty()) {
@@ -162,11 +177,13 @@ std::string body_excerpt(std::string_view body) {
       in_space = !collapsed.empty();
       continue;
     }
-    if (in_space) collapsed.push_back(' ');
+    if (in_space)
+      collapsed.push_back(' ');
     in_space = false;
     collapsed.push_back(c);
   }
-  if (body.size() > limit) collapsed += "...";
+  if (body.size() > limit)
+    collapsed += "...";
   return collapsed;
 }
 

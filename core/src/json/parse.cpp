@@ -50,9 +50,11 @@ public:
 
   Result<Value> run() {
     Value value;
-    if (!parse_value(value, 0)) return error();
+    if (!parse_value(value, 0))
+      return error();
     skip_whitespace();
-    if (pos_ != text_.size() && !fail("unexpected bytes after the JSON value")) return error();
+    if (pos_ != text_.size() && !fail("unexpected bytes after the JSON value"))
+      return error();
     return value;
   }
 
@@ -72,14 +74,16 @@ private:
   void skip_whitespace() noexcept {
     while (pos_ < text_.size()) {
       char c = text_[pos_];
-      if (c != ' ' && c != '\n' && c != '\r' && c != '\t') return;
+      if (c != ' ' && c != '\n' && c != '\r' && c != '\t')
+        return;
       ++pos_;
     }
   }
 
   bool parse_value(Value &out, int depth) {
     skip_whitespace();
-    if (pos_ >= text_.size()) return fail(pos_ == 0 ? "empty input" : "unexpected end of input");
+    if (pos_ >= text_.size())
+      return fail(pos_ == 0 ? "empty input" : "unexpected end of input");
     switch (text_[pos_]) {
       case '{':
         return parse_object(out, depth);
@@ -87,7 +91,8 @@ private:
         return parse_array(out, depth);
       case '"': {
         std::string text;
-        if (!parse_string(text)) return false;
+        if (!parse_string(text))
+          return false;
         out.data_ = std::move(text);
         return true;
       }
@@ -98,7 +103,8 @@ private:
       case 'n':
         return parse_literal("null", out, Value());
       default:
-        if (text_[pos_] == '-' || is_digit(text_[pos_])) return parse_number(out);
+        if (text_[pos_] == '-' || is_digit(text_[pos_]))
+          return parse_number(out);
         return fail("unexpected character");
     }
   }
@@ -112,7 +118,8 @@ private:
   }
 
   bool parse_object(Value &out, int depth) {
-    if (!enter(depth)) return false;
+    if (!enter(depth))
+      return false;
     ++pos_; // '{'
     std::vector<Member> members;
     skip_whitespace();
@@ -126,15 +133,18 @@ private:
       if (pos_ >= text_.size() || text_[pos_] != '"')
         return fail(pos_ >= text_.size() ? "unexpected end of input" : "expected a string key");
       Member member;
-      if (!parse_string(member.key)) return false;
+      if (!parse_string(member.key))
+        return false;
       skip_whitespace();
       if (pos_ >= text_.size() || text_[pos_] != ':')
         return fail(pos_ >= text_.size() ? "unexpected end of input" : "expected ':'");
       ++pos_;
-      if (!parse_value(member.value, depth + 1)) return false;
+      if (!parse_value(member.value, depth + 1))
+        return false;
       members.push_back(std::move(member));
       skip_whitespace();
-      if (pos_ >= text_.size()) return fail("unexpected end of input");
+      if (pos_ >= text_.size())
+        return fail("unexpected end of input");
       if (text_[pos_] == ',') {
         ++pos_;
         continue;
@@ -149,7 +159,8 @@ private:
   }
 
   bool parse_array(Value &out, int depth) {
-    if (!enter(depth)) return false;
+    if (!enter(depth))
+      return false;
     ++pos_; // '['
     std::vector<Value> items;
     skip_whitespace();
@@ -160,9 +171,11 @@ private:
     }
     while (true) {
       items.emplace_back();
-      if (!parse_value(items.back(), depth + 1)) return false;
+      if (!parse_value(items.back(), depth + 1))
+        return false;
       skip_whitespace();
-      if (pos_ >= text_.size()) return fail("unexpected end of input");
+      if (pos_ >= text_.size())
+        return fail("unexpected end of input");
       if (text_[pos_] == ',') {
         ++pos_;
         continue;
@@ -177,7 +190,8 @@ private:
   }
 
   bool parse_literal(std::string_view word, Value &out, Value value) {
-    if (text_.substr(pos_, word.size()) != word) return fail("unexpected character");
+    if (text_.substr(pos_, word.size()) != word)
+      return fail("unexpected character");
     pos_ += word.size();
     out = std::move(value);
     return true;
@@ -186,7 +200,8 @@ private:
   bool parse_hex4(std::uint32_t &out) {
     out = 0;
     for (std::size_t i = 0; i < 4; ++i) {
-      if (pos_ + i >= text_.size()) return fail("unexpected end of input in a \\u escape");
+      if (pos_ + i >= text_.size())
+        return fail("unexpected end of input in a \\u escape");
       char c = text_[pos_ + i];
       std::uint32_t digit;
       if (c >= '0' && c <= '9')
@@ -208,33 +223,45 @@ private:
     const char *data = text_.data();
     const std::size_t size = text_.size();
     while (true) {
+      // The scan ORs every byte it passes into `seen`: a run with no byte >= 0x80 is ASCII
+      // and needs no UTF-8 check.
       std::size_t end = pos_;
+      std::uint64_t seen = 0;
       while (end + 8 <= size) {
         std::uint64_t word;
         std::memcpy(&word, data + end, sizeof word);
-        if (needs_attention(word)) break;
+        if (needs_attention(word))
+          break;
+        seen |= word;
         end += 8;
       }
       while (end < size) {
         unsigned char c = static_cast<unsigned char>(data[end]);
-        if (c == '"' || c == '\\' || c < 0x20) break;
+        if (c == '"' || c == '\\' || c < 0x20)
+          break;
+        seen |= c;
         ++end;
       }
       std::string_view run = text_.substr(pos_, end - pos_);
-      if (std::size_t bad = first_invalid_utf8(run); bad != run.size()) {
-        pos_ += bad;
-        return fail("invalid UTF-8 in a string");
+      if (seen & 0x8080808080808080ULL) {
+        if (std::size_t bad = first_invalid_utf8(run); bad != run.size()) {
+          pos_ += bad;
+          return fail("invalid UTF-8 in a string");
+        }
       }
       out.append(run);
       pos_ = end;
-      if (pos_ >= size) return fail("unterminated string");
+      if (pos_ >= size)
+        return fail("unterminated string");
       char c = data[pos_];
       if (c == '"') {
         ++pos_;
         return true;
       }
-      if (c != '\\') return fail("control character in a string");
-      if (++pos_ >= size) return fail("unterminated string");
+      if (c != '\\')
+        return fail("control character in a string");
+      if (++pos_ >= size)
+        return fail("unterminated string");
       char escape = data[pos_++];
       switch (escape) {
         case '"':
@@ -259,14 +286,17 @@ private:
           break;
         case 'u': {
           std::uint32_t unit;
-          if (!parse_hex4(unit)) return false;
-          if (unit >= 0xDC00 && unit <= 0xDFFF) return fail("a lone low surrogate in a \\u escape");
+          if (!parse_hex4(unit))
+            return false;
+          if (unit >= 0xDC00 && unit <= 0xDFFF)
+            return fail("a lone low surrogate in a \\u escape");
           if (unit >= 0xD800 && unit <= 0xDBFF) {
             std::uint32_t low;
             if (pos_ + 2 > size || data[pos_] != '\\' || data[pos_ + 1] != 'u')
               return fail("a lone high surrogate in a \\u escape");
             pos_ += 2;
-            if (!parse_hex4(low)) return false;
+            if (!parse_hex4(low))
+              return false;
             if (low < 0xDC00 || low > 0xDFFF)
               return fail("a high surrogate without its low surrogate");
             unit = 0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00);
@@ -289,10 +319,12 @@ private:
       negative = true;
       ++pos_;
     }
-    if (pos_ >= size || !is_digit(text_[pos_])) return fail("expected a digit");
+    if (pos_ >= size || !is_digit(text_[pos_]))
+      return fail("expected a digit");
     if (text_[pos_] == '0') {
       ++pos_;
-      if (pos_ < size && is_digit(text_[pos_])) return fail("a number with a leading zero");
+      if (pos_ < size && is_digit(text_[pos_]))
+        return fail("a number with a leading zero");
     } else {
       while (pos_ < size && is_digit(text_[pos_]))
         ++pos_;
@@ -302,15 +334,18 @@ private:
     if (pos_ < size && text_[pos_] == '.') {
       integral = false;
       ++pos_;
-      if (pos_ >= size || !is_digit(text_[pos_])) return fail("expected a digit after '.'");
+      if (pos_ >= size || !is_digit(text_[pos_]))
+        return fail("expected a digit after '.'");
       while (pos_ < size && is_digit(text_[pos_]))
         ++pos_;
     }
     if (pos_ < size && (text_[pos_] == 'e' || text_[pos_] == 'E')) {
       integral = false;
       ++pos_;
-      if (pos_ < size && (text_[pos_] == '+' || text_[pos_] == '-')) ++pos_;
-      if (pos_ >= size || !is_digit(text_[pos_])) return fail("expected a digit in the exponent");
+      if (pos_ < size && (text_[pos_] == '+' || text_[pos_] == '-'))
+        ++pos_;
+      if (pos_ >= size || !is_digit(text_[pos_]))
+        return fail("expected a digit in the exponent");
       while (pos_ < size && is_digit(text_[pos_]))
         ++pos_;
     }

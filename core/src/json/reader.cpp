@@ -5,7 +5,8 @@
 namespace llmux::json {
 
 void Reader::type_error(std::string_view key, std::string_view expected, const Value &got) {
-  if (error_) return;
+  if (error_)
+    return;
   std::string message = "the ";
   message += context_;
   message += "'s \"";
@@ -42,7 +43,8 @@ const Value *Reader::array(const Value &parent, std::string_view key) {
 
 std::optional<std::string_view> Reader::string(const Value &parent, std::string_view key) {
   const Value *member = any(parent, key);
-  if (!member) return std::nullopt;
+  if (!member)
+    return std::nullopt;
   if (!member->is_string()) {
     type_error(key, "a string", *member);
     return std::nullopt;
@@ -52,15 +54,18 @@ std::optional<std::string_view> Reader::string(const Value &parent, std::string_
 
 std::optional<std::int64_t> Reader::integer(const Value &parent, std::string_view key) {
   const Value *member = any(parent, key);
-  if (!member) return std::nullopt;
-  if (member->is_integer()) return member->as_integer();
+  if (!member)
+    return std::nullopt;
+  if (member->is_integer())
+    return member->as_integer();
   type_error(key, "an integer", *member);
   return std::nullopt;
 }
 
 std::optional<bool> Reader::boolean(const Value &parent, std::string_view key) {
   const Value *member = any(parent, key);
-  if (!member) return std::nullopt;
+  if (!member)
+    return std::nullopt;
   if (!member->is_bool()) {
     type_error(key, "a boolean", *member);
     return std::nullopt;
@@ -70,9 +75,12 @@ std::optional<bool> Reader::boolean(const Value &parent, std::string_view key) {
 
 std::optional<std::string> Reader::string_or_number(const Value &parent, std::string_view key) {
   const Value *member = any(parent, key);
-  if (!member) return std::nullopt;
-  if (member->is_string()) return member->as_string();
-  if (member->is_number()) return dump(*member);
+  if (!member)
+    return std::nullopt;
+  if (member->is_string())
+    return member->as_string();
+  if (member->is_number())
+    return dump(*member);
   type_error(key, "a string or a number", *member);
   return std::nullopt;
 }

@@ -83,30 +83,37 @@ const std::vector<Member> &Value::members() const noexcept {
 }
 
 std::size_t Value::size() const noexcept {
-  if (const auto *items = std::get_if<std::vector<Value>>(&data_)) return items->size();
-  if (const auto *members = std::get_if<std::vector<Member>>(&data_)) return members->size();
+  if (const auto *items = std::get_if<std::vector<Value>>(&data_))
+    return items->size();
+  if (const auto *members = std::get_if<std::vector<Member>>(&data_))
+    return members->size();
   return 0;
 }
 
 const Value *Value::find(std::string_view key) const noexcept {
   const auto *members = std::get_if<std::vector<Member>>(&data_);
-  if (!members) return nullptr;
+  if (!members)
+    return nullptr;
   for (auto it = members->rbegin(); it != members->rend(); ++it)
-    if (it->key == key) return &it->value;
+    if (it->key == key)
+      return &it->value;
   return nullptr;
 }
 
 Value &Value::operator[](std::string_view key) {
-  if (!is_object()) data_ = std::vector<Member>();
+  if (!is_object())
+    data_ = std::vector<Member>();
   auto &members = *std::get_if<std::vector<Member>>(&data_);
   for (auto it = members.rbegin(); it != members.rend(); ++it)
-    if (it->key == key) return it->value;
+    if (it->key == key)
+      return it->value;
   members.push_back(Member{std::string(key), Value()});
   return members.back().value;
 }
 
 void Value::push_back(Value item) {
-  if (!is_array()) data_ = std::vector<Value>();
+  if (!is_array())
+    data_ = std::vector<Value>();
   std::get_if<std::vector<Value>>(&data_)->push_back(std::move(item));
 }
 
@@ -115,14 +122,16 @@ Value &Value::back() noexcept {
 }
 
 bool operator==(const Value &a, const Value &b) noexcept {
-  if (a.type() != b.type()) return false;
+  if (a.type() != b.type())
+    return false;
   switch (a.type()) {
     case Type::Null:
       return true;
     case Type::Bool:
       return a.as_bool() == b.as_bool();
     case Type::Number:
-      if (a.is_integer() && b.is_integer()) return a.as_integer() == b.as_integer();
+      if (a.is_integer() && b.is_integer())
+        return a.as_integer() == b.as_integer();
       return a.as_double() == b.as_double();
     case Type::String:
       return a.as_string() == b.as_string();
@@ -130,10 +139,12 @@ bool operator==(const Value &a, const Value &b) noexcept {
       return a.items() == b.items();
     case Type::Object: {
       // Objects compare as JSON objects do: the same keys with equal values, in any order.
-      if (a.size() != b.size()) return false;
+      if (a.size() != b.size())
+        return false;
       for (const Member &member : a.members()) {
         const Value *other = b.find(member.key);
-        if (!other || !(*a.find(member.key) == *other)) return false;
+        if (!other || !(*a.find(member.key) == *other))
+          return false;
       }
       return true;
     }

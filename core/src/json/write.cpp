@@ -27,7 +27,8 @@ void write_number(const Value &value, std::string &out) {
   // floating-point to_chars.)
   char buffer[32];
   std::snprintf(buffer, sizeof buffer, "%.15g", number);
-  if (std::strtod(buffer, nullptr) != number) std::snprintf(buffer, sizeof buffer, "%.17g", number);
+  if (std::strtod(buffer, nullptr) != number)
+    std::snprintf(buffer, sizeof buffer, "%.17g", number);
   out += buffer;
 }
 
@@ -49,7 +50,8 @@ void write_value(const Value &value, std::string &out) {
       out.push_back('[');
       bool first = true;
       for (const Value &item : value.items()) {
-        if (!first) out.push_back(',');
+        if (!first)
+          out.push_back(',');
         first = false;
         write_value(item, out);
       }
@@ -60,7 +62,8 @@ void write_value(const Value &value, std::string &out) {
       out.push_back('{');
       bool first = true;
       for (const Member &member : value.members()) {
-        if (!first) out.push_back(',');
+        if (!first)
+          out.push_back(',');
         first = false;
         write_string(member.key, out);
         out.push_back(':');
@@ -77,7 +80,8 @@ void write_escaped(std::string_view text, std::string &out) {
   std::size_t run_start = 0;
   for (std::size_t i = 0; i < text.size(); ++i) {
     unsigned char c = static_cast<unsigned char>(text[i]);
-    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    if (c >= 0x20 && c != '"' && c != '\\')
+      continue;
     out.append(text.substr(run_start, i - run_start));
     run_start = i + 1;
     switch (c) {

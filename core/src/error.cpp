@@ -1,5 +1,7 @@
 #include <llmux/error.hpp>
 
+#include "json/json.hpp"
+
 namespace llmux {
 
 std::string_view to_string(ErrorCode code) noexcept {
@@ -31,6 +33,15 @@ std::string_view default_message(ErrorCode code) noexcept {
 #undef LLMUX_ERROR_MESSAGE
   }
   return "unknown error";
+}
+
+std::string error_table_json() {
+  json::Value table = json::Value::array();
+#define LLMUX_ERROR_ROW(number, name, string, message)                                             \
+  table.push_back(json::Value::object({{"number", number}, {"code", string}, {"message", message}}));
+  LLMUX_ERROR_CODES(LLMUX_ERROR_ROW)
+#undef LLMUX_ERROR_ROW
+  return json::dump(table);
 }
 
 std::string_view to_string(ErrorOrigin origin) noexcept {

@@ -45,6 +45,10 @@ std::optional<ErrorCode> error_code_from_string(std::string_view text) noexcept;
 /// The table's default message for the code: used when nobody said anything better.
 std::string_view default_message(ErrorCode code) noexcept;
 
+/// The whole table as a JSON array of {"number", "code", "message"}, in number order: what
+/// JavaScript's error constants are checked against.
+std::string error_table_json();
+
 /// Whose fault an error is.
 enum class ErrorOrigin : std::uint8_t {
   Provider, ///< the provider answered with an error (HTTP status or an error inside a stream)

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Builds the Wasm module twice with Debian's Emscripten (3.1.6):
+#   build/wasm-release  -Oz: what the npm package ships (copied to dist/)
+#   build/wasm-debug    -O0, ASSERTIONS=2, SAFE_HEAP: the tests run on it too
+# Each build's wasm/ folder holds llmux-core.mjs, llmux-core.wasm and the wrapper index.mjs.
+# Prints the sizes of the .wasm and .mjs files, raw and gzipped.
+#
+# Needs the Debian packages emscripten and nlohmann-json3-dev, and cmake (scripts/setup.sh
+# installs them); uses Ninja when it is there, make otherwise.
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$root"
+
+for tool in emcmake cmake node gzip; do
+  command -v "$tool" >/dev/null || { echo "build-wasm: $tool is missing (run scripts/setup.sh)" >&2; exit 1; }
+done
+
+# Debian's em++ runs its JavaScript tools (acorn) with whatever node is on PATH; a node that
+# is not Debian's does not look in /usr/share/nodejs, and linking fails without this.
+export NODE_PATH=/usr/share/nodejs${NODE_PATH:+:$NODE_PATH}
+
+generator=Ninja
+command -v ninja >/dev/null || generator="Unix Makefiles"
+
+for variant in release debug; do
+  dir=build/wasm-$variant
+  type=$([[ $variant == release ]] && echo Release || echo Debug)
+  if [[ -f $dir/CMakeCache.txt ]]; then
+    emcmake cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE="$type" >/dev/null # keeps its generator
+  else
+    emcmake cmake -S . -B "$dir" -G "$generator" -DCMAKE_BUILD_TYPE="$type" >/dev/null
+  fi
+  cmake --build "$dir" --parallel
+done
+
+# The npm package's payload (package.json "files"): the release build.
+mkdir -p dist
+cp build/wasm-release/wasm/index.mjs build/wasm-release/wasm/llmux-core.mjs \
+  build/wasm-release/wasm/llmux-core.wasm dist/
+
+echo
+printf '%-36s %10s %10s\n' file bytes gzipped
+for variant in release debug; do
+  for file in build/wasm-$variant/wasm/llmux-core.wasm build/wasm-$variant/wasm/llmux-core.mjs; do
+    printf '%-36s %10d %10d\n' "$file" "$(wc -c <"$file")" "$(gzip -9c "$file" | wc -c)"
+  done
+done

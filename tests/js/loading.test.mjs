@@ -1,0 +1,64 @@
+// How the module loads: once per wrapper instance, from the default file or from what init()
+// is given (edge runtimes pass a compiled WebAssembly.Module); a failed load rejects every
+// call instead of hanging.
+
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { describe, test } from 'node:test';
+import { pathToFileURL } from 'node:url';
+
+import { builds, fixture, headOf, root } from './support.mjs';
+
+const good = fixture('openai/chat-text.json');
+let instances = 0;
+
+// A wrapper of its own, not yet loaded: the same file under another URL.
+async function freshWrapper(build) {
+  const url = pathToFileURL(resolve(root, build.dir, 'wasm/index.mjs'));
+  url.search = `?instance=${++instances}`;
+  return import(url.href);
+}
+
+async function checkDecodes(api) {
+  const result = await api.decode({ ...headOf(good), body: good.bytes });
+  assert.equal(result.error, null);
+  assert.equal(result.text, good.expected.text);
+}
+
+for (const build of builds) {
+  describe(`loading (${build.name})`, () => {
+    const wasmPath = resolve(root, build.dir, 'wasm/llmux-core.wasm');
+
+    test('the module loads once: init() returns the same promise every time', async () => {
+      const api = await freshWrapper(build);
+      const first = api.init();
+      assert.equal(api.init(), first);
+      await checkDecodes(api);
+      assert.equal(api.init(), first);
+      assert.throws(() => api.init({ wasmBinary: readFileSync(wasmPath) }), /before first use/);
+    });
+
+    test('init({wasmModule}) instantiates a compiled module, as edge runtimes do', async () => {
+      const api = await freshWrapper(build);
+      const wasmModule = await WebAssembly.compile(readFileSync(wasmPath));
+      await api.init({ wasmModule });
+      await checkDecodes(api);
+    });
+
+    test('init({wasmBinary}) takes the bytes', async () => {
+      const api = await freshWrapper(build);
+      await api.init({ wasmBinary: readFileSync(wasmPath) });
+      await checkDecodes(api);
+    });
+
+    test('a module that cannot load rejects every call, and does not hang', async () => {
+      const api = await freshWrapper(build);
+      const empty = await WebAssembly.compile(new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]));
+      await assert.rejects(api.init({ wasmModule: empty }));
+      await assert.rejects(api.decode({ ...headOf(good), body: good.bytes }));
+      await assert.rejects(api.createDecoder(headOf(good)));
+      await assert.rejects(api.errorCodes());
+    });
+  });
+}

@@ -4,6 +4,7 @@
 // scripts/build-wasm.sh makes, or others given by LLMUX_WASM_DEBUG / LLMUX_WASM_RELEASE
 // (paths relative to the repository root). A missing build fails the tests: it is not skipped.
 
+import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -90,3 +91,61 @@ export function seededRandom(seed) {
 }
 
 export const encode = (text) => new TextEncoder().encode(text);
+
+// Numeric provider codes are reported as their text.
+const orNullString = (value) =>
+  value === undefined || value === null ? null : typeof value === 'string' ? value : JSON.stringify(value);
+
+// expected.json names usage counts as the providers do; llmux has one name for each.
+function expectedUsage(usage) {
+  if (usage === null) return null;
+  const renamed = { cache_read_input_tokens: 'cached_input_tokens', cache_creation_input_tokens: 'cache_write_input_tokens' };
+  return Object.fromEntries(Object.entries(usage).map(([key, value]) => [renamed[key] ?? key, value]));
+}
+
+/** Asserts that a decoded result (the JSON of llmux::to_json) is what expected.json says. */
+export function checkResult(ours, expected) {
+  assert.equal(ours.text, expected.text);
+  assert.equal(ours.reasoning, expected.reasoning);
+  assert.equal(ours.refusal ?? '', expected.refusal ?? '');
+  assert.equal(ours.finish_reason, expected.finish_reason);
+  assert.deepEqual(ours.usage, expectedUsage(expected.usage));
+
+  assert.equal(ours.tool_calls.length, expected.tool_calls.length);
+  ours.tool_calls.forEach((call, i) => {
+    const want = expected.tool_calls[i];
+    assert.equal(call.id, want.id, `tool call ${i} id`);
+    assert.equal(call.name, want.name, `tool call ${i} name`);
+    assert.deepEqual(call.arguments, want.arguments, `tool call ${i} arguments`);
+    if ('arguments_raw' in want) assert.equal(call.arguments_raw, want.arguments_raw, `tool call ${i} arguments_raw`);
+  });
+
+  if (expected.error === null) {
+    assert.equal(ours.error, null);
+    return;
+  }
+  assert.equal(typeof ours.error, 'object');
+  assert.notEqual(ours.error, null);
+  assert.equal(ours.error.status, expected.error.status);
+  assert.equal(ours.error.in_stream, expected.error.in_stream ?? false);
+  assert.equal(ours.error.type, expected.error.type);
+  assert.equal(ours.error.message, expected.error.message);
+  assert.equal(ours.error.provider_code, orNullString(expected.error.code));
+  assert.equal(ours.error.param, orNullString(expected.error.param));
+  if ('request_id' in expected.error) assert.equal(ours.error.request_id, expected.error.request_id);
+}
+
+// The stable codes of the error fixtures, as tests/conformance/fixtures_test.cpp has them.
+export const errorCodes = {
+  'openai/error-400-unsupported-parameter.json': 'invalid_request',
+  'openai/error-401-invalid-api-key.json': 'auth_failed',
+  'openai/error-400-context-length-exceeded.json': 'context_length_exceeded',
+  'anthropic/error-429-rate-limit.json': 'rate_limited',
+  'anthropic/error-400-invalid-request.json': 'invalid_request',
+  'anthropic/error-529-overloaded.json': 'overloaded',
+  'anthropic/messages-stream-error-overloaded.sse': 'overloaded',
+  'vllm/error-400-auto-tool-choice.json': 'tool_choice_unsupported',
+  'vllm/error-400-auto-tool-choice-legacy.json': 'tool_choice_unsupported',
+  'openrouter/error-429-rate-limit.json': 'rate_limited',
+  'openrouter/chat-stream-midstream-error.sse': 'invalid_request',
+};

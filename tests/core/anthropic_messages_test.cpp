@@ -308,6 +308,12 @@ TEST_CASE("Anthropic whole responses and error bodies decode", "[anthropic][whol
   CHECK(result.response.tool_calls == std::vector<ToolCall>{{"toolu_9", "f", "{\"b\":[1,2]}"}});
   CHECK(result.response.finish_reason == FinishReason::ToolCalls);
 
+  // Found by the anthropic_response fuzzer: a failed decode kept the id and model it read.
+  DecodedResponse no_content =
+      decode(Provider::Anthropic, false, ok, R"({"type":"message","id":"m","model":"c"})");
+  REQUIRE(no_content.error);
+  CHECK(no_content.response == ChatResponse{});
+
   HttpResponseHead overloaded;
   overloaded.status = 529;
   overloaded.headers = {{"retry-after", "3"}, {"request-id", "req_h"}};

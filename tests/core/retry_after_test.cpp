@@ -91,3 +91,13 @@ TEST_CASE("Error messages give the retry delay when headers do not", "[retry]") 
                                  "seconds.") == 6000);
   CHECK_FALSE(retry_after_from_message("Please try again later."));
 }
+
+TEST_CASE("Retry values too large to count are no values, not overflows", "[retry][hostile]") {
+  // Found by the retry_after fuzzer: each overflowed a signed 64-bit integer.
+  CHECK_FALSE(parse_retry_after_ms("9999999999999999", 0));
+  CHECK_FALSE(parse_retry_after_ms("9223372036854775.9", 0));
+  CHECK_FALSE(parse_duration_ms("9999999999999h"));
+  CHECK_FALSE(parse_duration_ms("5000000000000000s5000000000000000s"));
+  CHECK_FALSE(retry_after_from_message("Please try again in 9999999999999h."));
+  CHECK(parse_retry_after_ms("999999999999999", 0) == 999999999999999000);
+}

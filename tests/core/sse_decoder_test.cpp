@@ -205,3 +205,13 @@ TEST_CASE("SSE decoder scans a CR-only stream in linear time", "[sse]") {
   decoder.feed(bytes, events);
   CHECK(events.size() == 100000);
 }
+
+TEST_CASE("SSE decoder bounds a line that arrives in one feed as it does across feeds",
+          "[sse][hostile]") {
+  // Found by the sse_decoder fuzzer: only lines spanning two feeds were checked.
+  SseOptions small;
+  small.max_event_bytes = 5;
+  const Log expected{"error: an event stream line is longer than 5 bytes"};
+  CHECK(decode("event: abcdef\n\n", small) == expected);
+  CHECK(decode("data: abcdef\n\n", small) == expected);
+}

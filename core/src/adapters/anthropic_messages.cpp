@@ -468,6 +468,7 @@ DecodedResponse AnthropicMessagesAdapter::decode_response(const HttpResponseHead
   const Value *content = reader.array(root, "content");
   if (!content && !reader.failed()) {
     decoded.error = bad_response("the message has no content");
+    decoded.response = {};
     return decoded;
   }
   if (content) {

@@ -86,10 +86,12 @@ void SseDecoder::feed(std::string_view bytes, std::vector<SseEvent> &events) {
       return;
     }
     std::string_view line = bytes.substr(pos, end - pos);
+    // Every line is held to the bound, whether it arrived in one feed or across several, so
+    // that the outcome does not depend on how the bytes were split.
+    if (line_.size() + line.size() > options_.max_event_bytes)
+      return fail("an event stream line is longer than " +
+                  std::to_string(options_.max_event_bytes) + " bytes");
     if (!line_.empty()) {
-      if (line_.size() + line.size() > options_.max_event_bytes)
-        return fail("an event stream line is longer than " +
-                    std::to_string(options_.max_event_bytes) + " bytes");
       line_.append(line);
       line = line_;
     }

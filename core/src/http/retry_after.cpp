@@ -17,9 +17,10 @@ std::string_view trim(std::string_view text) noexcept {
   return text;
 }
 
-// A non-negative decimal number ("12", "1.5"): its value in thousandths, exactly.
+// A non-negative decimal number ("12", "1.5"): its value in thousandths, exactly. At most 15
+// characters, so the result cannot overflow (10^15 thousandths of a second is 30,000 years).
 std::optional<std::int64_t> parse_decimal_milli(std::string_view text) noexcept {
-  if (text.empty() || text.size() > 18)
+  if (text.empty() || text.size() > 15)
     return std::nullopt;
   std::int64_t whole = 0;
   std::size_t i = 0;
@@ -198,16 +199,23 @@ std::optional<std::int64_t> parse_duration_ms(std::string_view text) noexcept {
     while (pos < text.size() && !is_digit(text[pos]) && text[pos] != '.')
       ++pos;
     std::string_view unit = text.substr(unit_start, pos - unit_start);
-    // `milli` is the number times 1000; scale it to milliseconds of the unit.
-    if (unit == "ms")
+    // `milli` is the number times 1000; scale it to milliseconds of the unit. A duration too
+    // long to count is no duration (a hostile "9999999999999h" must not overflow).
+    std::int64_t scale;
+    if (unit == "ms") {
       total += *milli / 1000;
-    else if (unit == "s")
-      total += *milli;
-    else if (unit == "m")
-      total += *milli * 60;
-    else if (unit == "h")
-      total += *milli * 3600;
-    else
+      continue;
+    } else if (unit == "s") {
+      scale = 1;
+    } else if (unit == "m") {
+      scale = 60;
+    } else if (unit == "h") {
+      scale = 3600;
+    } else {
+      return std::nullopt;
+    }
+    std::int64_t part;
+    if (__builtin_mul_overflow(*milli, scale, &part) || __builtin_add_overflow(total, part, &total))
       return std::nullopt;
   }
   return total;

@@ -27,19 +27,19 @@ struct Member;
 /// JavaScript's JSON.parse.
 class Value {
 public:
-  Value() noexcept = default;
-  Value(std::nullptr_t) noexcept {}
-  Value(bool value) noexcept : data_(value) {}
-  Value(int value) noexcept : data_(Number{static_cast<double>(value), value, true}) {}
-  Value(long value) noexcept : Value(static_cast<std::int64_t>(value), 0) {}
-  Value(long long value) noexcept : Value(static_cast<std::int64_t>(value), 0) {}
-  Value(unsigned value) noexcept : Value(static_cast<std::int64_t>(value), 0) {}
+  Value() noexcept;
+  Value(std::nullptr_t) noexcept;
+  Value(bool value) noexcept;
+  Value(int value) noexcept;
+  Value(long value) noexcept;
+  Value(long long value) noexcept;
+  Value(unsigned value) noexcept;
   Value(unsigned long value) noexcept;
   Value(unsigned long long value) noexcept;
   Value(double value) noexcept;
-  Value(std::string value) noexcept : data_(std::move(value)) {}
-  Value(std::string_view value) : data_(std::string(value)) {}
-  Value(const char *value) : data_(std::string(value)) {}
+  Value(std::string value) noexcept;
+  Value(std::string_view value);
+  Value(const char *value);
 
   /// An array of `items`.
   static Value array(std::initializer_list<Value> items = {});
@@ -87,8 +87,7 @@ private:
     std::int64_t integer = 0;
     bool is_integer = false;
   };
-  Value(std::int64_t value, int) noexcept
-      : data_(Number{static_cast<double>(value), value, true}) {}
+  Value(std::int64_t value, int) noexcept;
 
   std::variant<std::monostate, bool, Number, std::string, std::vector<Value>, std::vector<Member>>
       data_;
@@ -99,6 +98,22 @@ struct Member {
   Value value;
   friend bool operator==(const Member &, const Member &) noexcept = default;
 };
+
+// Value's constructors are defined only here, after Member is complete: defining them in the
+// class instantiates the variant while Member is incomplete, which clang with libstdc++
+// rejects (g++ accepts it).
+inline Value::Value() noexcept = default;
+inline Value::Value(std::nullptr_t) noexcept {}
+inline Value::Value(bool value) noexcept : data_(value) {}
+inline Value::Value(int value) noexcept : data_(Number{static_cast<double>(value), value, true}) {}
+inline Value::Value(long value) noexcept : Value(static_cast<std::int64_t>(value), 0) {}
+inline Value::Value(long long value) noexcept : Value(static_cast<std::int64_t>(value), 0) {}
+inline Value::Value(unsigned value) noexcept : Value(static_cast<std::int64_t>(value), 0) {}
+inline Value::Value(std::string value) noexcept : data_(std::move(value)) {}
+inline Value::Value(std::string_view value) : data_(std::string(value)) {}
+inline Value::Value(const char *value) : data_(std::string(value)) {}
+inline Value::Value(std::int64_t value, int) noexcept
+    : data_(Number{static_cast<double>(value), value, true}) {}
 
 /// Deepest nesting accepted. Provider responses nest a handful of levels and tool arguments
 /// rarely a dozen; the limit keeps the recursive parser, writer and destructor far from the

@@ -411,10 +411,10 @@ Result<HttpRequest> AnthropicMessagesAdapter::build_request(const ChatRequest &r
       auto schema = tool_schema(tool);
       if (!schema.ok())
         return std::move(schema).error();
-      Value wire =
-          Value::object({{"name", tool.name}, {"input_schema", std::move(schema).value()}});
+      Value wire = Value::object({{"name", tool.name}});
       if (!tool.description.empty())
         wire["description"] = tool.description;
+      wire["input_schema"] = std::move(schema).value();
       tools.push_back(std::move(wire));
     }
     body["tools"] = std::move(tools);

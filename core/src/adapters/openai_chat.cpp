@@ -475,10 +475,10 @@ Result<HttpRequest> OpenAiChatAdapter::build_request(const ChatRequest &request,
       auto schema = tool_schema(tool);
       if (!schema.ok())
         return std::move(schema).error();
-      Value function =
-          Value::object({{"name", tool.name}, {"parameters", std::move(schema).value()}});
+      Value function = Value::object({{"name", tool.name}});
       if (!tool.description.empty())
         function["description"] = tool.description;
+      function["parameters"] = std::move(schema).value();
       tools.push_back(Value::object({{"type", "function"}, {"function", std::move(function)}}));
     }
     body["tools"] = std::move(tools);

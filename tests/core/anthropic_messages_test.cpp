@@ -1,6 +1,6 @@
 // The Anthropic Messages adapter: requests, and decoding beyond what the fixtures cover.
 
-#include <llmux/llmux.hpp>
+#include "support/requests.hpp"
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
@@ -10,25 +10,14 @@ using nlohmann::json;
 
 namespace {
 
-Endpoint endpoint_for(Provider provider) {
-  Endpoint endpoint;
-  endpoint.provider = provider;
-  return endpoint;
-}
+using testing::endpoint_for;
 
 HttpRequest build(const ChatRequest &request, Endpoint endpoint = {}) {
-  endpoint.provider = Provider::Anthropic;
-  auto http = make_adapter(Provider::Anthropic)->build_request(request, endpoint);
-  if (!http.ok())
-    FAIL("build_request failed: " << http.error().message);
-  return std::move(http).value();
+  return testing::build(Provider::Anthropic, request, std::move(endpoint));
 }
 
 ChatRequest hello() {
-  ChatRequest request;
-  request.model = "claude-sonnet-4-5";
-  request.messages.push_back(Message::user("Hi"));
-  return request;
+  return testing::hello("claude-sonnet-4-5");
 }
 
 std::string event(const json &data) {

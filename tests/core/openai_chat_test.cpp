@@ -1,7 +1,7 @@
 // The OpenAI Chat Completions adapter: requests for every provider of the family, and the
 // decoding quirks the fixtures do not cover.
 
-#include <llmux/llmux.hpp>
+#include "support/requests.hpp"
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
@@ -11,25 +11,11 @@ using nlohmann::json;
 
 namespace {
 
-Endpoint endpoint_for(Provider provider) {
-  Endpoint endpoint;
-  endpoint.provider = provider;
-  return endpoint;
-}
-
-HttpRequest build(Provider provider, const ChatRequest &request, Endpoint endpoint = {}) {
-  endpoint.provider = provider;
-  auto http = make_adapter(provider)->build_request(request, endpoint);
-  if (!http.ok())
-    FAIL("build_request failed: " << http.error().message);
-  return std::move(http).value();
-}
+using testing::build;
+using testing::endpoint_for;
 
 ChatRequest hello(std::string model = "gpt-4o-mini") {
-  ChatRequest request;
-  request.model = std::move(model);
-  request.messages.push_back(Message::user("Hi"));
-  return request;
+  return testing::hello(std::move(model));
 }
 
 std::vector<StreamEvent> stream_events(Provider provider, std::string_view bytes) {

@@ -117,45 +117,59 @@ private:
     return true;
   }
 
+  // Consumes `c` if it comes next, after whitespace.
+  bool consume(char c) {
+    skip_whitespace();
+    if (pos_ < text_.size() && text_[pos_] == c) {
+      ++pos_;
+      return true;
+    }
+    return false;
+  }
+
+  enum class After : std::uint8_t { More, End, Failed };
+
+  // What follows an element of a container closed by `close`: ',' or the end.
+  After after_element(char close, const char *expected) {
+    skip_whitespace();
+    if (pos_ >= text_.size()) {
+      fail("unexpected end of input");
+      return After::Failed;
+    }
+    if (text_[pos_] == ',' || text_[pos_] == close)
+      return text_[pos_++] == ',' ? After::More : After::End;
+    fail(expected);
+    return After::Failed;
+  }
+
   bool parse_object(Value &out, int depth) {
     if (!enter(depth))
       return false;
     ++pos_; // '{'
     std::vector<Member> members;
-    skip_whitespace();
-    if (pos_ < text_.size() && text_[pos_] == '}') {
-      ++pos_;
-      out.data_ = std::move(members);
-      return true;
-    }
-    while (true) {
-      skip_whitespace();
-      if (pos_ >= text_.size() || text_[pos_] != '"')
-        return fail(pos_ >= text_.size() ? "unexpected end of input" : "expected a string key");
-      Member member;
-      if (!parse_string(member.key))
-        return false;
-      skip_whitespace();
-      if (pos_ >= text_.size() || text_[pos_] != ':')
-        return fail(pos_ >= text_.size() ? "unexpected end of input" : "expected ':'");
-      ++pos_;
-      if (!parse_value(member.value, depth + 1))
-        return false;
-      members.push_back(std::move(member));
-      skip_whitespace();
-      if (pos_ >= text_.size())
-        return fail("unexpected end of input");
-      if (text_[pos_] == ',') {
+    if (!consume('}')) {
+      After next;
+      do {
+        skip_whitespace();
+        if (pos_ >= text_.size() || text_[pos_] != '"')
+          return fail(pos_ >= text_.size() ? "unexpected end of input" : "expected a string key");
+        Member member;
+        if (!parse_string(member.key))
+          return false;
+        skip_whitespace();
+        if (pos_ >= text_.size() || text_[pos_] != ':')
+          return fail(pos_ >= text_.size() ? "unexpected end of input" : "expected ':'");
         ++pos_;
-        continue;
-      }
-      if (text_[pos_] == '}') {
-        ++pos_;
-        out.data_ = std::move(members);
-        return true;
-      }
-      return fail("expected ',' or '}'");
+        if (!parse_value(member.value, depth + 1))
+          return false;
+        members.push_back(std::move(member));
+        next = after_element('}', "expected ',' or '}'");
+      } while (next == After::More);
+      if (next == After::Failed)
+        return false;
     }
+    out.data_ = std::move(members);
+    return true;
   }
 
   bool parse_array(Value &out, int depth) {
@@ -163,30 +177,19 @@ private:
       return false;
     ++pos_; // '['
     std::vector<Value> items;
-    skip_whitespace();
-    if (pos_ < text_.size() && text_[pos_] == ']') {
-      ++pos_;
-      out.data_ = std::move(items);
-      return true;
-    }
-    while (true) {
-      items.emplace_back();
-      if (!parse_value(items.back(), depth + 1))
+    if (!consume(']')) {
+      After next;
+      do {
+        items.emplace_back();
+        if (!parse_value(items.back(), depth + 1))
+          return false;
+        next = after_element(']', "expected ',' or ']'");
+      } while (next == After::More);
+      if (next == After::Failed)
         return false;
-      skip_whitespace();
-      if (pos_ >= text_.size())
-        return fail("unexpected end of input");
-      if (text_[pos_] == ',') {
-        ++pos_;
-        continue;
-      }
-      if (text_[pos_] == ']') {
-        ++pos_;
-        out.data_ = std::move(items);
-        return true;
-      }
-      return fail("expected ',' or ']'");
     }
+    out.data_ = std::move(items);
+    return true;
   }
 
   bool parse_literal(std::string_view word, Value &out, Value value) {

@@ -90,6 +90,17 @@ for file in "$fixtures"/anthropic/*.json; do
   seed anthropic_response "$(name_of "$file")" "$(status_byte "$(basename "$file")")\\x00" "$file"
 done
 
+for provider in ollama gemini cohere; do
+  for file in "$fixtures/$provider"/*.sse "$fixtures/$provider"/*.ndjson; do
+    name=$(name_of "$file")
+    seed "${provider}_stream" "$name.whole" '\x00' "$file"
+    seed "${provider}_stream" "$name.13" '\x8c' "$file"
+  done
+  for file in "$fixtures/$provider"/*.json; do
+    seed "${provider}_response" "$(name_of "$file")" "$(status_byte "$(basename "$file")")\\x00" "$file"
+  done
+done
+
 # json: every JSON fixture, and the JSON of every SSE data line.
 for file in "$fixtures"/*/*.json; do
   seed json "$(name_of "$file")" '' "$file"
@@ -107,7 +118,8 @@ for file in "$fixtures"/*/*.sse; do
 done
 
 for target in sse_decoder ndjson_decoder utf8 retry_after json openai_stream anthropic_stream \
-  openai_response anthropic_response; do
+  openai_response anthropic_response ollama_stream ollama_response gemini_stream gemini_response \
+  cohere_stream cohere_response tokenizer; do
   mkdir -p "$corpus/$target"
   copy_dir "$target" "$root/tests/fuzz/seeds/$target"
   copy_dir "$target" "$root/tests/fuzz/regressions/$target"

@@ -17,7 +17,8 @@ seconds=${1:-20}
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=$root/build/fuzz
 all_targets=(sse_decoder ndjson_decoder utf8 retry_after json openai_stream anthropic_stream
-  openai_response anthropic_response)
+  openai_response anthropic_response ollama_stream ollama_response gemini_stream gemini_response
+  cohere_stream cohere_response tokenizer)
 read -r -a targets <<<"${FUZZ_TARGETS:-${all_targets[*]}}"
 jobs=${FUZZ_JOBS:-$(nproc 2>/dev/null || echo 2)}
 
@@ -29,6 +30,8 @@ dict_for() {
     retry_after) echo retry_after ;;
     openai_stream | openai_response) echo openai ;;
     anthropic_stream | anthropic_response) echo anthropic ;;
+    ollama_stream | ollama_response | gemini_stream | gemini_response | cohere_stream | \
+      cohere_response) echo json ;;
   esac
 }
 

@@ -1,6 +1,9 @@
 #include <llmux/adapter.hpp>
 
 #include "adapters/anthropic_messages.hpp"
+#include "adapters/cohere_chat.hpp"
+#include "adapters/gemini.hpp"
+#include "adapters/ollama_chat.hpp"
 #include "adapters/openai_chat.hpp"
 
 namespace llmux {
@@ -21,6 +24,12 @@ std::unique_ptr<Adapter> make_adapter(Provider provider) {
   switch (provider_info(provider).wire) {
     case WireFormat::AnthropicMessages:
       return std::make_unique<AnthropicMessagesAdapter>();
+    case WireFormat::OllamaChat:
+      return std::make_unique<OllamaChatAdapter>();
+    case WireFormat::GeminiGenerateContent:
+      return std::make_unique<GeminiAdapter>();
+    case WireFormat::CohereChat:
+      return std::make_unique<CohereChatAdapter>();
     case WireFormat::OpenAiChat:
       break;
   }

@@ -65,6 +65,8 @@ json::Value usage_json(const Usage &usage) {
   put("cached_input_tokens", usage.cached_input_tokens);
   put("cache_write_input_tokens", usage.cache_write_input_tokens);
   put("reasoning_tokens", usage.reasoning_tokens);
+  put("billed_input_tokens", usage.billed_input_tokens);
+  put("billed_output_tokens", usage.billed_output_tokens);
   return out;
 }
 
@@ -97,6 +99,8 @@ std::string to_json(const DecodedResponse &decoded) {
   out["reasoning"] = response.reasoning;
   if (!response.refusal.empty())
     out["refusal"] = response.refusal;
+  if (!response.tool_plan.empty())
+    out["tool_plan"] = response.tool_plan;
   json::Value calls = json::Value::array();
   for (const ToolCall &call : response.tool_calls) {
     json::Value arguments = json::Value::object(); // empty text means no arguments: {}
@@ -106,11 +110,15 @@ std::string to_json(const DecodedResponse &decoded) {
       // text stays in arguments_raw.
       arguments = parsed.ok() ? std::move(parsed).value() : json::Value(nullptr);
     }
-    calls.push_back(
-        json::Value::object({{"id", call.id.empty() ? json::Value(nullptr) : json::Value(call.id)},
-                             {"name", call.name},
-                             {"arguments", std::move(arguments)},
-                             {"arguments_raw", call.arguments}}));
+    // The id the provider sent, or null: an id llmux made (Gemini) is not the wire's.
+    json::Value id = call.id.empty() || call.generated_id ? json::Value(nullptr) : json::Value(call.id);
+    json::Value printed = json::Value::object({{"id", std::move(id)},
+                                               {"name", call.name},
+                                               {"arguments", std::move(arguments)},
+                                               {"arguments_raw", call.arguments}});
+    if (!call.signature.empty())
+      printed["signature"] = call.signature;
+    calls.push_back(std::move(printed));
   }
   out["tool_calls"] = std::move(calls);
   out["finish_reason"] = response.finish_reason_raw.empty()
@@ -127,6 +135,7 @@ std::string to_json(const StreamEvent &event) {
   switch (event.type) {
     case StreamEventType::TextDelta:
     case StreamEventType::RefusalDelta:
+    case StreamEventType::ToolPlanDelta:
       out["text"] = event.text;
       break;
     case StreamEventType::ReasoningDelta:
@@ -140,12 +149,18 @@ std::string to_json(const StreamEvent &event) {
       out["index"] = event.index;
       out["id"] = event.id;
       out["name"] = event.name;
+      if (event.generated_id)
+        out["generated_id"] = true;
       break;
     case StreamEventType::ToolCallEnd:
       out["index"] = event.index;
       out["id"] = event.id;
       out["name"] = event.name;
       out["arguments"] = event.text;
+      if (!event.signature.empty())
+        out["signature"] = event.signature;
+      if (event.generated_id)
+        out["generated_id"] = true;
       break;
     case StreamEventType::Usage:
       out["usage"] = usage_json(event.usage);

@@ -59,6 +59,13 @@ ContentPart ContentPart::make_reasoning(llmux::Reasoning reasoning) {
   return part;
 }
 
+ContentPart ContentPart::make_tool_plan(std::string plan) {
+  ContentPart part;
+  part.kind = Kind::ToolPlan;
+  part.text = std::move(plan);
+  return part;
+}
+
 namespace {
 Message text_message(Role role, std::string text) {
   Message message;

@@ -5,21 +5,27 @@ namespace llmux {
 const std::vector<ProviderInfo> &all_providers() noexcept {
   // clang-format off
   static const std::vector<ProviderInfo> providers = {
-    // provider               name           wire                            auth                  default base URL                 max_completion stream_usage
-    {Provider::OpenAi,      "openai",      WireFormat::OpenAiChat,        AuthScheme::Bearer,  "https://api.openai.com/v1",       true,  true},
+    // provider, name, wire, auth, default base URL, max_completion_tokens, stream usage option,
+    // input includes cached, output includes reasoning
+    {Provider::OpenAi,      "openai",      WireFormat::OpenAiChat,        AuthScheme::Bearer,  "https://api.openai.com/v1",       true,  true, true, true},
     // Azure accepts max_completion_tokens from api-version 2024-08-01-preview on, and its
     // reasoning deployments require it.
-    {Provider::AzureOpenAi, "azure",       WireFormat::OpenAiChat,        AuthScheme::ApiKey,  "",                                true,  true},
-    {Provider::Vllm,        "vllm",        WireFormat::OpenAiChat,        AuthScheme::Bearer,  "http://localhost:8000/v1",        false, true},
-    {Provider::RunPod,      "runpod",      WireFormat::OpenAiChat,        AuthScheme::Bearer,  "",                                false, true},
+    {Provider::AzureOpenAi, "azure",       WireFormat::OpenAiChat,        AuthScheme::ApiKey,  "",                                true,  true, true, true},
+    {Provider::Vllm,        "vllm",        WireFormat::OpenAiChat,        AuthScheme::Bearer,  "http://localhost:8000/v1",        false, true, true, true},
+    {Provider::RunPod,      "runpod",      WireFormat::OpenAiChat,        AuthScheme::Bearer,  "",                                false, true, true, true},
     // Local servers differ (llama.cpp, LM Studio, TGI, SGLang): send only what all accept.
-    {Provider::Local,       "local",       WireFormat::OpenAiChat,        AuthScheme::Bearer,  "http://localhost:8000/v1",        false, false},
-    {Provider::HuggingFace, "huggingface", WireFormat::OpenAiChat,        AuthScheme::Bearer,  "https://router.huggingface.co/v1", false, true},
+    {Provider::Local,       "local",       WireFormat::OpenAiChat,        AuthScheme::Bearer,  "http://localhost:8000/v1",        false, false, true, true},
+    {Provider::HuggingFace, "huggingface", WireFormat::OpenAiChat,        AuthScheme::Bearer,  "https://router.huggingface.co/v1", false, true, true, true},
     // Mistral always sends usage on the last chunk and rejects unknown parameters.
-    {Provider::Mistral,     "mistral",     WireFormat::OpenAiChat,        AuthScheme::Bearer,  "https://api.mistral.ai/v1",       false, false},
-    {Provider::Xai,         "xai",         WireFormat::OpenAiChat,        AuthScheme::Bearer,  "https://api.x.ai/v1",             false, true},
-    {Provider::OpenRouter,  "openrouter",  WireFormat::OpenAiChat,        AuthScheme::Bearer,  "https://openrouter.ai/api/v1",    false, true},
-    {Provider::Anthropic,   "anthropic",   WireFormat::AnthropicMessages, AuthScheme::XApiKey, "https://api.anthropic.com",       false, false},
+    {Provider::Mistral,     "mistral",     WireFormat::OpenAiChat,        AuthScheme::Bearer,  "https://api.mistral.ai/v1",       false, false, true, true},
+    // xAI counts reasoning outside completion_tokens (total = prompt + completion + reasoning).
+    {Provider::Xai,         "xai",         WireFormat::OpenAiChat,        AuthScheme::Bearer,  "https://api.x.ai/v1",             false, true, true, false},
+    {Provider::OpenRouter,  "openrouter",  WireFormat::OpenAiChat,        AuthScheme::Bearer,  "https://openrouter.ai/api/v1",    false, true, true, true},
+    {Provider::Anthropic,   "anthropic",   WireFormat::AnthropicMessages, AuthScheme::XApiKey, "https://api.anthropic.com",       false, false, false, true},
+    // Ollama takes no key locally; Ollama's cloud takes a bearer token.
+    {Provider::Ollama,      "ollama",      WireFormat::OllamaChat,        AuthScheme::Bearer,  "http://localhost:11434",          false, false, true, true},
+    {Provider::Gemini,      "gemini",      WireFormat::GeminiGenerateContent, AuthScheme::GoogApiKey, "https://generativelanguage.googleapis.com", false, false, true, false},
+    {Provider::Cohere,      "cohere",      WireFormat::CohereChat,        AuthScheme::Bearer,  "https://api.cohere.com",          false, false, true, true},
   };
   // clang-format on
   return providers;

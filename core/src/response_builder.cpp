@@ -40,10 +40,14 @@ void ResponseBuilder::apply(const StreamEvent &event) {
     case StreamEventType::RefusalDelta:
       response.refusal += event.text;
       break;
+    case StreamEventType::ToolPlanDelta:
+      response.tool_plan += event.text;
+      break;
     case StreamEventType::ToolCallStart: {
       ToolCall &call = tool_call(event.index);
       call.id = event.id;
       call.name = event.name;
+      call.generated_id = event.generated_id;
       break;
     }
     case StreamEventType::ToolCallDelta:
@@ -54,6 +58,8 @@ void ResponseBuilder::apply(const StreamEvent &event) {
       call.id = event.id;
       call.name = event.name;
       call.arguments = event.text;
+      call.signature = event.signature;
+      call.generated_id = event.generated_id;
       break;
     }
     case StreamEventType::Usage:

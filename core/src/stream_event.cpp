@@ -26,6 +26,8 @@ std::string_view to_string(StreamEventType type) noexcept {
       return "finish";
     case StreamEventType::Error:
       return "error";
+    case StreamEventType::ToolPlanDelta:
+      return "tool_plan_delta";
   }
   return "unknown";
 }
@@ -81,6 +83,9 @@ StreamEvent StreamEvent::finish(FinishReason reason, std::string raw) {
   StreamEvent event = with_text(StreamEventType::Finish, 0, std::move(raw));
   event.finish_reason = reason;
   return event;
+}
+StreamEvent StreamEvent::tool_plan_delta(std::string text) {
+  return with_text(StreamEventType::ToolPlanDelta, 0, std::move(text));
 }
 StreamEvent StreamEvent::failure(llmux::Error error) {
   StreamEvent event;

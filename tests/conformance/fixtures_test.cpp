@@ -20,7 +20,8 @@ using nlohmann::json;
 // provider added to llmux must be added here, so that no fixture is skipped silently.
 const std::map<std::string, std::size_t> covered_providers = {
     {"openai", 11},     {"azure-openai", 1}, {"anthropic", 10}, {"mistral", 3},
-    {"huggingface", 3}, {"vllm", 4},         {"openrouter", 3},
+    {"huggingface", 3}, {"vllm", 4},         {"openrouter", 3}, {"ollama", 4},
+    {"gemini", 7},      {"cohere", 4},
 };
 
 std::vector<Fixture> covered_fixtures() {
@@ -175,6 +176,9 @@ TEST_CASE("error fixtures get their stable codes", "[conformance]") {
       {"vllm/error-400-auto-tool-choice-legacy.json", "tool_choice_unsupported"},
       {"openrouter/error-429-rate-limit.json", "rate_limited"},
       {"openrouter/chat-stream-midstream-error.sse", "invalid_request"},
+      {"ollama/error-400-model-does-not-support-tools.json", "invalid_request"},
+      {"gemini/error-403-permission-denied.json", "permission_denied"},
+      {"gemini/error-429-resource-exhausted.json", "rate_limited"},
   };
   std::size_t checked = 0;
   for (const Fixture &fixture : covered_fixtures()) {

@@ -16,6 +16,7 @@ TEST_CASE("Error codes keep their numbers and strings", "[errors]") {
       {9, "content_filtered"},  {10, "server_error"},
       {11, "bad_response"},     {12, "quota_exceeded"},
       {13, "invalid_argument"}, {14, "unsupported"},
+      {15, "unknown_model"},
   };
   for (const auto &[number, text] : contract) {
     INFO(text);

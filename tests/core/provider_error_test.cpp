@@ -32,6 +32,8 @@ TEST_CASE("Provider errors map to stable codes by status", "[errors]") {
   CHECK(classify(503, "", "", "") == ErrorCode::Overloaded);
   CHECK(classify(529, "", "", "") == ErrorCode::Overloaded);
   CHECK(classify(302, "", "", "") == ErrorCode::BadResponse);
+  CHECK(classify(498, "", "", "") == ErrorCode::ContentFiltered); // Cohere's deny-listed token
+  CHECK(classify(499, "", "", "") == ErrorCode::ServerError);
 }
 
 TEST_CASE("Provider errors map to stable codes by what the provider says", "[errors]") {
@@ -44,6 +46,16 @@ TEST_CASE("Provider errors map to stable codes by what the provider says", "[err
   CHECK(classify(400, "BadRequestError", "400",
                  "This model's maximum context length is 4096 tokens. However, you requested "
                  "5000 tokens") == ErrorCode::ContextLengthExceeded);
+  CHECK(classify(400, "INVALID_ARGUMENT", "400",
+                 "The input token count (1205018) exceeds the maximum number of tokens allowed "
+                 "(1048575).") == ErrorCode::ContextLengthExceeded);
+  CHECK(classify(400, "", "", "too many tokens: size limit exceeded by 11326 tokens") ==
+        ErrorCode::ContextLengthExceeded);
+  CHECK(classify(400, "", "",
+                 "too many tokens: total number of tokens in the prompt cannot exceed 4081 - "
+                 "received 4292") == ErrorCode::ContextLengthExceeded);
+  CHECK(classify(400, "", "", "too many tokens: max tokens must be less than or equal to 4096") ==
+        ErrorCode::InvalidRequest);
   CHECK(classify(429, "insufficient_quota", "insufficient_quota",
                  "You exceeded your current quota, please check your plan and billing details.") ==
         ErrorCode::QuotaExceeded);

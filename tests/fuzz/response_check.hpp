@@ -39,11 +39,13 @@ inline void check_response_text(const ChatResponse &response) {
   LLMUX_FUZZ_CHECK(valid_utf8(response.text));
   LLMUX_FUZZ_CHECK(valid_utf8(response.reasoning));
   LLMUX_FUZZ_CHECK(valid_utf8(response.refusal));
+  LLMUX_FUZZ_CHECK(valid_utf8(response.tool_plan));
   LLMUX_FUZZ_CHECK(valid_utf8(response.finish_reason_raw));
   for (const ToolCall &call : response.tool_calls) {
     LLMUX_FUZZ_CHECK(valid_utf8(call.id));
     LLMUX_FUZZ_CHECK(valid_utf8(call.name));
     LLMUX_FUZZ_CHECK(valid_utf8(call.arguments));
+    LLMUX_FUZZ_CHECK(valid_utf8(call.signature));
   }
 }
 

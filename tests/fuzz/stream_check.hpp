@@ -56,6 +56,7 @@ inline void check_stream_promises(const StreamRun &run) {
       case StreamEventType::TextDelta:
       case StreamEventType::ReasoningDelta:
       case StreamEventType::RefusalDelta:
+      case StreamEventType::ToolPlanDelta:
       case StreamEventType::ReasoningSignature:
       case StreamEventType::RedactedReasoning:
       case StreamEventType::Finish:

@@ -40,9 +40,13 @@ async function expectError(api, options, code, origin = 'decoder') {
 
 // Where a stream's last word is: cut before it, the stream is incomplete.
 function endMarker(f) {
-  const match = f.provider === 'anthropic'
-    ? /event: message_stop/.exec(new TextDecoder().decode(f.bytes))
-    : /"finish_reason":\s*"/.exec(new TextDecoder().decode(f.bytes));
+  const markers = {
+    anthropic: /event: message_stop/,
+    ollama: /"done":\s*true/,
+    gemini: /"finishReason":\s*"/,
+    cohere: /event: message-end/,
+  };
+  const match = (markers[f.provider] ?? /"finish_reason":\s*"/).exec(new TextDecoder().decode(f.bytes));
   assert.ok(match, `${f.path} has an end marker`);
   return new TextEncoder().encode(new TextDecoder().decode(f.bytes).slice(0, match.index)).length;
 }

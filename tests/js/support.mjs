@@ -30,6 +30,7 @@ export const fixtureNowMs = 1754667600000;
 // tests/conformance/fixtures_test.cpp): a provider added to llmux must be added here.
 export const coveredProviders = {
   openai: 11, 'azure-openai': 1, anthropic: 10, mistral: 3, huggingface: 3, vllm: 4, openrouter: 3,
+  ollama: 4, gemini: 7, cohere: 4,
 };
 
 export const expectedJson = JSON.parse(readFileSync(resolve(root, 'tests/fixtures/expected.json'), 'utf8'));
@@ -148,4 +149,7 @@ export const errorCodes = {
   'vllm/error-400-auto-tool-choice-legacy.json': 'tool_choice_unsupported',
   'openrouter/error-429-rate-limit.json': 'rate_limited',
   'openrouter/chat-stream-midstream-error.sse': 'invalid_request',
+  'ollama/error-400-model-does-not-support-tools.json': 'invalid_request',
+  'gemini/error-403-permission-denied.json': 'permission_denied',
+  'gemini/error-429-resource-exhausted.json': 'rate_limited',
 };

@@ -22,6 +22,9 @@ struct ChatResponse {
   std::vector<Reasoning> reasoning_blocks;
   /// OpenAI's refusal text (not part of `text`), or empty.
   std::string refusal;
+  /// Cohere's tool plan: what the model means to do with its tool calls (not part of
+  /// `text`), or empty.
+  std::string tool_plan;
   /// Tool calls in order of first appearance.
   std::vector<ToolCall> tool_calls;
   FinishReason finish_reason = FinishReason::None;
@@ -30,7 +33,7 @@ struct ChatResponse {
   Usage usage;
 
   /// The assistant message that continues the conversation after this response: reasoning
-  /// blocks, then text, then tool calls.
+  /// blocks, the tool plan, text, then tool calls.
   Message to_message() const;
 
   friend bool operator==(const ChatResponse &, const ChatResponse &) = default;

@@ -40,10 +40,11 @@ private:
 DecodedResponse decode(Provider provider, bool stream, const HttpResponseHead &head,
                        std::string_view body);
 
-/// The decoded result as one JSON object: text, reasoning, refusal (when non-empty),
-/// tool_calls (id, name, parsed arguments, arguments_raw), finish_reason (the provider's
-/// value), finish (normalised), usage (present counts, or null) and error (code, status,
-/// type, provider_code, param, message, hint, request_id, retry_after_ms, in_stream; or null).
+/// The decoded result as one JSON object: text, reasoning, refusal and tool_plan (when
+/// non-empty), tool_calls (id as the provider sent it or null, name, parsed arguments,
+/// arguments_raw, signature when there is one), finish_reason (the provider's value), finish
+/// (normalised), usage (present counts, or null) and error (code, status, type,
+/// provider_code, param, message, hint, request_id, retry_after_ms, in_stream; or null).
 std::string to_json(const DecodedResponse &decoded);
 
 /// One stream event as a JSON object: {"type": "text_delta", ...} with the members its type

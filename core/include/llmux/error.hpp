@@ -27,7 +27,8 @@ namespace llmux {
   X(11, BadResponse, "bad_response", "the response could not be decoded")                          \
   X(12, QuotaExceeded, "quota_exceeded", "the account has no quota or credit left")                \
   X(13, InvalidArgument, "invalid_argument", "the caller passed an invalid argument")              \
-  X(14, Unsupported, "unsupported", "the provider does not support what the request asks for")
+  X(14, Unsupported, "unsupported", "the provider does not support what the request asks for")     \
+  X(15, UnknownModel, "unknown_model", "no model of that name is known")
 
 /// A stable error code. The numbers are part of the public contract (see LLMUX_ERROR_CODES).
 enum class ErrorCode : std::uint16_t {

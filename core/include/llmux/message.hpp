@@ -18,6 +18,12 @@ struct ToolCall {
   std::string id;
   std::string name;
   std::string arguments;
+  /// The provider's opaque signature of the call, to send back with it (Gemini's
+  /// thoughtSignature); empty when there is none.
+  std::string signature;
+  /// True when the provider gave the call no id (Gemini) and `id` was made by llmux: stable
+  /// for the same response, and never sent to the provider.
+  bool generated_id = false;
 
   friend bool operator==(const ToolCall &, const ToolCall &) = default;
 };
@@ -51,9 +57,10 @@ struct Reasoning {
 };
 
 /// One part of a message's content. Plain data tagged by `kind`; only the member that
-/// matches `kind` is meaningful.
+/// matches `kind` is meaningful (`text` for Text and ToolPlan). A ToolPlan is the plan an
+/// assistant wrote before its tool calls (Cohere's tool_plan), sent back with them.
 struct ContentPart {
-  enum class Kind : std::uint8_t { Text, Image, ToolCall, ToolResult, Reasoning };
+  enum class Kind : std::uint8_t { Text, Image, ToolCall, ToolResult, Reasoning, ToolPlan };
   Kind kind = Kind::Text;
   std::string text;
   llmux::Image image;
@@ -67,6 +74,7 @@ struct ContentPart {
   static ContentPart make_tool_call(llmux::ToolCall call);
   static ContentPart make_tool_result(llmux::ToolResult result);
   static ContentPart make_reasoning(llmux::Reasoning reasoning);
+  static ContentPart make_tool_plan(std::string plan);
 };
 
 /// A message of the conversation. Tool results travel in Role::Tool messages (one result

@@ -13,8 +13,11 @@ namespace llmux {
 
 /// The wire format a provider speaks.
 enum class WireFormat : std::uint8_t {
-  OpenAiChat,        ///< OpenAI Chat Completions and its compatible family
-  AnthropicMessages, ///< Anthropic Messages
+  OpenAiChat,            ///< OpenAI Chat Completions and its compatible family
+  AnthropicMessages,     ///< Anthropic Messages
+  OllamaChat,            ///< Ollama's /api/chat (NDJSON streams)
+  GeminiGenerateContent, ///< Google Gemini generateContent / streamGenerateContent
+  CohereChat,            ///< Cohere v2 chat
 };
 
 /// A provider. Several share a wire format and differ in URLs, auth and small quirks.
@@ -29,13 +32,17 @@ enum class Provider : std::uint8_t {
   Xai,
   OpenRouter,
   Anthropic,
+  Ollama,
+  Gemini,
+  Cohere,
 };
 
 /// How a provider takes its API key.
 enum class AuthScheme : std::uint8_t {
-  Bearer,  ///< Authorization: Bearer <key>
-  ApiKey,  ///< api-key: <key> (Azure)
-  XApiKey, ///< x-api-key: <key> (Anthropic)
+  Bearer,     ///< Authorization: Bearer <key>
+  ApiKey,     ///< api-key: <key> (Azure)
+  XApiKey,    ///< x-api-key: <key> (Anthropic)
+  GoogApiKey, ///< x-goog-api-key: <key> (Gemini)
 };
 
 /// What llmux knows about a provider. Static data.
@@ -52,6 +59,13 @@ struct ProviderInfo {
   /// Chat Completions only: ask for the final usage chunk with
   /// `stream_options.include_usage` (servers that do not know the option reject it).
   bool stream_usage_option;
+  /// Whether the provider's input count includes the tokens read from its prompt cache
+  /// (OpenAI's prompt_tokens and Gemini's promptTokenCount do; Anthropic's input_tokens
+  /// counts only uncached input). Cost needs it to charge each token once.
+  bool input_includes_cached;
+  /// Whether the output count includes reasoning tokens (Gemini reports thoughtsTokenCount
+  /// apart from candidatesTokenCount, and bills both as output).
+  bool output_includes_reasoning;
 };
 
 /// Every provider, in enum order.

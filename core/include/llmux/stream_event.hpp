@@ -24,6 +24,7 @@ enum class StreamEventType : std::uint8_t {
   Usage,              ///< `usage`: counts so far; present counts replace earlier ones
   Finish,             ///< `finish_reason`, `text` (the raw value): why the model stopped
   Error,              ///< `error`: the stream failed; nothing follows
+  ToolPlanDelta,      ///< `text`: a fragment of Cohere's tool plan
 };
 
 std::string_view to_string(StreamEventType type) noexcept;
@@ -31,8 +32,8 @@ std::string_view to_string(StreamEventType type) noexcept;
 /// One decoded stream event: plain data tagged by `type`; the members `type` names are
 /// meaningful, the rest are empty. Tool-call `index` counts the response's tool calls from
 /// zero in order of first appearance, whatever numbering the provider uses. A ToolCallEnd
-/// is emitted only when the provider ends the call (its block or its choice ends), never
-/// because the arguments so far happen to parse as JSON.
+/// is emitted only when the provider ends the call (its block or its choice ends, or it sent
+/// the call whole), never because the arguments so far happen to parse as JSON.
 struct StreamEvent {
   StreamEventType type = StreamEventType::TextDelta;
   std::string text;
@@ -42,6 +43,10 @@ struct StreamEvent {
   llmux::Usage usage;
   FinishReason finish_reason = FinishReason::None;
   llmux::Error error;
+  /// ToolCallEnd: the call's signature (see ToolCall::signature).
+  std::string signature;
+  /// ToolCallStart and ToolCallEnd: `id` was made by llmux (see ToolCall::generated_id).
+  bool generated_id = false;
 
   static StreamEvent text_delta(std::string text);
   static StreamEvent reasoning_delta(std::size_t block, std::string text);
@@ -55,6 +60,7 @@ struct StreamEvent {
   static StreamEvent usage_report(llmux::Usage usage);
   static StreamEvent finish(FinishReason reason, std::string raw);
   static StreamEvent failure(llmux::Error error);
+  static StreamEvent tool_plan_delta(std::string text);
 
   friend bool operator==(const StreamEvent &, const StreamEvent &) = default;
 };

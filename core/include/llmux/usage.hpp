@@ -21,6 +21,10 @@ struct Usage {
   std::optional<std::int64_t> cache_write_input_tokens;
   /// Output tokens spent on reasoning (OpenAI completion_tokens_details.reasoning_tokens).
   std::optional<std::int64_t> reasoning_tokens;
+  /// The tokens the provider bills, where it reports them apart from the tokens processed
+  /// (Cohere's billed_units).
+  std::optional<std::int64_t> billed_input_tokens;
+  std::optional<std::int64_t> billed_output_tokens;
 
   /// True when no count is present.
   bool empty() const noexcept;

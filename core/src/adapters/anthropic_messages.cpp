@@ -77,6 +77,8 @@ Result<Value> content_blocks(const Message &message) {
                                           {"thinking", part.reasoning.text},
                                           {"signature", part.reasoning.signature}}));
         break;
+      case ContentPart::Kind::ToolPlan:
+        break; // Cohere's; Messages has no place for it
     }
   }
   return blocks;
@@ -170,14 +172,10 @@ private:
   }
 
   void on_event(const SseEvent &event, std::vector<StreamEvent> &events) override {
-    auto parsed = json::parse(event.data);
+    auto parsed = parse_object(event.data, "a message stream event");
     if (!parsed.ok())
-      return fail(events,
-                  bad_response("a message stream event is not JSON: " + parsed.error().message));
+      return fail(events, std::move(parsed).error());
     const Value &data = parsed.value();
-    if (!data.is_object())
-      return fail(events, bad_response("a message stream event is " +
-                                       std::string(json::type_name(data)) + ", not an object"));
     json::Reader reader("message stream event");
     // The JSON `type` always equals the SSE event name; the JSON is what is documented.
     std::string_view type = reader.string(data, "type").value_or("");
@@ -444,17 +442,12 @@ DecodedResponse AnthropicMessagesAdapter::decode_response(const HttpResponseHead
     decoded.error = decode_error(head, body);
     return decoded;
   }
-  auto parsed = json::parse(body);
+  auto parsed = parse_object(body, "the message");
   if (!parsed.ok()) {
-    decoded.error = bad_response("the message is not JSON: " + parsed.error().message);
+    decoded.error = std::move(parsed).error();
     return decoded;
   }
   const Value &root = parsed.value();
-  if (!root.is_object()) {
-    decoded.error =
-        bad_response("the message is " + std::string(json::type_name(root)) + ", not an object");
-    return decoded;
-  }
   json::Reader reader("message");
   std::string_view type = reader.string(root, "type").value_or("");
   if (type == "error") {

@@ -60,8 +60,9 @@ Result<bool> append_messages(const Message &message, Value &out) {
                                      {"content", part.tool_result.content}}));
         break;
       case ContentPart::Kind::Reasoning:
-        // Chat Completions takes no reasoning back (and DeepSeek-style servers reject
-        // `reasoning_content` in requests).
+      case ContentPart::Kind::ToolPlan:
+        // Chat Completions takes no reasoning or plans back (and DeepSeek-style servers
+        // reject `reasoning_content` in requests).
         break;
     }
   }
@@ -274,14 +275,10 @@ private:
       complete();
       return;
     }
-    auto parsed = json::parse(event.data);
+    auto parsed = parse_object(event.data, "a chat completion chunk");
     if (!parsed.ok())
-      return fail(events,
-                  bad_response("a chat completion chunk is not JSON: " + parsed.error().message));
+      return fail(events, std::move(parsed).error());
     const Value &chunk = parsed.value();
-    if (!chunk.is_object())
-      return fail(events, bad_response("a chat completion chunk is " +
-                                       std::string(json::type_name(chunk)) + ", not an object"));
     json::Reader reader("chat completion chunk");
     auto error_fields = read_error_fields(reader, chunk);
     if (const Value *choices = reader.array(chunk, "choices")) {
@@ -514,17 +511,12 @@ DecodedResponse OpenAiChatAdapter::decode_response(const HttpResponseHead &head,
     decoded.error = decode_error(head, body);
     return decoded;
   }
-  auto parsed = json::parse(body);
+  auto parsed = parse_object(body, "the chat completion");
   if (!parsed.ok()) {
-    decoded.error = bad_response("the chat completion is not JSON: " + parsed.error().message);
+    decoded.error = std::move(parsed).error();
     return decoded;
   }
   const Value &root = parsed.value();
-  if (!root.is_object()) {
-    decoded.error = bad_response("the chat completion is " + std::string(json::type_name(root)) +
-                                 ", not an object");
-    return decoded;
-  }
   json::Reader reader("chat completion");
   const Value *choices = reader.array(root, "choices");
   if (!choices || choices->empty()) {

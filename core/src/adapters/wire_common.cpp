@@ -21,6 +21,35 @@ Error invalid_argument(std::string message) {
   return make_error(ErrorCode::InvalidArgument, ErrorOrigin::Caller, std::move(message));
 }
 
+Error unsupported(std::string message) {
+  return make_error(ErrorCode::Unsupported, ErrorOrigin::Caller, std::move(message));
+}
+
+Result<json::Value> parse_object(std::string_view text, std::string_view what) {
+  auto parsed = json::parse(text);
+  if (!parsed.ok())
+    return bad_response(std::string(what) + " is not JSON: " + parsed.error().message);
+  if (!parsed.value().is_object())
+    return bad_response(std::string(what) + " is " + std::string(json::type_name(parsed.value())) +
+                        ", not an object");
+  return std::move(parsed).value();
+}
+
+std::string generated_call_id(std::size_t index, std::string_view name,
+                              std::string_view arguments) {
+  std::uint32_t hash = 2166136261u; // FNV-1a 32
+  for (std::string_view bytes : {name, arguments})
+    for (unsigned char c : bytes) {
+      hash ^= c;
+      hash *= 16777619u;
+    }
+  constexpr char digits[] = "0123456789abcdef";
+  std::string id = "call_" + std::to_string(index) + "_";
+  for (int shift = 28; shift >= 0; shift -= 4)
+    id.push_back(digits[(hash >> shift) & 0xfu]);
+  return id;
+}
+
 Result<std::string> base_url(const Endpoint &endpoint) {
   if (!endpoint.base_url.empty())
     return endpoint.base_url;
@@ -44,6 +73,9 @@ std::vector<Header> standard_headers(const Endpoint &endpoint, bool stream) {
         break;
       case AuthScheme::XApiKey:
         headers.push_back({"x-api-key", endpoint.api_key});
+        break;
+      case AuthScheme::GoogApiKey:
+        headers.push_back({"x-goog-api-key", endpoint.api_key});
         break;
     }
   }

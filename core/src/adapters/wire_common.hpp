@@ -37,6 +37,18 @@ json::Value string_array(const std::vector<std::string> &strings);
 /// A caller error: the request cannot be built as given.
 Error invalid_argument(std::string message);
 
+/// A caller error: the provider cannot do what the request asks.
+Error unsupported(std::string message);
+
+/// `text` parsed as a JSON object. bad_response "<what> is not JSON: ..." or "<what> is an
+/// array, not an object" otherwise (`what`: "the chat completion", "a stream event").
+Result<json::Value> parse_object(std::string_view text, std::string_view what);
+
+/// An id for a tool call the provider sent without one (Gemini, older Ollama):
+/// "call_<index>_<8 hex digits of FNV-1a 32 of name and arguments>". The same for the same
+/// response however its bytes arrived, and distinct between the response's calls.
+std::string generated_call_id(std::size_t index, std::string_view name, std::string_view arguments);
+
 /// A tool call's arguments as a JSON object: empty text is {}; text that is not a JSON
 /// object is invalid_argument.
 Result<json::Value> arguments_object(const ToolCall &call);

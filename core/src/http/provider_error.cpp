@@ -32,8 +32,15 @@ bool says_context_too_long(const ProviderErrorFields &fields) {
            "exceeds the context window", // OpenAI Responses, Mistral
            "context_length_exceeded",    // OpenRouter wraps codes into messages
            "reduce the length of the messages",
-           "input token count exceeds", // Gemini ("... exceeds the maximum number of tokens")
+           // Gemini: "The input token count (1205018) exceeds the maximum number of tokens
+           // allowed (1048575)."
+           "exceeds the maximum number of tokens allowed",
            "too many input tokens",
+           // Cohere: "too many tokens: size limit exceeded by 11326 tokens", "too many tokens:
+           // total number of tokens in the prompt cannot exceed 4081 - received 4292" (but not
+           // its "too many tokens: max tokens must be ...", which is about max_tokens).
+           "size limit exceeded by",
+           "total number of tokens in the prompt cannot exceed",
        })
     if (contains_ignore_case(fields.message, phrase))
       return true;
@@ -68,6 +75,10 @@ ErrorCode classify_status(int status) noexcept {
       return ErrorCode::ServerError;
     case 429:
       return ErrorCode::RateLimited;
+    case 498: // Cohere: "a request or response contains a deny-listed token"
+      return ErrorCode::ContentFiltered;
+    case 499: // request cancelled (Cohere, nginx): Cohere says to try again
+      return ErrorCode::ServerError;
     case 503: // "The engine is currently overloaded" (OpenAI), UNAVAILABLE (Gemini)
     case 529: // Anthropic's overloaded status
       return ErrorCode::Overloaded;

@@ -1,0 +1,561 @@
+#include "adapters/ollama_chat.hpp"
+
+#include "adapters/wire_common.hpp"
+#include "http/provider_error.hpp"
+#include "json/json.hpp"
+
+#include <llmux/ndjson_decoder.hpp>
+
+#include <cstdint>
+#include <unordered_map>
+
+namespace llmux {
+namespace {
+
+using json::Value;
+
+// ---------------------------------------------------------------------------------------
+// Requests
+
+// What Ollama takes as an image: the bare base64 text. A data: URL carries the same bytes,
+// so its payload is accepted; an image by http(s) URL would have to be fetched, which the
+// core does not do.
+Result<std::string> image_data(const Image &image) {
+  constexpr std::string_view marker = ";base64,";
+  std::string_view data = image.base64.empty() ? std::string_view(image.url) : image.base64;
+  if (data.substr(0, 5) == "data:") {
+    std::size_t at = data.find(marker);
+    if (at == std::string_view::npos)
+      return invalid_argument("an image data: URL is not base64; Ollama takes base64 images");
+    return std::string(data.substr(at + marker.size()));
+  }
+  if (!image.base64.empty())
+    return image.base64;
+  if (!image.url.empty())
+    return unsupported("Ollama takes images only inline as base64, not by URL; fetch the image "
+                       "and pass its bytes (ContentPart::make_image_base64)");
+  return invalid_argument("an image has neither data nor a URL");
+}
+
+// The tool names of the calls made so far in the conversation, by call id. Ollama matches a
+// tool result to its call by the tool's name (`tool_name`), not by an id.
+using CallNames = std::unordered_map<std::string, std::string>;
+
+// Appends the wire messages for one neutral message. Tool results become one "tool" message
+// each, ahead of the text of the message they came in.
+Result<bool> append_messages(const Message &message, CallNames &names, Value &out) {
+  std::string text;
+  bool has_text = false;
+  std::string thinking;
+  Value images = Value::array();
+  Value tool_calls = Value::array();
+  for (const ContentPart &part : message.content) {
+    switch (part.kind) {
+      case ContentPart::Kind::Text:
+        text += part.text;
+        has_text = true;
+        break;
+      case ContentPart::Kind::Image: {
+        if (message.role != Role::User)
+          return invalid_argument("images are only allowed in user messages");
+        auto data = image_data(part.image);
+        if (!data.ok())
+          return std::move(data).error();
+        images.push_back(std::move(data).value());
+        break;
+      }
+      case ContentPart::Kind::ToolCall: {
+        const ToolCall &call = part.tool_call;
+        if (message.role != Role::Assistant)
+          return invalid_argument("tool calls are only allowed in assistant messages");
+        if (call.name.empty())
+          return invalid_argument("tool call \"" + call.id + "\" has no name");
+        auto arguments = arguments_object(call);
+        if (!arguments.ok())
+          return std::move(arguments).error();
+        tool_calls.push_back(
+            Value::object({{"function", Value::object({
+                                            {"name", call.name},
+                                            {"arguments", std::move(arguments).value()},
+                                        })}}));
+        if (!call.id.empty())
+          names[call.id] = call.name;
+        break;
+      }
+      case ContentPart::Kind::ToolResult: {
+        const ToolResult &result = part.tool_result;
+        if (message.role != Role::User && message.role != Role::Tool)
+          return invalid_argument("tool results are only allowed in tool and user messages");
+        std::string name = result.tool_name;
+        if (name.empty())
+          if (auto found = names.find(result.tool_call_id); found != names.end())
+            name = found->second;
+        if (name.empty())
+          return invalid_argument("the result of tool call \"" + result.tool_call_id +
+                                  "\" names no tool and answers no earlier tool call; Ollama "
+                                  "needs the tool's name (ToolResult::tool_name)");
+        out.push_back(Value::object(
+            {{"role", "tool"}, {"content", result.content}, {"tool_name", std::move(name)}}));
+        break;
+      }
+      case ContentPart::Kind::Reasoning:
+        // Earlier thinking goes back as the assistant message's `thinking` text. A redacted
+        // block is Anthropic's encrypted data: no other model can read it.
+        if (message.role == Role::Assistant)
+          thinking += part.reasoning.text;
+        break;
+      case ContentPart::Kind::ToolPlan:
+        break; // Cohere's; /api/chat has no place for it
+    }
+  }
+  if (message.role == Role::Tool) {
+    if (has_text)
+      return invalid_argument("a tool message carries tool results only");
+    return true;
+  }
+  if (message.role == Role::Assistant) {
+    if (!has_text && thinking.empty() && tool_calls.empty())
+      return true;
+    Value wire = Value::object({{"role", "assistant"}, {"content", std::move(text)}});
+    if (!thinking.empty())
+      wire["thinking"] = std::move(thinking);
+    if (!tool_calls.empty())
+      wire["tool_calls"] = std::move(tool_calls);
+    out.push_back(std::move(wire));
+    return true;
+  }
+  if (!has_text && images.empty())
+    return true;
+  Value wire = Value::object({{"role", to_string(message.role)}, {"content", std::move(text)}});
+  if (!images.empty())
+    wire["images"] = std::move(images);
+  out.push_back(std::move(wire));
+  return true;
+}
+
+// Whether, and which tools, the request may send; Ollama has no tool_choice to say more.
+Result<bool> check_tool_choice(const ChatRequest &request, bool &send_tools) {
+  send_tools = !request.tools.empty();
+  if (!request.tool_choice)
+    return true;
+  switch (request.tool_choice->mode) {
+    case ToolChoice::Mode::Auto:
+      return true;
+    case ToolChoice::Mode::None:
+      // The model cannot call a tool it is not told about: exactly "no tool calls".
+      send_tools = false;
+      return true;
+    case ToolChoice::Mode::Required:
+    case ToolChoice::Mode::Named:
+      break;
+  }
+  if (request.tools.empty())
+    return invalid_argument("tool_choice requires a tool but the request has none");
+  return unsupported("Ollama cannot force a tool call: /api/chat has no tool_choice (leave it "
+                     "unset or Auto, or None to send no tools)");
+}
+
+// Ollama's `think`: true, false, or an effort level that some models (gpt-oss) take.
+Value think_value(const ChatRequest &request) {
+  const std::string &effort = request.reasoning_effort;
+  if (effort == "low" || effort == "medium" || effort == "high")
+    return effort;
+  if (effort == "none")
+    return false; // asks for no reasoning: `true` would invert it
+  if (!effort.empty() || request.reasoning_budget_tokens)
+    return true;
+  return nullptr;
+}
+
+// ---------------------------------------------------------------------------------------
+// Responses
+
+// Ollama says "stop" when the model ends its turn with tool calls too, and versions before
+// done_reason existed say nothing: the calls tell.
+FinishReason normalise_done_reason(std::string_view raw, bool has_tool_calls) {
+  if (has_tool_calls && (raw == "stop" || raw.empty()))
+    return FinishReason::ToolCalls;
+  if (raw.empty())
+    return FinishReason::None;
+  if (raw == "stop")
+    return FinishReason::Stop;
+  if (raw == "length")
+    return FinishReason::Length;
+  return FinishReason::Other; // "load", "unload", and values added later
+}
+
+// One tool call as the wire carries it: an id when Ollama numbers its calls, the arguments as
+// their compact JSON text.
+struct WireCall {
+  std::string id;
+  std::string name;
+  std::string arguments;
+};
+
+// What one response object or stream line carries, read with type checks.
+struct Chunk {
+  std::string model;
+  std::string content;
+  std::string thinking;
+  std::vector<WireCall> tool_calls;
+  bool has_message = false;
+  std::optional<bool> done;
+  std::string done_reason;
+  Usage usage;
+  std::optional<ProviderErrorFields> error;
+};
+
+// Ollama's error shape is {"error": "text"}; proxies in front of it may send an object.
+std::optional<ProviderErrorFields> read_error_fields(json::Reader &reader, const Value &root) {
+  const Value *error = reader.any(root, "error");
+  if (!error)
+    return std::nullopt;
+  ProviderErrorFields fields;
+  if (error->is_string()) {
+    fields.message = error->as_string();
+  } else if (error->is_object()) {
+    fields.message = std::string(reader.string(*error, "message").value_or(""));
+    fields.type = std::string(reader.string(*error, "type").value_or(""));
+    fields.code = reader.string_or_number(*error, "code").value_or("");
+  } else {
+    reader.type_error("error", "a string or an object", *error);
+    return std::nullopt;
+  }
+  return fields;
+}
+
+void read_tool_calls(json::Reader &reader, const Value &message, std::vector<WireCall> &out) {
+  const Value *calls = reader.array(message, "tool_calls");
+  if (!calls)
+    return;
+  for (const Value &call : calls->items()) {
+    if (!call.is_object()) {
+      reader.type_error("tool_calls[]", "an object", call);
+      return;
+    }
+    WireCall wire;
+    wire.id = std::string(reader.string(call, "id").value_or(""));
+    if (const Value *function = reader.object(call, "function")) {
+      wire.name = std::string(reader.string(*function, "name").value_or(""));
+      (void)reader.integer(*function, "index"); // llmux numbers calls itself; checked only
+      if (const Value *arguments = reader.any(*function, "arguments")) {
+        if (arguments->is_object())
+          wire.arguments = json::dump(*arguments);
+        else
+          reader.type_error("arguments", "an object", *arguments);
+      }
+    }
+    if (reader.failed())
+      return;
+    out.push_back(std::move(wire));
+  }
+}
+
+void read_chunk(json::Reader &reader, const Value &root, Chunk &out) {
+  out.error = read_error_fields(reader, root);
+  out.model = std::string(reader.string(root, "model").value_or(""));
+  if (const Value *message = reader.object(root, "message")) {
+    out.has_message = true;
+    out.content = std::string(reader.string(*message, "content").value_or(""));
+    out.thinking = std::string(reader.string(*message, "thinking").value_or(""));
+    read_tool_calls(reader, *message, out.tool_calls);
+  }
+  out.done = reader.boolean(root, "done");
+  out.done_reason = std::string(reader.string(root, "done_reason").value_or(""));
+  out.usage.input_tokens = reader.integer(root, "prompt_eval_count");
+  out.usage.output_tokens = reader.integer(root, "eval_count");
+}
+
+// What the type checks cannot see: a call without a name cannot be run, and Ollama sends each
+// call whole, so nothing will complete it.
+std::optional<Error> broken_chunk(std::string_view context, const Chunk &chunk) {
+  for (const WireCall &call : chunk.tool_calls)
+    if (call.name.empty())
+      return bad_response("a tool call in the " + std::string(context) + " has no function name");
+  return std::nullopt;
+}
+
+// ---------------------------------------------------------------------------------------
+// Streams
+
+// Bytes framed before their lines are handed on, so that a whole body fed at once does not
+// hold all its events at once (as the SSE decoders do).
+constexpr std::size_t slice_bytes = 16 * 1024;
+
+// One JSON object per line; the last has "done": true with done_reason and the counts. Tool
+// calls arrive whole inside one line, so each is started, given its arguments and ended at
+// once.
+class OllamaStreamDecoder final : public StreamDecoder {
+public:
+  void feed(std::string_view bytes, std::vector<StreamEvent> &events) override {
+    while (!bytes.empty() && !stopped()) {
+      std::string_view slice = bytes.substr(0, slice_bytes);
+      bytes.remove_prefix(slice.size());
+      ndjson_.feed(slice, lines_);
+      dispatch(events);
+    }
+  }
+
+  void finish(std::vector<StreamEvent> &events) override {
+    if (stopped())
+      return;
+    ndjson_.finish(lines_);
+    dispatch(events);
+    if (!stopped())
+      fail(events, bad_response("the stream ended before done"));
+  }
+
+private:
+  bool stopped() const noexcept { return failed_ || complete_; }
+
+  void fail(std::vector<StreamEvent> &events, Error error) {
+    failed_ = true;
+    events.push_back(StreamEvent::failure(std::move(error)));
+  }
+
+  void dispatch(std::vector<StreamEvent> &events) {
+    for (const std::string &line : lines_) {
+      if (stopped())
+        break;
+      on_line(line, events);
+    }
+    lines_.clear();
+    if (!stopped() && ndjson_.error())
+      fail(events, *ndjson_.error());
+  }
+
+  void on_line(std::string_view line, std::vector<StreamEvent> &events) {
+    auto parsed = parse_object(line, "a chat stream line");
+    if (!parsed.ok())
+      return fail(events, std::move(parsed).error());
+    const Value &root = parsed.value();
+    json::Reader reader("chat stream line");
+    Chunk chunk;
+    read_chunk(reader, root, chunk);
+    // Read whole before anything is emitted: a broken line adds nothing but its error.
+    if (reader.failed())
+      return fail(events, *reader.error());
+    if (auto broken = broken_chunk("chat stream line", chunk))
+      return fail(events, std::move(*broken));
+
+    if (!chunk.thinking.empty())
+      events.push_back(StreamEvent::reasoning_delta(0, std::move(chunk.thinking)));
+    if (!chunk.content.empty())
+      events.push_back(StreamEvent::text_delta(std::move(chunk.content)));
+    for (WireCall &call : chunk.tool_calls) {
+      const std::size_t index = calls_++;
+      const bool generated = call.id.empty();
+      if (generated)
+        call.id = generated_call_id(index, call.name, call.arguments);
+      StreamEvent start = StreamEvent::tool_call_start(index, call.id, call.name);
+      start.generated_id = generated;
+      events.push_back(std::move(start));
+      if (!call.arguments.empty())
+        events.push_back(StreamEvent::tool_call_delta(index, call.arguments));
+      StreamEvent end = StreamEvent::tool_call_end(index, std::move(call.id), std::move(call.name),
+                                                   std::move(call.arguments));
+      end.generated_id = generated;
+      events.push_back(std::move(end));
+    }
+    if (chunk.error) {
+      // Ollama reports a failure after the 200 head (a runner that crashed) as a line of its
+      // own; the output so far stands.
+      HttpResponseHead head;
+      head.status = 200;
+      return fail(events, make_provider_error(head, std::move(*chunk.error), true));
+    }
+    if (!chunk.done.value_or(false))
+      return;
+    if (!chunk.usage.empty())
+      events.push_back(StreamEvent::usage_report(chunk.usage));
+    FinishReason reason = normalise_done_reason(chunk.done_reason, calls_ > 0);
+    if (reason != FinishReason::None)
+      events.push_back(StreamEvent::finish(reason, std::move(chunk.done_reason)));
+    // Anything after the done line is not part of this response.
+    complete_ = true;
+  }
+
+  NdjsonDecoder ndjson_;
+  std::vector<std::string> lines_; // reused between slices
+  std::size_t calls_ = 0;          // tool calls so far: the next call's index
+  bool failed_ = false;
+  bool complete_ = false;
+};
+
+} // namespace
+
+// ---------------------------------------------------------------------------------------
+
+Result<HttpRequest> OllamaChatAdapter::build_request(const ChatRequest &request,
+                                                     const Endpoint &endpoint) const {
+  auto base = base_url(endpoint);
+  if (!base.ok())
+    return std::move(base).error();
+  if (request.model.empty())
+    return invalid_argument("the request names no model");
+  bool send_tools = false;
+  if (auto checked = check_tool_choice(request, send_tools); !checked.ok())
+    return std::move(checked).error();
+  if (send_tools && request.parallel_tool_calls == false)
+    return unsupported("Ollama cannot limit a response to one tool call (parallel_tool_calls "
+                       "false); leave it unset");
+
+  HttpRequest http;
+  http.stream = request.stream;
+  http.url = join_url(base.value(), "/api/chat");
+  http.headers = standard_headers(endpoint, request.stream);
+  // Ollama streams NDJSON, not server-sent events. The first accept header is ours; the
+  // endpoint's extra headers come after it.
+  for (Header &header : http.headers)
+    if (equals_ignore_case(header.name, "accept")) {
+      header.value = request.stream ? "application/x-ndjson" : "application/json";
+      break;
+    }
+
+  Value body = Value::object();
+  body["model"] = request.model;
+  Value messages = Value::array();
+  if (!request.system.empty())
+    messages.push_back(Value::object({{"role", "system"}, {"content", request.system}}));
+  CallNames names;
+  for (const Message &message : request.messages)
+    if (auto appended = append_messages(message, names, messages); !appended.ok())
+      return std::move(appended).error();
+  body["messages"] = std::move(messages);
+
+  if (send_tools) {
+    Value tools = Value::array();
+    for (const Tool &tool : request.tools) {
+      if (tool.name.empty())
+        return invalid_argument("a tool has no name");
+      auto schema = tool_schema(tool);
+      if (!schema.ok())
+        return std::move(schema).error();
+      Value function = Value::object({{"name", tool.name}});
+      if (!tool.description.empty())
+        function["description"] = tool.description;
+      function["parameters"] = std::move(schema).value();
+      tools.push_back(Value::object({{"type", "function"}, {"function", std::move(function)}}));
+    }
+    body["tools"] = std::move(tools);
+  }
+  if (Value think = think_value(request); !think.is_null())
+    body["think"] = std::move(think);
+  switch (request.response_format.type) {
+    case ResponseFormat::Type::Text:
+      break;
+    case ResponseFormat::Type::JsonObject:
+      body["format"] = "json";
+      break;
+    case ResponseFormat::Type::JsonSchema: {
+      // Ollama constrains the output to the schema itself: there is no name and no
+      // non-strict mode to pass.
+      auto schema = json::parse(request.response_format.schema);
+      if (!schema.ok() || !schema.value().is_object())
+        return invalid_argument("response_format schema must be a JSON Schema object");
+      body["format"] = std::move(schema).value();
+      break;
+    }
+  }
+  Value options = Value::object();
+  if (request.temperature)
+    options["temperature"] = *request.temperature;
+  if (request.top_p)
+    options["top_p"] = *request.top_p;
+  if (request.max_tokens)
+    options["num_predict"] = *request.max_tokens;
+  if (!request.stop.empty())
+    options["stop"] = string_array(request.stop);
+  if (!options.empty())
+    body["options"] = std::move(options);
+  // Always explicit: Ollama streams unless told otherwise.
+  body["stream"] = request.stream;
+  // request.user has no counterpart: Ollama keeps no per-user abuse records.
+  if (auto merged = merge_extra_body(request, body); !merged.ok())
+    return std::move(merged).error();
+  http.body = json::dump(body);
+  return http;
+}
+
+DecodedResponse OllamaChatAdapter::decode_response(const HttpResponseHead &head,
+                                                   std::string_view body) const {
+  DecodedResponse decoded;
+  if (head.status < 200 || head.status >= 300) {
+    decoded.error = decode_error(head, body);
+    return decoded;
+  }
+  auto parsed = parse_object(body, "the chat response");
+  if (!parsed.ok()) {
+    decoded.error = std::move(parsed).error();
+    return decoded;
+  }
+  const Value &root = parsed.value();
+  json::Reader reader("chat response");
+  Chunk chunk;
+  read_chunk(reader, root, chunk);
+  if (reader.failed()) {
+    decoded.error = *reader.error();
+    return decoded;
+  }
+  if (auto broken = broken_chunk("chat response", chunk)) {
+    decoded.error = std::move(*broken);
+    return decoded;
+  }
+  if (chunk.error) {
+    decoded.error = make_provider_error(head, std::move(*chunk.error), false);
+    return decoded;
+  }
+  if (!chunk.has_message) {
+    decoded.error = bad_response("the chat response has no message");
+    return decoded;
+  }
+  if (chunk.done == false) {
+    decoded.error = bad_response("the chat response is not done (\"done\": false)");
+    return decoded;
+  }
+  ChatResponse &response = decoded.response;
+  response.model = std::move(chunk.model);
+  response.text = std::move(chunk.content);
+  if (!chunk.thinking.empty()) {
+    response.reasoning = chunk.thinking;
+    response.reasoning_blocks.push_back(Reasoning{std::move(chunk.thinking), {}, {}});
+  }
+  for (std::size_t i = 0; i < chunk.tool_calls.size(); ++i) {
+    WireCall &wire = chunk.tool_calls[i];
+    ToolCall call;
+    call.generated_id = wire.id.empty();
+    call.id =
+        call.generated_id ? generated_call_id(i, wire.name, wire.arguments) : std::move(wire.id);
+    call.name = std::move(wire.name);
+    call.arguments = std::move(wire.arguments);
+    response.tool_calls.push_back(std::move(call));
+  }
+  response.finish_reason = normalise_done_reason(chunk.done_reason, !response.tool_calls.empty());
+  response.finish_reason_raw = std::move(chunk.done_reason);
+  response.usage = chunk.usage;
+  return decoded;
+}
+
+Error OllamaChatAdapter::decode_error(const HttpResponseHead &head, std::string_view body) const {
+  auto parsed = json::parse(body);
+  if (parsed.ok() && parsed.value().is_object()) {
+    json::Reader reader("error body");
+    auto fields = read_error_fields(reader, parsed.value());
+    if (fields && !reader.failed())
+      return make_provider_error(head, std::move(*fields), false);
+  }
+  // Plain text ("404 page not found" from Ollama's router, a proxy's HTML page).
+  ProviderErrorFields fields;
+  fields.message = body_excerpt(body);
+  return make_provider_error(head, std::move(fields), false);
+}
+
+std::unique_ptr<StreamDecoder> OllamaChatAdapter::new_stream_decoder() const {
+  return std::make_unique<OllamaStreamDecoder>();
+}
+
+bool OllamaChatAdapter::is_stream(const HttpResponseHead &head) const {
+  return head.status >= 200 && head.status < 300;
+}
+
+} // namespace llmux

@@ -17,9 +17,12 @@ cd "$root"
 # Tests are off: the benchmarks do not need Catch2, and building them would only take time.
 cmake -S . -B build/bench -G Ninja -DCMAKE_BUILD_TYPE=Release -DLLMUX_BUILD_TESTS=OFF \
   -DLLMUX_BUILD_BENCH=ON >/dev/null
-ninja -C build/bench llmux_decode_bench
+ninja -C build/bench llmux_decode_bench llmux_tokenizer_bench
 
 build/bench/bench/llmux_decode_bench "$@"
+echo
+echo "== tokenizer =="
+build/bench/bench/llmux_tokenizer_bench
 
 if [[ -f bench/wasm_decode.mjs && -d build/wasm-release ]]; then
   echo

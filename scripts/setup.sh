@@ -13,6 +13,7 @@ packages=(
   libbenchmark-dev                  # bench/
   libcurl4-openssl-dev              # the native HTTP driver
   python3                           # fixture tooling in tests
+  unicode-data                      # scripts/gen-unicode-tables.py (the tokenizer's tables)
 )
 
 missing=()

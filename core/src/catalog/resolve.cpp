@@ -1,0 +1,335 @@
+#include <llmux/resolve.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+
+namespace llmux {
+namespace {
+
+char lower(char c) noexcept {
+  return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+}
+
+std::string lowercase(std::string_view text) {
+  std::string out(text);
+  for (char &c : out)
+    c = lower(c);
+  return out;
+}
+
+bool starts_with_ignore_case(std::string_view text, std::string_view prefix) noexcept {
+  return text.size() >= prefix.size() && equals_ignore_case(text.substr(0, prefix.size()), prefix);
+}
+
+// Other names the providers' own tools give the same settings (read when the llmux name is
+// not set): the SDKs' and CLIs' conventions, so that an existing environment just works.
+struct Alias {
+  std::string_view name;
+  std::string_view alias;
+};
+constexpr Alias setting_aliases[] = {
+    {"HUGGINGFACE_API_KEY", "HF_TOKEN"}, {"GEMINI_API_KEY", "GOOGLE_API_KEY"},
+    {"COHERE_API_KEY", "CO_API_KEY"},    {"AZURE_OPENAI_BASE_URL", "AZURE_OPENAI_ENDPOINT"},
+    {"OLLAMA_BASE_URL", "OLLAMA_HOST"},  {"HUGGINGFACE_MODEL", "HF_MODEL"},
+};
+
+// A setting, empty values counting as unset.
+std::optional<std::string_view> setting(const Settings &settings, std::string_view name) {
+  auto found = settings.find(name);
+  if (found != settings.end() && !found->second.empty())
+    return std::string_view(found->second);
+  for (const Alias &alias : setting_aliases)
+    if (alias.name == name) {
+      auto other = settings.find(alias.alias);
+      if (other != settings.end() && !other->second.empty())
+        return std::string_view(other->second);
+    }
+  return std::nullopt;
+}
+
+std::string setting_name(Provider provider, std::string_view suffix) {
+  std::string name(settings_prefix(provider));
+  name += '_';
+  name += suffix;
+  return name;
+}
+
+Error bad_setting(const std::string &name, std::string_view value, std::string_view expected) {
+  return make_error(ErrorCode::InvalidArgument, ErrorOrigin::Caller,
+                    name + "=\"" + std::string(value) + "\" is not " + std::string(expected));
+}
+
+// Levenshtein distance, case-insensitive.
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j)
+    row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diagonal = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      std::size_t above = row[j];
+      std::size_t substitution = diagonal + (lower(a[i - 1]) == lower(b[j - 1]) ? 0 : 1);
+      row[j] = std::min({above + 1, row[j - 1] + 1, substitution});
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
+}
+
+// The provider a bare model name's prefix says (the table, and the Mistral
+// family's other names), or nothing.
+std::optional<Provider> provider_by_prefix(std::string_view name) {
+  struct Rule {
+    std::string_view prefix;
+    Provider provider;
+  };
+  static constexpr Rule rules[] = {
+      {"claude", Provider::Anthropic},  {"grok", Provider::Xai},
+      {"gemini", Provider::Gemini},     {"command", Provider::Cohere},
+      {"mistral", Provider::Mistral},   {"mixtral", Provider::Mistral},
+      {"magistral", Provider::Mistral}, {"codestral", Provider::Mistral},
+      {"ministral", Provider::Mistral}, {"pixtral", Provider::Mistral},
+      {"devstral", Provider::Mistral},  {"gpt", Provider::OpenAi},
+      {"chatgpt", Provider::OpenAi},
+  };
+  // Ollama's name:tag comes first: "mistral:7b" is Ollama's, not Mistral's API.
+  if (name.find(':') != std::string_view::npos && name.find('/') == std::string_view::npos)
+    return Provider::Ollama;
+  for (const Rule &rule : rules)
+    if (starts_with_ignore_case(name, rule.prefix))
+      return rule.provider;
+  // OpenAI's reasoning models: o1, o1-mini, o3-pro, o4-mini (not "ollama-…" or "opus").
+  if (name.size() >= 2 && lower(name[0]) == 'o' &&
+      (name[1] == '1' || name[1] == '3' || name[1] == '4') && (name.size() == 2 || name[2] == '-'))
+    return Provider::OpenAi;
+  return std::nullopt;
+}
+
+ModelTemplate ad_hoc(Provider provider, std::string_view upstream) {
+  ModelTemplate model;
+  model.provider = provider;
+  model.upstream_model = std::string(upstream);
+  model.id = std::string(provider_info(provider).name) + "/" + std::string(upstream);
+  model.display_name = model.id;
+  model.features.streaming = true;
+  return model;
+}
+
+// Fills the endpoint and request defaults of `resolved.model` from the settings.
+Result<ResolvedModel> complete(ResolvedModel resolved, const Settings &settings) {
+  ModelTemplate &model = resolved.model;
+  const Provider provider = model.provider;
+  Endpoint &endpoint = resolved.endpoint;
+  endpoint.provider = provider;
+
+  // Settings name the model where the template leaves it to the user (a checkpoint, a
+  // custom endpoint's model).
+  if (model.upstream_model.empty())
+    if (auto named = setting(settings, setting_name(provider, "MODEL")))
+      model.upstream_model = std::string(*named);
+
+  const std::string base_url_setting = setting_name(provider, "BASE_URL");
+  if (auto base = setting(settings, base_url_setting)) {
+    endpoint.base_url = std::string(*base);
+    // OLLAMA_HOST is often "host:port" without a scheme.
+    if (endpoint.base_url.find("://") == std::string::npos)
+      endpoint.base_url = "http://" + endpoint.base_url;
+  } else if (!model.base_url.empty()) {
+    endpoint.base_url = model.base_url;
+  } else if (provider == Provider::RunPod) {
+    if (auto id = setting(settings, "RUNPOD_ENDPOINT_ID"))
+      endpoint.base_url = "https://api.runpod.ai/v2/" + std::string(*id) + "/openai/v1";
+  }
+  if (auto key = setting(settings, setting_name(provider, "API_KEY")))
+    endpoint.api_key = std::string(*key);
+  if (provider == Provider::AzureOpenAi) {
+    endpoint.deployment = std::string(
+        setting(settings, "AZURE_OPENAI_DEPLOYMENT").value_or(std::string_view(model.deployment)));
+    endpoint.api_version = std::string(setting(settings, "AZURE_OPENAI_API_VERSION")
+                                           .value_or(std::string_view(model.api_version)));
+  }
+
+  // What is still missing: the template's requirements, the model name, a base URL where
+  // the provider has no default, and a key where the provider is a cloud service.
+  auto missing = [&](std::string name) {
+    if (std::find(resolved.missing_settings.begin(), resolved.missing_settings.end(), name) ==
+        resolved.missing_settings.end())
+      resolved.missing_settings.push_back(std::move(name));
+  };
+  for (const std::string &name : model.required_settings) {
+    bool satisfied = setting(settings, name).has_value() ||
+                     (name == base_url_setting && !endpoint.base_url.empty()) ||
+                     (name == setting_name(provider, "MODEL") && !model.upstream_model.empty());
+    if (!satisfied)
+      missing(name);
+  }
+  if (model.upstream_model.empty())
+    missing(setting_name(provider, "MODEL"));
+  if (endpoint.base_url.empty() && provider_info(provider).default_base_url.empty())
+    missing(provider == Provider::AzureOpenAi ? "AZURE_OPENAI_ENDPOINT" : base_url_setting);
+  const bool keyless =
+      provider == Provider::Vllm || provider == Provider::Local || provider == Provider::Ollama;
+  if (endpoint.api_key.empty() && !keyless)
+    missing(setting_name(provider, "API_KEY"));
+
+  if (auto text = setting(settings, setting_name(provider, "TEMPERATURE"))) {
+    std::string copy(*text);
+    char *end = nullptr;
+    double value = std::strtod(copy.c_str(), &end);
+    if (end == copy.c_str() || *end != '\0' || !std::isfinite(value) || value < 0)
+      return bad_setting(setting_name(provider, "TEMPERATURE"), *text, "a temperature (0 to 2)");
+    resolved.temperature = value;
+  }
+  if (auto text = setting(settings, setting_name(provider, "MAX_TOKENS"))) {
+    std::int64_t value = 0;
+    bool ok = !text->empty() && text->size() <= 9;
+    for (char c : *text) {
+      if (c < '0' || c > '9')
+        ok = false;
+      else
+        value = value * 10 + (c - '0');
+    }
+    if (!ok || value <= 0)
+      return bad_setting(setting_name(provider, "MAX_TOKENS"), *text,
+                         "a positive number of tokens");
+    resolved.max_tokens = value;
+  }
+  if (auto text = setting(settings, setting_name(provider, "STREAM"))) {
+    std::string value = lowercase(*text);
+    if (value == "true" || value == "1" || value == "yes" || value == "on")
+      resolved.stream = true;
+    else if (value == "false" || value == "0" || value == "no" || value == "off")
+      resolved.stream = false;
+    else
+      return bad_setting(setting_name(provider, "STREAM"), *text, "true or false");
+  }
+  return resolved;
+}
+
+Result<ResolvedModel> from_template(const ModelTemplate &model, bool in_catalog,
+                                    const Settings &settings) {
+  ResolvedModel resolved;
+  resolved.model = model;
+  resolved.in_catalog = in_catalog;
+  return complete(std::move(resolved), settings);
+}
+
+} // namespace
+
+std::string_view settings_prefix(Provider provider) noexcept {
+  switch (provider) {
+    case Provider::OpenAi:
+      return "OPENAI";
+    case Provider::AzureOpenAi:
+      return "AZURE_OPENAI";
+    case Provider::Vllm:
+      return "VLLM";
+    case Provider::RunPod:
+      return "RUNPOD";
+    case Provider::Local:
+      return "LOCAL";
+    case Provider::HuggingFace:
+      return "HUGGINGFACE";
+    case Provider::Mistral:
+      return "MISTRAL";
+    case Provider::Xai:
+      return "XAI";
+    case Provider::OpenRouter:
+      return "OPENROUTER";
+    case Provider::Anthropic:
+      return "ANTHROPIC";
+    case Provider::Ollama:
+      return "OLLAMA";
+    case Provider::Gemini:
+      return "GEMINI";
+    case Provider::Cohere:
+      return "COHERE";
+  }
+  return "LLMUX";
+}
+
+std::vector<std::string> close_matches(const Catalog &catalog, std::string_view name,
+                                       std::size_t count) {
+  struct Candidate {
+    std::size_t distance;
+    std::string id;
+  };
+  std::vector<Candidate> candidates;
+  const std::string wanted = lowercase(name);
+  for (const ModelTemplate &model : catalog.models()) {
+    std::size_t distance = std::min(
+        edit_distance(name, model.id),
+        model.upstream_model.empty() ? model.id.size() : edit_distance(name, model.upstream_model));
+    // A name that is part of an id ("4o-mini" of "openai-gpt-4o-mini") is close too.
+    if (!wanted.empty() && lowercase(model.id).find(wanted) != std::string::npos)
+      distance = std::min<std::size_t>(distance, 1);
+    if (distance <= std::max<std::size_t>(2, name.size() / 3))
+      candidates.push_back({distance, model.id});
+  }
+  std::stable_sort(candidates.begin(), candidates.end(),
+                   [](const Candidate &a, const Candidate &b) { return a.distance < b.distance; });
+  std::vector<std::string> ids;
+  for (const Candidate &candidate : candidates) {
+    if (ids.size() == count)
+      break;
+    ids.push_back(candidate.id);
+  }
+  return ids;
+}
+
+Result<ResolvedModel> resolve_model(const Catalog &catalog, std::string_view name,
+                                    const Settings &settings) {
+  if (const ModelTemplate *model = catalog.find(name))
+    return from_template(*model, true, settings);
+  for (const ModelTemplate &model : catalog.models())
+    if (!model.upstream_model.empty() && model.upstream_model == name)
+      return from_template(model, true, settings);
+
+  if (std::size_t slash = name.find('/'); slash != std::string_view::npos) {
+    if (auto provider = provider_from_name(name.substr(0, slash))) {
+      std::string_view upstream = name.substr(slash + 1);
+      for (const ModelTemplate &model : catalog.models())
+        if (model.provider == *provider && model.upstream_model == upstream)
+          return from_template(model, true, settings);
+      if (!upstream.empty())
+        return from_template(ad_hoc(*provider, upstream), false, settings);
+    }
+  }
+  if (auto provider = provider_by_prefix(name))
+    return from_template(ad_hoc(*provider, name), false, settings);
+
+  std::string message = "unknown model \"" + std::string(name) + "\"";
+  std::vector<std::string> matches = close_matches(catalog, name);
+  if (matches.empty()) {
+    message += "; `llmux models` lists the catalog, and \"provider/model\" names any model";
+  } else {
+    message += "; did you mean ";
+    for (std::size_t i = 0; i < matches.size(); ++i)
+      message += (i == 0 ? "" : i + 1 == matches.size() ? " or " : ", ") + matches[i];
+    message += "?";
+  }
+  return make_error(ErrorCode::UnknownModel, ErrorOrigin::Caller, std::move(message));
+}
+
+Result<ResolvedModel> resolve_from_settings(const Catalog &catalog, const Settings &settings) {
+  auto provider_name = setting(settings, "LLM_PROVIDER");
+  if (!provider_name)
+    return make_error(ErrorCode::InvalidArgument, ErrorOrigin::Caller,
+                      "no model named, and LLM_PROVIDER is not set");
+  auto provider = provider_from_name(*provider_name);
+  if (!provider)
+    return bad_setting("LLM_PROVIDER", *provider_name, "a provider llmux knows");
+  auto model = setting(settings, setting_name(*provider, "MODEL"));
+  if (!model && *provider == Provider::AzureOpenAi)
+    model = setting(settings, "AZURE_OPENAI_DEPLOYMENT");
+  if (!model)
+    return make_error(ErrorCode::InvalidArgument, ErrorOrigin::Caller,
+                      "LLM_PROVIDER is " + std::string(*provider_name) + " but " +
+                          setting_name(*provider, "MODEL") + " names no model");
+  return resolve_model(
+      catalog, std::string(provider_info(*provider).name) + "/" + std::string(*model), settings);
+}
+
+} // namespace llmux

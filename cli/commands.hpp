@@ -1,0 +1,16 @@
+#pragma once
+// The CLI's commands. Each takes its arguments and returns the process's exit status.
+
+#include "arguments.hpp"
+
+namespace llmux::cli {
+
+int decode_command(Arguments args);    ///< llmux decode
+int request_command(Arguments args);   ///< llmux request
+int models_command(Arguments args);    ///< llmux models
+int resolve_command(Arguments args);   ///< llmux resolve
+int cost_command(Arguments args);      ///< llmux cost
+int providers_command(Arguments args); ///< llmux providers
+int tokens_command(Arguments args);    ///< llmux tokens
+
+} // namespace llmux::cli

@@ -1,5 +1,5 @@
 #include "commands.hpp"
-#include "environment.hpp"
+#include <llmux/native/environment.hpp>
 
 #include <llmux/llmux.hpp>
 
@@ -12,7 +12,7 @@ namespace {
 
 // The catalog, or a printed error and no catalog.
 std::optional<Catalog> catalog_or_report(const Settings &settings) {
-  auto catalog = load_catalog(settings);
+  auto catalog = native::load_catalog(settings);
   if (!catalog.ok()) {
     std::cerr << "llmux: " << catalog.error().message << '\n';
     return std::nullopt;
@@ -57,7 +57,7 @@ int models_command(Arguments args) {
     else
       return usage_error("unknown argument to models: " + std::string(*arg));
   }
-  auto catalog = catalog_or_report(settings_from_environment());
+  auto catalog = catalog_or_report(native::settings_from_environment());
   if (!catalog)
     return 1;
   if (as_json) {
@@ -86,7 +86,7 @@ int resolve_command(Arguments args) {
       return usage_error("unknown argument to resolve: " + std::string(*arg));
     name = std::string(*arg);
   }
-  const Settings settings = settings_from_environment();
+  const Settings settings = native::settings_from_environment();
   auto catalog = catalog_or_report(settings);
   if (!catalog)
     return 1;
@@ -152,7 +152,7 @@ int cost_command(Arguments args) {
   }
   if (!name || !usage.input_tokens || !usage.output_tokens)
     return usage_error("cost needs --model, --input and --output");
-  const Settings settings = settings_from_environment();
+  const Settings settings = native::settings_from_environment();
   auto catalog = catalog_or_report(settings);
   if (!catalog)
     return 1;

@@ -1,5 +1,6 @@
 #include "commands.hpp"
-#include "environment.hpp"
+#include "standard_input.hpp"
+#include <llmux/native/environment.hpp>
 
 #include <llmux/llmux.hpp>
 
@@ -12,7 +13,7 @@ int decode_command(Arguments args) {
   bool stream = false;
   bool print_events = false;
   HttpResponseHead head;
-  head.received_at_ms = now_ms();
+  head.received_at_ms = native::now_ms();
   while (auto arg = args.next()) {
     if (*arg == "--provider") {
       auto name = args.value();

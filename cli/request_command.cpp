@@ -1,5 +1,5 @@
 #include "commands.hpp"
-#include "environment.hpp"
+#include <llmux/native/environment.hpp>
 
 #include <llmux/llmux.hpp>
 
@@ -62,8 +62,8 @@ int request_command(Arguments args) {
     }
   }
 
-  const Settings settings = settings_from_environment();
-  auto catalog = load_catalog(settings);
+  const Settings settings = native::settings_from_environment();
+  auto catalog = native::load_catalog(settings);
   if (!catalog.ok()) {
     std::cerr << "llmux: " << catalog.error().message << '\n';
     return 1;

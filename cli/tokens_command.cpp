@@ -1,5 +1,6 @@
 #include "commands.hpp"
-#include "environment.hpp"
+#include "standard_input.hpp"
+#include <llmux/native/environment.hpp>
 
 #include <llmux/llmux.hpp>
 
@@ -51,8 +52,8 @@ int tokens_command(Arguments args) {
   if (model && !encoding) {
     // "openai-gpt-4o-mini" and "gpt-4o-mini" alike: the catalog knows the upstream name.
     std::string upstream = *model;
-    const Settings settings = settings_from_environment();
-    if (auto catalog = load_catalog(settings); catalog.ok())
+    const Settings settings = native::settings_from_environment();
+    if (auto catalog = native::load_catalog(settings); catalog.ok())
       if (auto resolved = resolve_model(catalog.value(), *model, settings); resolved.ok())
         upstream = resolved.value().model.upstream_model;
     encoding = encoding_for_model(upstream);
@@ -63,7 +64,7 @@ int tokens_command(Arguments args) {
     std::cout << estimate_text_tokens(text) << " (estimate)\n";
     return 0;
   }
-  const std::string path = vocabulary_path(*encoding, vocabulary, settings_from_environment());
+  const std::string path = vocabulary_path(*encoding, vocabulary, native::settings_from_environment());
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     std::cerr << "llmux: cannot read " << path

@@ -52,6 +52,10 @@ std::string_view to_string(ErrorOrigin origin) noexcept {
       return "decoder";
     case ErrorOrigin::Caller:
       return "caller";
+    case ErrorOrigin::Network:
+      return "network";
+    case ErrorOrigin::Session:
+      return "session";
   }
   return "unknown";
 }

@@ -16,7 +16,9 @@ TEST_CASE("Error codes keep their numbers and strings", "[errors]") {
       {9, "content_filtered"},  {10, "server_error"},
       {11, "bad_response"},     {12, "quota_exceeded"},
       {13, "invalid_argument"}, {14, "unsupported"},
-      {15, "unknown_model"},
+      {15, "unknown_model"},    {16, "budget_exceeded"},
+      {17, "network"},          {18, "timeout"},
+      {19, "cancelled"},
   };
   for (const auto &[number, text] : contract) {
     INFO(text);

@@ -28,7 +28,11 @@ namespace llmux {
   X(12, QuotaExceeded, "quota_exceeded", "the account has no quota or credit left")                \
   X(13, InvalidArgument, "invalid_argument", "the caller passed an invalid argument")              \
   X(14, Unsupported, "unsupported", "the provider does not support what the request asks for")     \
-  X(15, UnknownModel, "unknown_model", "no model of that name is known")
+  X(15, UnknownModel, "unknown_model", "no model of that name is known")                           \
+  X(16, BudgetExceeded, "budget_exceeded", "the call would exceed a spending budget")              \
+  X(17, Network, "network", "the connection to the provider failed")                               \
+  X(18, Timeout, "timeout", "the provider did not answer in time")                                 \
+  X(19, Cancelled, "cancelled", "the caller cancelled the call")
 
 /// A stable error code. The numbers are part of the public contract (see LLMUX_ERROR_CODES).
 enum class ErrorCode : std::uint16_t {
@@ -55,6 +59,8 @@ enum class ErrorOrigin : std::uint8_t {
   Provider, ///< the provider answered with an error (HTTP status or an error inside a stream)
   Decoder,  ///< the bytes that arrived could not be decoded (bad_response)
   Caller,   ///< the request could not be built from what the caller passed
+  Network,  ///< the host's driver could not reach the provider, or gave up waiting
+  Session,  ///< the session's own policy ended the call (a budget, a cancellation)
 };
 
 std::string_view to_string(ErrorOrigin origin) noexcept;

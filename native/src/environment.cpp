@@ -1,13 +1,12 @@
-#include "environment.hpp"
+#include <llmux/native/environment.hpp>
 
 #include <chrono>
-#include <cstdio>
 #include <fstream>
 #include <sstream>
 
 extern char **environ;
 
-namespace llmux::cli {
+namespace llmux::native {
 
 Settings settings_from_environment() {
   Settings settings;
@@ -57,13 +56,4 @@ std::int64_t now_ms() {
   return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
 }
 
-std::string read_stdin() {
-  std::string body;
-  char buffer[1 << 16];
-  std::size_t got;
-  while ((got = std::fread(buffer, 1, sizeof buffer, stdin)) > 0)
-    body.append(buffer, got);
-  return body;
-}
-
-} // namespace llmux::cli
+} // namespace llmux::native

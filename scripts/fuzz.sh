@@ -5,7 +5,8 @@
 #
 #   scripts/fuzz.sh [SECONDS_PER_TARGET]       (default 20)
 #
-# Environment: FUZZ_TARGETS="sse_decoder json ..." runs only those; FUZZ_JOBS=N runs N
+# Environment: FUZZ_TARGETS="sse_decoder json ..." builds and runs only those; FUZZ_BUILD=DIR
+# builds in DIR instead of build/fuzz; FUZZ_JOBS=N runs N
 # targets at once (default: the number of CPUs); CXX overrides clang++.
 #
 # What a run leaves in build/fuzz: corpus/<target>/ (seeds plus what libFuzzer found; kept
@@ -15,7 +16,7 @@ set -euo pipefail
 
 seconds=${1:-20}
 root=$(cd "$(dirname "$0")/.." && pwd)
-build=$root/build/fuzz
+build=${FUZZ_BUILD:-$root/build/fuzz} # another directory lets runs go side by side
 all_targets=(sse_decoder ndjson_decoder utf8 retry_after json openai_stream anthropic_stream
   openai_response anthropic_response ollama_stream ollama_response gemini_stream gemini_response
   cohere_stream cohere_response tokenizer)
@@ -43,7 +44,7 @@ if command -v ninja >/dev/null && [[ ! -f $build/CMakeCache.txt ]]; then
   cmake_args+=(-G Ninja)
 fi
 cmake "${cmake_args[@]}" >/dev/null
-cmake --build "$build" --target llmux_fuzz
+cmake --build "$build" --target "${targets[@]/%/_fuzz}"
 
 "$root/scripts/fuzz-corpora.sh" "$build/corpus"
 mkdir -p "$build/logs"

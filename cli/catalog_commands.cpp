@@ -1,4 +1,5 @@
 #include "commands.hpp"
+#include "settings.hpp"
 #include <llmux/native/environment.hpp>
 
 #include <llmux/llmux.hpp>
@@ -57,7 +58,10 @@ int models_command(Arguments args) {
     else
       return usage_error("unknown argument to models: " + std::string(*arg));
   }
-  auto catalog = catalog_or_report(native::settings_from_environment());
+  auto settings = load_settings_or_report();
+  if (!settings)
+    return 1;
+  auto catalog = catalog_or_report(*settings);
   if (!catalog)
     return 1;
   if (as_json) {
@@ -86,7 +90,10 @@ int resolve_command(Arguments args) {
       return usage_error("unknown argument to resolve: " + std::string(*arg));
     name = std::string(*arg);
   }
-  const Settings settings = native::settings_from_environment();
+  const auto loaded = load_settings_or_report();
+  if (!loaded)
+    return 1;
+  const Settings &settings = *loaded;
   auto catalog = catalog_or_report(settings);
   if (!catalog)
     return 1;
@@ -152,7 +159,10 @@ int cost_command(Arguments args) {
   }
   if (!name || !usage.input_tokens || !usage.output_tokens)
     return usage_error("cost needs --model, --input and --output");
-  const Settings settings = native::settings_from_environment();
+  const auto loaded = load_settings_or_report();
+  if (!loaded)
+    return 1;
+  const Settings &settings = *loaded;
   auto catalog = catalog_or_report(settings);
   if (!catalog)
     return 1;

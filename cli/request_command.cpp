@@ -1,4 +1,5 @@
 #include "commands.hpp"
+#include "settings.hpp"
 #include <llmux/native/environment.hpp>
 
 #include <llmux/llmux.hpp>
@@ -62,7 +63,10 @@ int request_command(Arguments args) {
     }
   }
 
-  const Settings settings = native::settings_from_environment();
+  const auto loaded = load_settings_or_report();
+  if (!loaded)
+    return 1;
+  const Settings &settings = *loaded;
   auto catalog = native::load_catalog(settings);
   if (!catalog.ok()) {
     std::cerr << "llmux: " << catalog.error().message << '\n';

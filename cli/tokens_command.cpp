@@ -1,4 +1,5 @@
 #include "commands.hpp"
+#include "settings.hpp"
 #include "standard_input.hpp"
 #include <llmux/native/environment.hpp>
 
@@ -49,10 +50,13 @@ int tokens_command(Arguments args) {
       return usage_error("unknown argument to tokens: " + std::string(*arg));
     }
   }
+  const auto loaded = load_settings_or_report();
+  if (!loaded)
+    return 1;
+  const Settings &settings = *loaded;
   if (model && !encoding) {
     // "openai-gpt-4o-mini" and "gpt-4o-mini" alike: the catalog knows the upstream name.
     std::string upstream = *model;
-    const Settings settings = native::settings_from_environment();
     if (auto catalog = native::load_catalog(settings); catalog.ok())
       if (auto resolved = resolve_model(catalog.value(), *model, settings); resolved.ok())
         upstream = resolved.value().model.upstream_model;
@@ -64,7 +68,7 @@ int tokens_command(Arguments args) {
     std::cout << estimate_text_tokens(text) << " (estimate)\n";
     return 0;
   }
-  const std::string path = vocabulary_path(*encoding, vocabulary, native::settings_from_environment());
+  const std::string path = vocabulary_path(*encoding, vocabulary, settings);
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     std::cerr << "llmux: cannot read " << path

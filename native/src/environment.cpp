@@ -7,6 +7,19 @@
 extern char **environ;
 
 namespace llmux::native {
+namespace {
+
+std::optional<std::string> setting(const Settings &settings, std::string_view name) {
+  if (auto found = settings.find(name); found != settings.end() && !found->second.empty())
+    return found->second;
+  return std::nullopt;
+}
+
+Error invalid(std::string message) {
+  return make_error(ErrorCode::InvalidArgument, ErrorOrigin::Caller, std::move(message));
+}
+
+} // namespace
 
 Settings settings_from_environment() {
   Settings settings;
@@ -19,36 +32,87 @@ Settings settings_from_environment() {
   return settings;
 }
 
+Result<Settings> load_settings() {
+  Settings settings = settings_from_environment();
+  std::filesystem::path path;
+  bool named = false;
+  if (auto file = setting(settings, "LLMUX_SETTINGS_FILE")) {
+    path = *file;
+    named = true;
+  } else if (auto config = setting(settings, "XDG_CONFIG_HOME")) {
+    path = std::filesystem::path(*config) / "llmux" / "settings";
+  } else if (auto home = setting(settings, "HOME")) {
+    path = std::filesystem::path(*home) / ".config" / "llmux" / "settings";
+  }
+  if (path.empty())
+    return settings;
+  std::ifstream in(path);
+  if (!in) {
+    if (named)
+      return invalid("LLMUX_SETTINGS_FILE names " + path.string() + ", which cannot be read");
+    return settings;
+  }
+  std::string line;
+  for (int number = 1; std::getline(in, line); ++number) {
+    std::size_t start = line.find_first_not_of(" \t");
+    if (start == std::string::npos || line[start] == '#')
+      continue;
+    std::size_t equals = line.find('=', start);
+    if (equals == std::string::npos || equals == start)
+      return invalid(path.string() + ":" + std::to_string(number) + ": not a KEY=VALUE line");
+    std::string key = line.substr(start, equals - start);
+    while (!key.empty() && (key.back() == ' ' || key.back() == '\t'))
+      key.pop_back();
+    std::string value = line.substr(equals + 1);
+    if (!value.empty() && value.back() == '\r')
+      value.pop_back();
+    // The environment wins: emplace keeps what is already there.
+    settings.emplace(std::move(key), std::move(value));
+  }
+  return settings;
+}
+
+std::filesystem::path user_models_path(const Settings &settings) {
+  if (auto file = setting(settings, "LLMUX_MODELS_FILE"))
+    return *file;
+  if (auto config = setting(settings, "XDG_CONFIG_HOME"))
+    return std::filesystem::path(*config) / "llmux" / "models.json";
+  if (auto home = setting(settings, "HOME"))
+    return std::filesystem::path(*home) / ".config" / "llmux" / "models.json";
+  return {};
+}
+
 Result<Catalog> load_catalog(const Settings &settings) {
   Catalog catalog = Catalog::builtin();
-  std::string path;
-  bool named = false;
-  if (auto file = settings.find("LLMUX_MODELS_FILE"); file != settings.end()) {
-    path = file->second;
-    named = true;
-  } else if (auto config = settings.find("XDG_CONFIG_HOME"); config != settings.end()) {
-    path = config->second + "/llmux/models.json";
-  } else if (auto home = settings.find("HOME"); home != settings.end()) {
-    path = home->second + "/.config/llmux/models.json";
-  }
+  const std::filesystem::path path = user_models_path(settings);
+  const bool named = setting(settings, "LLMUX_MODELS_FILE").has_value();
   if (path.empty())
     return catalog;
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     if (!named)
       return catalog; // no user models: fine
-    return make_error(ErrorCode::InvalidArgument, ErrorOrigin::Caller,
-                      "LLMUX_MODELS_FILE names " + path + ", which cannot be read");
+    return invalid("LLMUX_MODELS_FILE names " + path.string() + ", which cannot be read");
   }
   std::ostringstream text;
   text << in.rdbuf();
   auto added = catalog.add_json(text.str());
   if (!added.ok()) {
     Error error = std::move(added).error();
-    error.message = path + ": " + error.message;
+    error.message = path.string() + ": " + error.message;
     return error;
   }
   return catalog;
+}
+
+std::filesystem::path data_directory(const Settings &settings) {
+  if (auto home = setting(settings, "LLMUX_HOME"))
+    return *home;
+  if (auto data = setting(settings, "XDG_DATA_HOME"))
+    return std::filesystem::path(*data) / "llmux";
+  if (auto home = setting(settings, "HOME"))
+    return std::filesystem::path(*home) / ".local" / "share" / "llmux";
+  return {};
 }
 
 std::int64_t now_ms() {

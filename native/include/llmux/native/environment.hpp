@@ -1,22 +1,37 @@
 #pragma once
-/// What a native host takes from its surroundings: settings from the environment, the user's
-/// model file, the clock.
+/// What a native host takes from its surroundings: settings from the environment and the
+/// user's config file, the user's model file, where its data lives, the clock.
 
 #include <llmux/catalog.hpp>
 #include <llmux/resolve.hpp>
 
 #include <cstdint>
+#include <filesystem>
 
 namespace llmux::native {
 
 /// Every environment variable, as the core's settings. Holds keys: never print it.
 Settings settings_from_environment();
 
-/// The built-in catalog plus the user's models: the file named by LLMUX_MODELS_FILE, else
-/// $XDG_CONFIG_HOME/llmux/models.json, else ~/.config/llmux/models.json, when it exists.
+/// The settings a native llmux runs with: the user's settings file (KEY=VALUE lines, `#`
+/// comments; LLMUX_SETTINGS_FILE, else $XDG_CONFIG_HOME/llmux/settings, else
+/// ~/.config/llmux/settings), overridden by the environment. Keys belong there or in the
+/// environment, never on a command line (which every user of the machine can read).
+/// invalid_argument naming the file and line when a line is not KEY=VALUE.
+Result<Settings> load_settings();
+
+/// Where the user's models live: LLMUX_MODELS_FILE, else $XDG_CONFIG_HOME/llmux/models.json,
+/// else ~/.config/llmux/models.json; empty when none of these variables is set.
+std::filesystem::path user_models_path(const Settings &settings);
+
+/// The built-in catalog plus the user's models (user_models_path), when the file exists.
 /// invalid_argument naming the file when it does not parse, or when LLMUX_MODELS_FILE names
 /// a file that cannot be read.
 Result<Catalog> load_catalog(const Settings &settings);
+
+/// Where llmux keeps its data (the usage ledger, the response cache): LLMUX_HOME, else
+/// $XDG_DATA_HOME/llmux, else ~/.local/share/llmux; empty when none is set.
+std::filesystem::path data_directory(const Settings &settings);
 
 /// The wall clock: milliseconds since the Unix epoch.
 std::int64_t now_ms();

@@ -29,6 +29,9 @@ scripts/fuzz.sh "${LLMUX_FUZZ_SECONDS:-15}"
 stage "wasm"
 scripts/test-wasm.sh
 
+stage "simulator"
+node --test tests/simulator/
+
 stage "CLI"
 LLMUX_CLI=build/native/cli/llmux node --test tests/cli/
 

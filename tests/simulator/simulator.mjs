@@ -1,0 +1,305 @@
+// The provider simulator: a loopback HTTP server that answers each provider's requests in
+// that provider's wire format, whole or streamed, as the test scripted, and records what it
+// received. See README.md beside this file for the Step format and the control API.
+//
+//   const sim = await startSimulator();
+//   const lane = sim.lane('t1');
+//   lane.script([{ text: 'Hello there' }]);
+//   ... point a client at lane.baseUrl('openai') ...
+//   lane.requests();  // what arrived
+//   await sim.close();
+//
+// Every provider path may be prefixed by /lane/<name>: the prefix picks the script queue and
+// request log, so tests running at once share one simulator without meeting. Each chat
+// request pops one Step; a response is written chunk by chunk, one res.write per event.
+
+import http from 'node:http';
+
+import { formats, route, splitLane } from './router.mjs';
+import { Lane, checkLaneName, isErrorStep } from './script.mjs';
+
+const openAiFamily = new Set(['openai', 'vllm', 'runpod', 'local', 'huggingface', 'mistral', 'xai', 'openrouter']);
+const atOrigin = new Set(['azure', 'anthropic', 'gemini', 'cohere', 'ollama']);
+// llmux's provider aliases (core/src/provider.cpp).
+const aliases = {
+  'azure-openai': 'azure', azure_openai: 'azure', hf: 'huggingface', 'x-ai': 'xai', grok: 'xai', 'openai-compatible': 'local',
+};
+
+const simulatorError = (message) => JSON.stringify({ error: { type: 'simulator_error', message } });
+
+// Browser tests call the simulator from another origin: let them, and let them read the
+// headers (retry-after) a real provider's answer would let them read.
+const cors = {
+  'access-control-allow-origin': '*',
+  'access-control-expose-headers': '*',
+};
+
+/**
+ * Starts a simulator on `host:port` (port 0: any free port). Resolves to
+ * {url, port, lane(name), reset(), close()}; see README.md.
+ */
+export async function startSimulator({ port = 0, host = '127.0.0.1' } = {}) {
+  const lanes = new Map();
+  const laneOf = (name) => {
+    if (!lanes.has(name)) lanes.set(name, new Lane(checkLaneName(name)));
+    return lanes.get(name);
+  };
+  let responses = 0; // numbers responses: ids and signatures differ from one to the next
+  let closed = false;
+  const timers = new Set();
+  const sleep = (ms) => new Promise((resolve) => {
+    if (closed) return; // never resolves: nothing more is sent once closed
+    const timer = setTimeout(() => {
+      timers.delete(timer);
+      resolve();
+    }, ms);
+    timers.add(timer);
+  });
+
+  const server = http.createServer((req, res) => {
+    handle(req, res).catch((error) => {
+      if (!res.headersSent && !res.destroyed) send(res, 500, { 'content-type': 'application/json' }, simulatorError(`simulator: ${error.message}`));
+      else res.destroy();
+    });
+  });
+
+  async function handle(req, res) {
+    const url = new URL(req.url, 'http://simulator.invalid');
+    const raw = await readBody(req);
+    if (req.method === 'OPTIONS') return send(res, 204, preflight(req), '');
+    if (url.pathname.startsWith('/_sim/')) return control(req.method, url.pathname, raw, res);
+
+    const split = splitLane(url.pathname);
+    let lane;
+    try {
+      lane = laneOf(split.lane);
+    } catch (error) {
+      return sendJson(res, 400, simulatorError(error.message));
+    }
+    const { path } = split;
+    const body = parseBody(raw);
+    const found = route(req.method, path, req.headers);
+    const record = {
+      method: req.method,
+      path,
+      query: Object.fromEntries(url.searchParams),
+      headers: { ...req.headers },
+      body,
+      format: found?.format ?? null,
+      stream: found?.kind === 'chat' ? found.stream(body) : false,
+    };
+    lane.log.push(record);
+    if (!found) return sendJson(res, 404, simulatorError(`simulator: no route for ${req.method} ${path}`));
+
+    const format = formats[found.format];
+    const ctx = { seq: ++responses, created: Math.floor(Date.now() / 1000), body };
+    if (found.kind === 'models') return sendOut(res, 200, format.models(lane.models, ctx));
+    if (found.kind === 'version') return sendOut(res, 200, format.version());
+    if (found.format === 'gemini' && record.stream && record.query.alt !== 'sse')
+      return sendJson(res, 400, simulatorError('simulator: streamGenerateContent without alt=sse (a JSON array stream) is not simulated'));
+
+    const step = lane.queue.shift();
+    if (!step) return sendJson(res, 500, simulatorError(`simulator: no scripted response for ${req.method} ${path}`));
+    ctx.model = step.model ?? found.model(body) ?? 'sim-model';
+    return respond(res, step, format, ctx, record.stream);
+  }
+
+  async function respond(res, step, format, ctx, stream) {
+    if (step.hang) return; // the socket stays open until the client leaves or close()
+    if (step.delay_ms) await sleep(step.delay_ms);
+    if (gone(res)) return;
+    if (step.raw) {
+      const { status = 200, body = '' } = step.raw;
+      const headers = lowerCased(step.raw.headers);
+      if (Array.isArray(body)) return sendChunks(res, status, headers, body, step);
+      return sendWhole(res, status, headers, typeof body === 'string' ? body : JSON.stringify(body), step);
+    }
+    // Gemini's retry hint is in its error body; the others' in a header.
+    const extra = step.retry_after_seconds !== undefined && format.name !== 'gemini'
+      ? { 'retry-after': String(step.retry_after_seconds) } : {};
+    Object.assign(extra, lowerCased(step.headers));
+    if (isErrorStep(step)) {
+      const out = format.error(step, ctx);
+      return sendWhole(res, out.status, { ...out.headers, ...extra }, out.body, step);
+    }
+    if (!stream) {
+      const out = format.whole(step, ctx);
+      return sendWhole(res, 200, { ...out.headers, ...extra }, out.body, step);
+    }
+    const out = format.stream(step, ctx);
+    let { chunks } = out;
+    if (step.stream_error) chunks = [...chunks.slice(0, step.stream_error.after_chunks), format.streamError(step, ctx)];
+    return sendChunks(res, 200, { ...out.headers, ...extra }, chunks, step);
+  }
+
+  // A whole body, with its content-length. disconnect_after_chunks (any N) cuts it: the head
+  // and the first half of the body go out, then the socket is destroyed.
+  async function sendWhole(res, status, headers, body, step) {
+    if (step.disconnect_after_chunks === undefined) return send(res, status, headers, body);
+    const bytes = Buffer.from(body);
+    res.writeHead(status, { ...cors, 'content-length': bytes.length, ...headers });
+    await write(res, bytes.subarray(0, Math.floor(bytes.length / 2)));
+    await cut(res);
+  }
+
+  // A stream: the head at once, then one write per chunk (chunked transfer encoding).
+  // disconnect_after_chunks N: after N chunks the socket is destroyed, the chunked encoding
+  // left unfinished.
+  async function sendChunks(res, status, headers, chunks, step) {
+    res.writeHead(status, { ...cors, ...headers });
+    res.flushHeaders();
+    const stopAt = step.disconnect_after_chunks ?? Infinity;
+    for (let i = 0; i < chunks.length && i < stopAt; i++) {
+      if (i > 0 && step.chunk_delay_ms) await sleep(step.chunk_delay_ms);
+      if (gone(res)) return;
+      await write(res, chunks[i]);
+    }
+    if (gone(res)) return;
+    if (stopAt !== Infinity) return cut(res);
+    res.end();
+  }
+
+  // Destroys the connection once what was written has reached the kernel (so the client
+  // gets it, then a closed socket).
+  async function cut(res) {
+    const socket = res.socket;
+    if (!socket || socket.destroyed) return;
+    while (socket.writableLength > 0 && !socket.destroyed) await new Promise((resolve) => socket.once('drain', resolve));
+    socket.destroy();
+  }
+
+  function control(method, path, raw, res) {
+    const reply = (status, value) => sendJson(res, status, JSON.stringify(value));
+    const body = parseBody(raw);
+    try {
+      if (method === 'POST' && path === '/_sim/reset') {
+        for (const lane of lanes.values()) lane.reset();
+        return reply(200, { ok: true });
+      }
+      const match = /^\/_sim\/lanes\/([^/]+)\/(script|requests|pending|models|reset)$/.exec(path);
+      if (!match) return sendJson(res, 404, simulatorError(`simulator: no control route for ${method} ${path}`));
+      const lane = laneOf(decodeURIComponent(match[1]));
+      const action = `${method} ${match[2]}`;
+      if (action === 'POST script') {
+        if (body === null || typeof body !== 'object' || !Array.isArray(body.responses))
+          throw new TypeError('simulator: a script is {"responses": [Step, ...]}');
+        return reply(200, { queued: lane.script(body.responses) });
+      }
+      if (action === 'GET requests') return reply(200, lane.log);
+      if (action === 'GET pending') return reply(200, { pending: lane.queue.length });
+      if (action === 'POST models') {
+        lane.setModels(body?.models);
+        return reply(200, { ok: true });
+      }
+      if (action === 'POST reset') {
+        lane.reset();
+        return reply(200, { ok: true });
+      }
+      return sendJson(res, 405, simulatorError(`simulator: ${method} is not allowed on ${path}`));
+    } catch (error) {
+      return sendJson(res, 400, simulatorError(error.message));
+    }
+  }
+
+  await new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const bound = server.address().port;
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${bound}`;
+
+  return {
+    url,
+    port: bound,
+    /** The handle of one lane (made on first use). */
+    lane(name = 'default') {
+      const lane = laneOf(name);
+      const origin = name === 'default' ? url : `${url}/lane/${encodeURIComponent(name)}`;
+      return {
+        name,
+        /** What llmux's settings take as this provider's base URL, pointing at this lane. */
+        baseUrl(provider) {
+          const key = String(provider).toLowerCase();
+          const canonical = aliases[key] ?? key;
+          if (openAiFamily.has(canonical)) return `${origin}/v1`;
+          if (atOrigin.has(canonical)) return origin;
+          throw new TypeError(`simulator: unknown provider ${JSON.stringify(provider)}`);
+        },
+        /** Appends Steps to the lane's queue; returns the queue's length. */
+        script: (steps) => lane.script(steps),
+        /** The requests the lane received, oldest first (copies). */
+        requests: () => structuredClone(lane.log),
+        /** How many scripted Steps no request has taken yet. */
+        pending: () => lane.queue.length,
+        setModels: (models) => lane.setModels(models),
+        reset: () => lane.reset(),
+      };
+    },
+    /** Empties every lane. */
+    reset() {
+      for (const lane of lanes.values()) lane.reset();
+    },
+    /** Stops the server and drops open connections (hanging ones too). Closing twice is harmless. */
+    async close() {
+      if (closed) return;
+      closed = true;
+      for (const timer of timers) clearTimeout(timer);
+      timers.clear();
+      const done = new Promise((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await done;
+    },
+  };
+}
+
+function readBody(req) {
+  return new Promise((resolve, reject) => {
+    const parts = [];
+    req.on('data', (part) => parts.push(part));
+    req.on('end', () => resolve(Buffer.concat(parts).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+/** JSON when the body is JSON, else its text; null when empty. */
+function parseBody(raw) {
+  if (raw === '') return null;
+  try {
+    return JSON.parse(raw);
+  } catch {
+    return raw;
+  }
+}
+
+function preflight(req) {
+  return {
+    ...cors,
+    'access-control-allow-methods': 'GET, POST, OPTIONS',
+    'access-control-allow-headers': req.headers['access-control-request-headers'] ?? '*',
+    'access-control-max-age': '600',
+  };
+}
+
+const lowerCased = (headers = {}) =>
+  Object.fromEntries(Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value]));
+
+const gone = (res) => res.destroyed || res.writableEnded || !res.socket || res.socket.destroyed;
+
+// A header the Step gives (a raw content-length, say) wins over the computed one.
+function send(res, status, headers, body) {
+  res.writeHead(status, { ...cors, 'content-length': Buffer.byteLength(body), ...headers });
+  res.end(body);
+}
+
+const sendJson = (res, status, body) => send(res, status, { 'content-type': 'application/json' }, body);
+
+const sendOut = (res, status, out) => send(res, status, out.headers, out.body);
+
+function write(res, chunk) {
+  return new Promise((resolve) => {
+    res.write(chunk, () => resolve());
+  });
+}

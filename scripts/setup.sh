@@ -14,6 +14,7 @@ packages=(
   libcurl4-openssl-dev              # the native HTTP driver
   python3                           # fixture tooling in tests
   unicode-data                      # scripts/gen-unicode-tables.py (the tokenizer's tables)
+  json-schema-test-suite            # tests/core/json_schema_suite_test.cpp (the official cases)
 )
 
 missing=()

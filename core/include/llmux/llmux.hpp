@@ -11,6 +11,7 @@
 #include <llmux/error.hpp>
 #include <llmux/finish_reason.hpp>
 #include <llmux/http.hpp>
+#include <llmux/json_schema.hpp>
 #include <llmux/message.hpp>
 #include <llmux/money.hpp>
 #include <llmux/ndjson_decoder.hpp>

@@ -2,6 +2,7 @@
 /// The whole public API of the llmux core.
 
 #include <llmux/adapter.hpp>
+#include <llmux/builtin_tools.hpp>
 #include <llmux/catalog.hpp>
 #include <llmux/chat_request.hpp>
 #include <llmux/chat_response.hpp>

@@ -12,6 +12,7 @@ packages=(
   catch2                            # the C++ test suite
   libbenchmark-dev                  # bench/
   libcurl4-openssl-dev              # the native HTTP driver
+  openssl                           # the HTTP driver's tests: a throwaway certificate, a TLS server
   python3                           # fixture tooling in tests
   unicode-data                      # scripts/gen-unicode-tables.py (the tokenizer's tables)
   json-schema-test-suite            # tests/core/json_schema_suite_test.cpp (the official cases)

@@ -19,7 +19,8 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 build=${FUZZ_BUILD:-$root/build/fuzz} # another directory lets runs go side by side
 all_targets=(sse_decoder ndjson_decoder utf8 retry_after json openai_stream anthropic_stream
   openai_response anthropic_response ollama_stream ollama_response gemini_stream gemini_response
-  cohere_stream cohere_response tokenizer)
+  cohere_stream cohere_response tokenizer response_codec ledger_records calculator datetime_tool
+  json_schema)
 read -r -a targets <<<"${FUZZ_TARGETS:-${all_targets[*]}}"
 jobs=${FUZZ_JOBS:-$(nproc 2>/dev/null || echo 2)}
 
@@ -27,8 +28,12 @@ jobs=${FUZZ_JOBS:-$(nproc 2>/dev/null || echo 2)}
 dict_for() {
   case $1 in
     sse_decoder) echo sse ;;
+    response_codec | ledger_records) echo json ;;
     ndjson_decoder | json) echo json ;;
     retry_after) echo retry_after ;;
+    calculator) echo calculator ;;
+    datetime_tool) echo datetime_tool ;;
+    json_schema) echo json_schema ;;
     openai_stream | openai_response) echo openai ;;
     anthropic_stream | anthropic_response) echo anthropic ;;
     ollama_stream | ollama_response | gemini_stream | gemini_response | cohere_stream | \

@@ -18,7 +18,7 @@ TEST_CASE("Error codes keep their numbers and strings", "[errors]") {
       {13, "invalid_argument"}, {14, "unsupported"},
       {15, "unknown_model"},    {16, "budget_exceeded"},
       {17, "network"},          {18, "timeout"},
-      {19, "cancelled"},
+      {19, "cancelled"},        {20, "storage"},
   };
   for (const auto &[number, text] : contract) {
     INFO(text);

@@ -13,12 +13,15 @@
 #include <llmux/finish_reason.hpp>
 #include <llmux/http.hpp>
 #include <llmux/json_schema.hpp>
+#include <llmux/key_value_store.hpp>
+#include <llmux/ledger.hpp>
 #include <llmux/message.hpp>
 #include <llmux/money.hpp>
 #include <llmux/ndjson_decoder.hpp>
 #include <llmux/provider.hpp>
 #include <llmux/resolve.hpp>
 #include <llmux/response_builder.hpp>
+#include <llmux/response_cache.hpp>
 #include <llmux/result.hpp>
 #include <llmux/sse_decoder.hpp>
 #include <llmux/stream_event.hpp>

@@ -1,0 +1,70 @@
+#pragma once
+/// Where the ledger, the response cache and user models persist: a small synchronous
+/// key-value interface that each host implements over its own storage.
+
+#include <llmux/result.hpp>
+
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace llmux {
+
+/// Where the ledger, the cache and user models persist. Hosts implement it: files natively
+/// (native::FileStore), the Emscripten FS on IndexedDB in a browser, memory in an edge
+/// isolate (MemoryStore). Synchronous: the core calls it between two actions of a session.
+///
+/// Keys are relative paths of segments separated by '/': each segment is 1 to
+/// `max_store_key_segment_bytes` bytes of [a-z0-9._-] and neither "." nor ".."
+/// (`is_valid_store_key`). A key names a value or is a folder of other keys, never both: "a"
+/// and "a/b" cannot both hold values. Every operation refuses an invalid key with
+/// invalid_argument; other failures are the host's I/O errors, as values.
+///
+/// Implementations are not required to be thread-safe; the core calls them from one thread.
+class KeyValueStore {
+public:
+  virtual ~KeyValueStore() = default;
+
+  /// The value of `key`, or nothing when no value is stored under it.
+  virtual Result<std::optional<std::string>> get(std::string_view key) = 0;
+  /// Stores `value` under `key`, replacing any value atomically: after a crash the key holds
+  /// the old or the new value, never a mix. Returns true. invalid_argument when the key is
+  /// invalid or is (or lies under) a key that holds a value the other way round.
+  virtual Result<bool> put(std::string_view key, std::string_view value) = 0;
+  /// Removes `key`'s value: true when there was one, false when there was none.
+  virtual Result<bool> remove(std::string_view key) = 0;
+  /// The keys that start with `prefix` (plain text, not a pattern: "ledger/rec" matches
+  /// "ledger/records/..."), sorted bytewise. An empty prefix lists every key. `prefix` must
+  /// be made of key characters and '/', with no "." or ".." segment before its last '/'.
+  virtual Result<std::vector<std::string>> list(std::string_view prefix) = 0;
+};
+
+/// The longest segment of a key. File systems cap a name at 255 bytes; the rest is left for
+/// the suffix of a file store's temporary files.
+inline constexpr std::size_t max_store_key_segment_bytes = 200;
+/// The longest key: well under PATH_MAX (4096) even below a long root directory.
+inline constexpr std::size_t max_store_key_bytes = 1024;
+
+/// Whether `key` is a valid store key (see KeyValueStore).
+bool is_valid_store_key(std::string_view key) noexcept;
+
+/// Whether `prefix` may be passed to KeyValueStore::list.
+bool is_valid_store_prefix(std::string_view prefix) noexcept;
+
+/// A store in memory, for edge isolates, tests and hosts without storage. Values live as long
+/// as the object. Never fails except on invalid keys.
+class MemoryStore final : public KeyValueStore {
+public:
+  Result<std::optional<std::string>> get(std::string_view key) override;
+  Result<bool> put(std::string_view key, std::string_view value) override;
+  Result<bool> remove(std::string_view key) override;
+  Result<std::vector<std::string>> list(std::string_view prefix) override;
+
+private:
+  // Sorted, so that list is a range scan. std::less<> finds by string_view without a copy.
+  std::map<std::string, std::string, std::less<>> values_;
+};
+
+} // namespace llmux

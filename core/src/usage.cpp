@@ -1,5 +1,7 @@
 #include <llmux/usage.hpp>
 
+#include <limits>
+
 namespace llmux {
 
 bool Usage::empty() const noexcept {
@@ -21,6 +23,25 @@ void Usage::merge(const Usage &later) noexcept {
   take(reasoning_tokens, later.reasoning_tokens);
   take(billed_input_tokens, later.billed_input_tokens);
   take(billed_output_tokens, later.billed_output_tokens);
+}
+
+void Usage::add(const Usage &other) noexcept {
+  auto sum = [](std::optional<std::int64_t> &mine, const std::optional<std::int64_t> &theirs) {
+    if (!theirs)
+      return;
+    std::int64_t total = 0;
+    if (__builtin_add_overflow(mine.value_or(0), *theirs, &total))
+      total = std::numeric_limits<std::int64_t>::max();
+    mine = total;
+  };
+  sum(input_tokens, other.input_tokens);
+  sum(output_tokens, other.output_tokens);
+  sum(total_tokens, other.total_tokens);
+  sum(cached_input_tokens, other.cached_input_tokens);
+  sum(cache_write_input_tokens, other.cache_write_input_tokens);
+  sum(reasoning_tokens, other.reasoning_tokens);
+  sum(billed_input_tokens, other.billed_input_tokens);
+  sum(billed_output_tokens, other.billed_output_tokens);
 }
 
 } // namespace llmux

@@ -151,6 +151,12 @@ TEST_CASE("A model that needs more settings says which", "[resolve]") {
 
   CHECK(resolve("gpt-4o-mini").missing_settings == std::vector<std::string>{"OPENAI_API_KEY"});
   CHECK(resolve("llama3.1:8b").ready());
+
+  // A requirement named by the provider's own variable is met by llmux's name, and back.
+  CHECK(resolve("huggingface-llama-3.1-8b-instruct", {{"HUGGINGFACE_API_KEY", "h"}}).ready());
+  CHECK(resolve("huggingface-llama-3.1-8b-instruct", {{"HF_TOKEN", "h"}}).ready());
+  CHECK(resolve("huggingface-llama-3.1-8b-instruct").missing_settings ==
+        std::vector<std::string>{"HF_TOKEN", "HUGGINGFACE_API_KEY"});
 }
 
 TEST_CASE("With no model named, LLM_PROVIDER and its _MODEL choose", "[resolve]") {

@@ -62,6 +62,17 @@ test('include_usage adds "usage": null to every chunk and a final usage chunk wi
   });
 });
 
+test('usage_in_last_chunk puts the usage on the finishing chunk, unasked, as Mistral does', async () => {
+  const lane = freshLane(sim(), [{ text: 'Hi', usage: { input: 7, output: 1 }, usage_in_last_chunk: true }]);
+  const response = await post(`${lane.baseUrl('mistral')}/chat/completions`, { model: 'mistral-small-latest', stream: true });
+  const chunks = sseEvents(response.text).slice(0, -1).map((e) => e.data);
+  assert.equal(chunks.length, 3);
+  assert.equal(chunks.at(-1).choices[0].finish_reason, 'stop');
+  assert.equal(chunks.at(-1).usage.prompt_tokens, 7);
+  assert.equal(chunks.at(-1).usage.completion_tokens, 1);
+  for (const chunk of chunks.slice(0, -1)) assert.equal(chunk.usage, undefined);
+});
+
 test('reasoning is reasoning_content, whole and streamed before the text', async () => {
   const lane = freshLane(sim(), [{ reasoning: 'Think first', text: 'Done' }, { reasoning: 'Think first', text: 'Done' }]);
   const url = `${lane.baseUrl('vllm')}/chat/completions`;

@@ -9,6 +9,7 @@ const stepKeys = new Set([
   'text', 'reasoning', 'tool_calls', 'finish', 'usage', 'model', 'id',
   'status', 'error', 'headers', 'retry_after_seconds',
   'stream_error', 'disconnect_after_chunks', 'chunk_size', 'chunk_delay_ms', 'delay_ms', 'hang', 'raw',
+  'usage_in_last_chunk',
 ]);
 
 const isObject = (value) => value !== null && typeof value === 'object' && !Array.isArray(value);
@@ -81,6 +82,7 @@ export function checkStep(step, where = 'step') {
   if ('chunk_size' in step && !(Number.isInteger(step.chunk_size) && step.chunk_size > 0))
     fail('chunk_size must be an integer > 0');
   if ('hang' in step && typeof step.hang !== 'boolean') fail('hang must be a boolean');
+  if ('usage_in_last_chunk' in step && typeof step.usage_in_last_chunk !== 'boolean') fail('usage_in_last_chunk must be a boolean');
   if ('raw' in step) {
     const raw = step.raw;
     if (!isObject(raw)) fail('raw must be an object');

@@ -16,6 +16,7 @@
 #include <llmux/key_value_store.hpp>
 #include <llmux/ledger.hpp>
 #include <llmux/message.hpp>
+#include <llmux/model_list.hpp>
 #include <llmux/money.hpp>
 #include <llmux/ndjson_decoder.hpp>
 #include <llmux/provider.hpp>
@@ -23,6 +24,9 @@
 #include <llmux/response_builder.hpp>
 #include <llmux/response_cache.hpp>
 #include <llmux/result.hpp>
+#include <llmux/retry_policy.hpp>
+#include <llmux/routing_table.hpp>
+#include <llmux/session.hpp>
 #include <llmux/sse_decoder.hpp>
 #include <llmux/stream_event.hpp>
 #include <llmux/token_count.hpp>

@@ -32,6 +32,9 @@ struct Usage {
   /// Overwrites each count that `later` reports. Streams report usage as snapshots (Anthropic
   /// message_start then message_delta; Gemini on every chunk): the last report of a count wins.
   void merge(const Usage &later) noexcept;
+  /// Adds the counts of another response (a later round of the same call): a count present in
+  /// either is present in the sum. Saturates at the int64 maximum instead of overflowing.
+  void add(const Usage &other) noexcept;
 
   friend bool operator==(const Usage &, const Usage &) = default;
 };

@@ -39,12 +39,18 @@ std::optional<std::string_view> setting(const Settings &settings, std::string_vi
   auto found = settings.find(name);
   if (found != settings.end() && !found->second.empty())
     return std::string_view(found->second);
-  for (const Alias &alias : setting_aliases)
-    if (alias.name == name) {
-      auto other = settings.find(alias.alias);
-      if (other != settings.end() && !other->second.empty())
-        return std::string_view(other->second);
-    }
+  // Either name finds the other: a template that requires HF_TOKEN is as satisfied by
+  // HUGGINGFACE_API_KEY as the key lookup is by HF_TOKEN.
+  for (const Alias &alias : setting_aliases) {
+    std::string_view other_name = alias.name == name    ? alias.alias
+                                  : alias.alias == name ? alias.name
+                                                        : std::string_view();
+    if (other_name.empty())
+      continue;
+    auto other = settings.find(other_name);
+    if (other != settings.end() && !other->second.empty())
+      return std::string_view(other->second);
+  }
   return std::nullopt;
 }
 

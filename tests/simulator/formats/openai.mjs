@@ -72,8 +72,11 @@ export function stream(step, ctx) {
     for (const piece of argumentPieces(call.text, step.chunk_size))
       chunks.push(delta({ tool_calls: [{ index, function: { arguments: piece } }] }));
   });
-  chunks.push(delta({}, mapFinish(finishes, finishOf(step))));
-  if (includeUsage) chunks.push(chunk([], { usage: usage(step) }));
+  // Mistral's servers always report usage, on the chunk that finishes, without being asked.
+  if (step.usage_in_last_chunk)
+    chunks.push(chunk([{ index: 0, delta: {}, logprobs: null, finish_reason: mapFinish(finishes, finishOf(step)) }], { usage: usage(step) }));
+  else chunks.push(delta({}, mapFinish(finishes, finishOf(step))));
+  if (includeUsage && !step.usage_in_last_chunk) chunks.push(chunk([], { usage: usage(step) }));
   chunks.push('data: [DONE]\n\n');
   return { headers: { 'content-type': 'text/event-stream; charset=utf-8' }, chunks };
 }

@@ -1,0 +1,598 @@
+// The session state machine. Every transition is in this file.
+//
+// Theory of operation. A session runs model calls ("rounds") until the model answers without
+// asking for tools, or the tool-round limit makes it answer (the last call goes out with
+// tool_choice none). Each round goes through phases:
+//
+//   NeedSend --next_action--> AwaitingResponse --on_response_end--> (round done)
+//      ^                         |  on_transport_error / an error in the body
+//      |                         v
+//      +--on_timer-- Waiting <-- retry (nothing delivered yet, retryable error)
+//      +------------------------ fall back to the next model (nothing delivered yet)
+//                                Failed (something was delivered, or nothing can cure it)
+//
+//   round done: tool calls? --> AwaitingTools --on_tool_results--> NeedSend (next round)
+//               no         --> Done
+//
+// "Delivered" means a content event of the round (text, reasoning, a tool call) reached the
+// consumer. Until then the round's other events (usage, finish) are held back, so that a
+// stream that fails in its first bytes (a 429, an `overloaded` error event) is retried or
+// falls back as if it were a whole request, and the consumer never sees half of a failed
+// attempt. After it, a failure ends the session: replaying the call would repeat output.
+//
+// Money: before each model call the session reserves the call's worst-case cost (its input
+// estimate plus max_tokens of output) in the ledger's budgets; afterwards it settles the
+// reservation with the actual usage, or releases it when the call spent nothing.
+
+#include <llmux/session.hpp>
+
+#include <llmux/adapter.hpp>
+#include <llmux/decode.hpp>
+#include <llmux/ledger.hpp>
+#include <llmux/response_cache.hpp>
+#include <llmux/token_count.hpp>
+
+#include "session/response_events.hpp"
+#include "session/tool_call_check.hpp"
+
+#include <algorithm>
+
+namespace llmux {
+namespace {
+
+enum class Phase : std::uint8_t {
+  Start,
+  NeedSend,
+  AwaitingResponse,
+  Waiting,
+  AwaitingTools,
+  Done,
+  Failed,
+};
+
+bool is_content(StreamEventType type) noexcept {
+  switch (type) {
+    case StreamEventType::Usage:
+    case StreamEventType::Finish:
+    case StreamEventType::Error:
+      return false;
+    default:
+      return true;
+  }
+}
+
+// SplitMix64: a small, good generator for retry jitter. Deterministic for a seed, so that
+// tests see the same delays every run.
+std::uint64_t next_random(std::uint64_t &state) noexcept {
+  std::uint64_t z = (state += 0x9e3779b97f4a7c15);
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111eb;
+  return z ^ (z >> 31);
+}
+
+Error session_error(ErrorCode code, std::string message) {
+  return make_error(code, ErrorOrigin::Session, std::move(message));
+}
+
+} // namespace
+
+struct Session::State {
+  SessionConfig config;
+  Phase phase = Phase::Start;
+  SessionResult result;
+  std::vector<SessionEvent> events;
+  std::optional<ToolCallChecker> checker;
+  std::uint64_t random = 0;
+
+  // The model of the chain in use, and its adapter.
+  std::size_t model_index = 0;
+  std::unique_ptr<Adapter> adapter;
+  int retries = 0; // of the current round on the current model
+
+  // The round in flight.
+  ChatRequest round_request;
+  std::optional<ResponseDecoder> decoder;
+  std::vector<StreamEvent> scratch;
+  std::vector<StreamEvent> held; // events held back until the round delivers content
+  bool delivered = false;
+  std::optional<Reservation> reservation;
+  std::string cache_key;
+  bool final_round = false;
+
+  // Waiting.
+  std::int64_t wait_until_ms = 0;
+
+  // Tools of the round.
+  std::vector<ToolCall> round_calls;
+  std::vector<std::optional<std::string>> refused; // per call: why it was not run
+  std::vector<ToolRun> runs;
+  bool runs_handed_out = false;
+  std::int64_t tools_started_ms = 0;
+  bool cost_unknown = false;
+
+  const ResolvedModel &model() const { return config.models[model_index]; }
+  int round() const { return result.tool_rounds + 1; }
+
+  void emit(SessionEvent event) { events.push_back(std::move(event)); }
+
+  void fail(Error error) {
+    phase = Phase::Failed;
+    result.error = error;
+    SessionEvent event;
+    event.kind = SessionEvent::Kind::Failed;
+    event.round = round();
+    event.model = model_index < config.models.size() ? model().model.id : std::string();
+    event.error = std::move(error);
+    event.usage = result.usage;
+    emit(std::move(event));
+  }
+
+  void use_model(std::size_t index) {
+    model_index = index;
+    adapter = make_adapter(model().endpoint.provider);
+    retries = 0;
+    ModelAttempt attempt;
+    attempt.model = model().model.id;
+    result.models_tried.push_back(std::move(attempt));
+  }
+
+  void start() {
+    if (config.models.empty())
+      return fail(make_error(ErrorCode::InvalidArgument, ErrorOrigin::Caller,
+                             "a session needs at least one model"));
+    if (config.max_rounds < 0)
+      return fail(make_error(ErrorCode::InvalidArgument, ErrorOrigin::Caller,
+                             "max_rounds must not be negative"));
+    random = config.random_seed;
+    checker.emplace(config.request.tools, config.validate_tool_arguments);
+    result.messages = config.request.messages;
+    use_model(0);
+    phase = Phase::NeedSend;
+  }
+
+  // The request of the next model call: the conversation so far, this model's id and
+  // defaults, and, once the tool rounds are used up, tool_choice none.
+  ChatRequest build_round_request() const {
+    ChatRequest request = config.request;
+    request.messages = result.messages;
+    const ResolvedModel &resolved = model();
+    request.model = resolved.model.upstream_model;
+    if (!request.temperature)
+      request.temperature = resolved.temperature;
+    if (!request.max_tokens)
+      request.max_tokens = resolved.max_tokens;
+    if (final_round && !request.tools.empty()) {
+      ToolChoice none;
+      none.mode = ToolChoice::Mode::None;
+      request.tool_choice = none;
+    }
+    return request;
+  }
+
+  // The most the call can cost, so that budgets hold however many calls run at once: its
+  // input (counted exactly when the tokenizer could, else four times the estimate: a token of
+  // any byte-level BPE covers at least one byte, and the estimate counts at most four bytes a
+  // token) and its whole output allowance. Zero for a model without prices: its budget
+  // cannot be checked beforehand (the ledger records its calls at an unknown cost).
+  Picodollars estimate_cost(const ChatRequest &request) const {
+    const ModelTemplate &model_template = model().model;
+    TokenCountOptions counting;
+    counting.tokenizer = config.tokenizer;
+    const RequestTokenCount counted = count_request_tokens(request, counting);
+    Usage worst;
+    worst.input_tokens = counted.estimated ? counted.total * 4 : counted.total;
+    worst.output_tokens = request.max_tokens.value_or(
+        model_template.max_output_tokens > 0 ? model_template.max_output_tokens : 4096);
+    auto cost = cost_of(worst, model_template);
+    return cost ? cost->total : 0;
+  }
+
+  // Prepares and returns the next model call, or answers the round from the cache, or fails.
+  void prepare_round(std::int64_t now_ms, SessionAction &action) {
+    final_round = result.tool_rounds >= config.max_rounds;
+    ChatRequest request = build_round_request();
+    const ResolvedModel &resolved = model();
+
+    if (resolved.model.context_tokens > 0) {
+      ContextWindowOptions window;
+      window.context_length = resolved.model.context_tokens;
+      window.default_max_tokens = resolved.model.max_output_tokens;
+      window.overflow = config.overflow;
+      TokenCountOptions counting;
+      counting.tokenizer = config.tokenizer;
+      if (auto fit = fit_context_window(request, window, counting); !fit.ok())
+        return attempt_failed(std::move(fit).error(), now_ms);
+    }
+
+    cache_key.clear();
+    if (config.cache && config.cache_ttl_ms > 0) {
+      cache_key = llmux::cache_key(request, resolved.endpoint);
+      if (auto cached = config.cache->get(cache_key, now_ms)) {
+        round_request = std::move(request);
+        SessionEvent hit;
+        hit.kind = SessionEvent::Kind::CacheHit;
+        hit.round = round();
+        hit.model = resolved.model.id;
+        emit(std::move(hit));
+        return round_succeeded(std::move(*cached), now_ms, /*from_cache=*/true);
+      }
+    }
+
+    auto http = adapter->build_request(request, resolved.endpoint);
+    if (!http.ok())
+      return attempt_failed(std::move(http).error(), now_ms);
+
+    if (config.ledger) {
+      auto reserved = config.ledger->reserve(config.budget_scopes, estimate_cost(request), now_ms);
+      if (!reserved.ok())
+        return fail(std::move(reserved).error());
+      reservation = reserved.value();
+    }
+
+    round_request = std::move(request);
+    decoder.reset();
+    held.clear();
+    delivered = false;
+    result.models_tried.back().attempts += 1;
+    SessionEvent started;
+    started.kind = SessionEvent::Kind::RoundStarted;
+    started.round = round();
+    started.model = resolved.model.id;
+    started.attempt = retries + 1;
+    emit(std::move(started));
+    phase = Phase::AwaitingResponse;
+    action.kind = SessionAction::Kind::Send;
+    action.request = std::move(http).value();
+  }
+
+  // Passes a round's decoded events on, holding back all but content until content comes.
+  void route(std::vector<StreamEvent> &decoded, std::int64_t now_ms) {
+    for (StreamEvent &event : decoded) {
+      if (phase != Phase::AwaitingResponse)
+        break;
+      if (event.type == StreamEventType::Error) {
+        // The decoder is sticky after an error: the round's outcome is decided at its end,
+        // except when output was delivered, where nothing can save it any more.
+        if (delivered)
+          return round_failed(event.error, now_ms);
+        continue;
+      }
+      if (!delivered && !is_content(event.type)) {
+        held.push_back(std::move(event));
+        continue;
+      }
+      if (!delivered) {
+        delivered = true;
+        for (StreamEvent &early : held)
+          emit_stream(std::move(early));
+        held.clear();
+      }
+      emit_stream(std::move(event));
+    }
+    decoded.clear();
+  }
+
+  void emit_stream(StreamEvent stream_event) {
+    SessionEvent event;
+    event.kind = SessionEvent::Kind::Stream;
+    event.round = round();
+    event.model = model().model.id;
+    event.stream = std::move(stream_event);
+    emit(std::move(event));
+  }
+
+  // Records in the ledger what a finished or failed model call spent, and adds it up.
+  void charge(const Usage &usage, std::string outcome, std::int64_t now_ms) {
+    std::optional<Cost> cost;
+    if (!usage.empty()) {
+      result.usage.add(usage);
+      cost = cost_of(usage, model().model);
+      if (!cost)
+        cost_unknown = true;
+      else if (!cost_unknown)
+        result.cost = result.cost ? add_costs(*result.cost, *cost) : cost;
+      if (cost_unknown)
+        result.cost.reset();
+    }
+    if (!config.ledger) {
+      reservation.reset();
+      return;
+    }
+    if (usage.empty()) {
+      if (reservation)
+        config.ledger->release(*reservation);
+      reservation.reset();
+      return;
+    }
+    UsageRecord record;
+    record.at_ms = now_ms;
+    record.user = config.user;
+    record.scopes = config.budget_scopes;
+    record.model = model().model.id;
+    record.provider = model().endpoint.provider;
+    record.usage = usage;
+    if (cost)
+      record.cost = cost->total;
+    record.outcome = std::move(outcome);
+    // A ledger that cannot persist does not undo a call that was made and paid for: the
+    // record stays in memory and the session goes on.
+    if (reservation) {
+      // A record the ledger refuses (an invalid scope) must not leave its estimate held.
+      if (!config.ledger->settle(*reservation, std::move(record)).ok())
+        config.ledger->release(*reservation);
+    } else {
+      (void)config.ledger->record(std::move(record));
+    }
+    reservation.reset();
+  }
+
+  // A model call failed with `error` after delivering what `partial` holds.
+  void round_failed(Error error, std::int64_t now_ms, const ChatResponse *partial = nullptr) {
+    charge(partial ? partial->usage : Usage{}, "error:" + std::string(to_string(error.code)),
+           now_ms);
+    decoder.reset();
+    if (delivered) {
+      if (partial)
+        result.response = *partial;
+      return fail(std::move(error));
+    }
+    attempt_failed(std::move(error), now_ms);
+  }
+
+  // A model call failed before delivering anything: retry it, fall back, or give up.
+  void attempt_failed(Error error, std::int64_t now_ms) {
+    const bool too_long = error.retry_after_ms && *error.retry_after_ms > config.retry.max_retry_after_ms;
+    if (is_retryable(error) && retries < config.retry.max_retries && !too_long) {
+      ++retries;
+      const std::int64_t delay = retry_delay_ms(config.retry, error, retries, next_random(random));
+      wait_until_ms = now_ms + delay;
+      SessionEvent event;
+      event.kind = SessionEvent::Kind::Retrying;
+      event.round = round();
+      event.model = model().model.id;
+      event.error = std::move(error);
+      event.until_ms = wait_until_ms;
+      event.attempt = retries + 1;
+      emit(std::move(event));
+      phase = Phase::Waiting;
+      return;
+    }
+    if (can_fall_back(error) && model_index + 1 < config.models.size()) {
+      result.models_tried.back().error = error;
+      use_model(model_index + 1);
+      SessionEvent event;
+      event.kind = SessionEvent::Kind::FallingBack;
+      event.round = round();
+      event.model = model().model.id;
+      event.error = std::move(error);
+      emit(std::move(event));
+      phase = Phase::NeedSend;
+      return;
+    }
+    result.models_tried.back().error = error;
+    fail(std::move(error));
+  }
+
+  void round_succeeded(ChatResponse response, std::int64_t now_ms, bool from_cache) {
+    decoder.reset();
+    if (!from_cache) {
+      charge(response.usage, "ok", now_ms);
+      if (config.cache && !cache_key.empty())
+        (void)config.cache->put(cache_key, response, now_ms, config.cache_ttl_ms);
+    }
+    result.model_calls += 1;
+    result.model = model().model.id;
+    result.from_cache = from_cache;
+    // A round that delivered nothing as it came (a whole body, a cache hit, or a stream of
+    // nothing but usage) is delivered now, whole.
+    if (config.request.stream && !delivered) {
+      held.clear();
+      for (StreamEvent &event : response_events(response))
+        emit_stream(std::move(event));
+    }
+    delivered = false;
+    result.messages.push_back(response.to_message());
+    round_calls = response.tool_calls;
+    result.response = std::move(response);
+
+    if (round_calls.empty() || final_round) {
+      phase = Phase::Done;
+      SessionEvent done;
+      done.kind = SessionEvent::Kind::Finished;
+      done.round = round();
+      done.model = result.model;
+      done.usage = result.usage;
+      emit(std::move(done));
+      return;
+    }
+    result.tool_rounds += 1;
+    refused.assign(round_calls.size(), std::nullopt);
+    runs.clear();
+    for (std::size_t i = 0; i < round_calls.size(); ++i) {
+      refused[i] = checker->problem(round_calls[i]);
+      if (!refused[i])
+        runs.push_back(ToolRun{round_calls[i], result.tool_rounds});
+    }
+    runs_handed_out = false;
+    tools_started_ms = now_ms;
+    phase = Phase::AwaitingTools;
+    if (runs.empty())
+      finish_tool_round({}, now_ms);
+  }
+
+  void finish_tool_round(std::vector<ToolOutput> outputs, std::int64_t now_ms) {
+    for (std::size_t i = 0; i < round_calls.size(); ++i) {
+      const ToolCall &call = round_calls[i];
+      ToolInvocation invocation;
+      invocation.id = call.id;
+      invocation.name = call.name;
+      invocation.arguments = call.arguments;
+      invocation.round = result.tool_rounds;
+      if (refused[i]) {
+        invocation.error = *refused[i];
+      } else {
+        auto output = std::find_if(outputs.begin(), outputs.end(), [&](const ToolOutput &out) {
+          return out.tool_call_id == call.id;
+        });
+        if (output == outputs.end()) {
+          invocation.error = "the tool returned no result";
+        } else {
+          invocation.ok = output->ok;
+          (output->ok ? invocation.result : invocation.error) = output->content;
+          invocation.duration_ms = output->duration_ms.value_or(now_ms - tools_started_ms);
+        }
+      }
+      if (!invocation.ok)
+        invocation.result = invocation.error;
+      ToolResult tool_result{call.id, call.name, invocation.result, !invocation.ok};
+      Message message;
+      message.role = Role::Tool;
+      message.content.push_back(ContentPart::make_tool_result(std::move(tool_result)));
+      result.messages.push_back(std::move(message));
+      SessionEvent event;
+      event.kind = SessionEvent::Kind::ToolResult;
+      event.round = result.tool_rounds;
+      event.model = model().model.id;
+      event.tool = invocation;
+      emit(std::move(event));
+      result.tools_called.push_back(std::move(invocation));
+    }
+    round_calls.clear();
+    runs.clear();
+    retries = 0;
+    phase = Phase::NeedSend;
+  }
+};
+
+Session::Session(SessionConfig config) : state_(std::make_unique<State>()) {
+  state_->config = std::move(config);
+}
+
+Session::~Session() = default;
+Session::Session(Session &&) noexcept = default;
+Session &Session::operator=(Session &&) noexcept = default;
+
+SessionAction Session::next_action(std::int64_t now_ms) {
+  State &s = *state_;
+  SessionAction action;
+  if (s.phase == Phase::Start)
+    s.start();
+  // Preparing a round may end it at once (a cache hit) or move on (a fallback): go on until
+  // there is something for the host to do.
+  while (s.phase == Phase::NeedSend && action.kind == SessionAction::Kind::Idle)
+    s.prepare_round(now_ms, action);
+  switch (s.phase) {
+    case Phase::Waiting:
+      action.kind = SessionAction::Kind::Wait;
+      action.until_ms = s.wait_until_ms;
+      break;
+    case Phase::AwaitingTools:
+      if (!s.runs_handed_out) {
+        s.runs_handed_out = true;
+        action.kind = SessionAction::Kind::RunTools;
+        action.tool_runs = s.runs;
+      }
+      break;
+    case Phase::Done:
+      action.kind = SessionAction::Kind::Done;
+      break;
+    case Phase::Failed:
+      action.kind = SessionAction::Kind::Fail;
+      action.error = *s.result.error;
+      break;
+    default:
+      break;
+  }
+  return action;
+}
+
+void Session::on_response_head(const HttpResponseHead &head, std::int64_t) {
+  State &s = *state_;
+  if (s.phase != Phase::AwaitingResponse || s.decoder)
+    return;
+  s.decoder.emplace(s.model().endpoint.provider, s.round_request.stream, head);
+}
+
+void Session::on_response_body(std::string_view bytes, std::int64_t now_ms) {
+  State &s = *state_;
+  if (s.phase != Phase::AwaitingResponse || !s.decoder)
+    return;
+  s.decoder->feed(bytes, s.scratch);
+  s.route(s.scratch, now_ms);
+}
+
+void Session::on_response_end(std::int64_t now_ms) {
+  State &s = *state_;
+  if (s.phase != Phase::AwaitingResponse)
+    return;
+  if (!s.decoder)
+    return s.round_failed(bad_response("the response ended before its head"), now_ms);
+  DecodedResponse decoded = s.decoder->finish(s.scratch);
+  s.route(s.scratch, now_ms);
+  if (s.phase != Phase::AwaitingResponse)
+    return; // an error after delivered output already ended the session
+  if (decoded.error)
+    return s.round_failed(std::move(*decoded.error), now_ms, &decoded.response);
+  s.round_succeeded(std::move(decoded.response), now_ms, /*from_cache=*/false);
+}
+
+void Session::on_transport_error(Error error, std::int64_t now_ms) {
+  State &s = *state_;
+  if (s.phase != Phase::AwaitingResponse)
+    return;
+  if (!s.decoder)
+    return s.round_failed(std::move(error), now_ms);
+  // Keep what arrived (its usage was spent); the decoder's own complaint about the cut is
+  // the transport's error, which says more.
+  DecodedResponse partial = s.decoder->finish(s.scratch);
+  s.scratch.clear();
+  s.round_failed(std::move(error), now_ms, &partial.response);
+}
+
+void Session::on_timer(std::int64_t now_ms) {
+  State &s = *state_;
+  if (s.phase == Phase::Waiting && now_ms >= s.wait_until_ms)
+    s.phase = Phase::NeedSend;
+}
+
+void Session::on_tool_results(std::vector<ToolOutput> outputs, std::int64_t now_ms) {
+  State &s = *state_;
+  if (s.phase != Phase::AwaitingTools || !s.runs_handed_out)
+    return;
+  s.finish_tool_round(std::move(outputs), now_ms);
+}
+
+void Session::cancel(std::int64_t now_ms) {
+  State &s = *state_;
+  if (s.phase == Phase::Done || s.phase == Phase::Failed)
+    return;
+  if (s.phase == Phase::AwaitingResponse) {
+    Usage spent;
+    if (s.decoder) {
+      DecodedResponse partial = s.decoder->finish(s.scratch);
+      s.scratch.clear();
+      spent = partial.response.usage;
+      if (s.delivered)
+        s.result.response = std::move(partial.response);
+    }
+    s.charge(spent, "cancelled", now_ms);
+    s.decoder.reset();
+  }
+  if (s.model_index < s.config.models.size() && !s.result.models_tried.empty())
+    s.result.models_tried.back().error = session_error(ErrorCode::Cancelled, "cancelled");
+  s.fail(session_error(ErrorCode::Cancelled, "the call was cancelled"));
+}
+
+std::vector<SessionEvent> Session::take_events() {
+  std::vector<SessionEvent> events;
+  events.swap(state_->events);
+  return events;
+}
+
+bool Session::finished() const noexcept {
+  return state_->phase == Phase::Done || state_->phase == Phase::Failed;
+}
+
+const SessionResult &Session::result() const noexcept { return state_->result; }
+
+} // namespace llmux

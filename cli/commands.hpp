@@ -12,5 +12,10 @@ int resolve_command(Arguments args);   ///< llmux resolve
 int cost_command(Arguments args);      ///< llmux cost
 int providers_command(Arguments args); ///< llmux providers
 int tokens_command(Arguments args);    ///< llmux tokens
+int chat_command(Arguments args);      ///< llmux chat
+int usage_command(Arguments args);     ///< llmux usage
+int budget_command(Arguments args);    ///< llmux budget
+int deploy_command(Arguments args);    ///< llmux deploy
+int discover_command(Arguments args);  ///< llmux discover
 
 } // namespace llmux::cli

@@ -12,6 +12,26 @@ namespace llmux::cli {
 namespace {
 
 constexpr std::string_view usage_text = R"(usage:
+  llmux chat [-m MODEL] [--fallback M2,M3] [--stream] [--tools calculator,datetime]
+             [--system TEXT] [--max-tokens N] [--temperature T] [--max-rounds N]
+             [--user ID] [--cache-ttl SECONDS] [--no-ledger] PROMPT
+      Ask MODEL (without -m, LLM_PROVIDER and its _MODEL setting), run the tools it calls
+      (up to --max-rounds rounds, 3 by default), retry and fall back along the chain, and
+      print the answer (as it arrives with --stream) and, on stderr, a last line with the
+      tokens and the cost. Usage is recorded in the ledger (LLMUX_HOME, else
+      ~/.local/share/llmux) under user:ID, whose monthly budget applies.
+  llmux usage [--by day|week|month|model|provider|user|scope] [--since DATE] [--until DATE]
+              [--user ID] [--json]
+      The ledger's totals: calls, tokens and exact cost per group.
+  llmux budget SCOPE [DOLLARS|none]
+      Show, set or remove SCOPE's monthly budget (user:alice, project:acme).
+  llmux deploy vllm MODEL [--port N] [--name ID] [--context N] [--max-output N] [--timeout S]
+               [-- VLLM_ARGS...]
+  llmux deploy ollama CHECKPOINT --name NAME [--host URL] [--context N] [--max-output N]
+      Start vLLM (with tool calling: --enable-auto-tool-choice --tool-call-parser hermes) or
+      register a checkpoint with Ollama, wait until it answers, and add it to your models.
+  llmux discover URL
+      The models the server at URL offers (/v1/models, or Ollama's /api/tags).
   llmux decode --provider P [--stream] [--status N] [--header 'Name: value']... [--events] < body
       Decode a provider's response body (read from stdin) and print the result as JSON.
       --events also prints each stream event, one JSON object per line, before the result.
@@ -80,5 +100,15 @@ int main(int argc, char **argv) {
     return providers_command(std::move(rest));
   if (command == "tokens")
     return tokens_command(std::move(rest));
+  if (command == "chat")
+    return chat_command(std::move(rest));
+  if (command == "usage")
+    return usage_command(std::move(rest));
+  if (command == "budget")
+    return budget_command(std::move(rest));
+  if (command == "deploy")
+    return deploy_command(std::move(rest));
+  if (command == "discover")
+    return discover_command(std::move(rest));
   return usage_error("unknown command: " + std::string(command));
 }

@@ -88,12 +88,14 @@ Result<Catalog> load_catalog(const Settings &settings) {
   const bool named = setting(settings, "LLMUX_MODELS_FILE").has_value();
   if (path.empty())
     return catalog;
+  // No file is no user models yet (`llmux deploy` creates it); a file that is there but
+  // cannot be read is an error, since its models would silently be missing.
+  std::error_code missing;
+  if (!std::filesystem::exists(path, missing))
+    return catalog;
   std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    if (!named)
-      return catalog; // no user models: fine
-    return invalid("LLMUX_MODELS_FILE names " + path.string() + ", which cannot be read");
-  }
+  if (!in)
+    return invalid((named ? "LLMUX_MODELS_FILE names " : "") + path.string() + ", which cannot be read");
   std::ostringstream text;
   text << in.rdbuf();
   auto added = catalog.add_json(text.str());

@@ -25,8 +25,7 @@ Result<Settings> load_settings();
 std::filesystem::path user_models_path(const Settings &settings);
 
 /// The built-in catalog plus the user's models (user_models_path), when the file exists.
-/// invalid_argument naming the file when it does not parse, or when LLMUX_MODELS_FILE names
-/// a file that cannot be read.
+/// invalid_argument naming the file when it exists but cannot be read or does not parse.
 Result<Catalog> load_catalog(const Settings &settings);
 
 /// Where llmux keeps its data (the usage ledger, the response cache): LLMUX_HOME, else

@@ -1,0 +1,232 @@
+// llmux usage and llmux budget: the usage ledger's totals, and the monthly budgets it enforces.
+
+#include "commands.hpp"
+#include "settings.hpp"
+
+#include <llmux/ledger.hpp>
+#include <llmux/llmux.hpp>
+#include <llmux/native/environment.hpp>
+#include <llmux/native/file_store.hpp>
+
+#include <chrono>
+#include <iomanip>
+#include <iostream>
+#include <limits>
+
+namespace llmux::cli {
+namespace {
+
+// "2026-11-25" as the Unix milliseconds of its start (UTC).
+std::optional<std::int64_t> parse_date(std::string_view text) {
+  if (text.size() != 10 || text[4] != '-' || text[7] != '-')
+    return std::nullopt;
+  auto number = [&](std::size_t at, std::size_t length) -> std::optional<int> {
+    int value = 0;
+    for (std::size_t i = at; i < at + length; ++i) {
+      if (text[i] < '0' || text[i] > '9')
+        return std::nullopt;
+      value = value * 10 + (text[i] - '0');
+    }
+    return value;
+  };
+  auto year = number(0, 4), month = number(5, 2), day = number(8, 2);
+  if (!year || !month || !day)
+    return std::nullopt;
+  using namespace std::chrono;
+  const year_month_day date{std::chrono::year(*year), std::chrono::month(static_cast<unsigned>(*month)),
+                            std::chrono::day(static_cast<unsigned>(*day))};
+  if (!date.ok())
+    return std::nullopt;
+  return duration_cast<milliseconds>(sys_days(date).time_since_epoch()).count();
+}
+
+std::optional<GroupBy> parse_group(std::string_view text) {
+  if (text == "day")
+    return GroupBy::Day;
+  if (text == "week")
+    return GroupBy::Week;
+  if (text == "month")
+    return GroupBy::Month;
+  if (text == "model")
+    return GroupBy::Model;
+  if (text == "provider")
+    return GroupBy::Provider;
+  if (text == "user")
+    return GroupBy::User;
+  if (text == "scope")
+    return GroupBy::Scope;
+  return std::nullopt;
+}
+
+// The ledger in the data directory, loaded; or nothing after saying why.
+std::optional<Ledger> open_ledger(native::FileStore &store) {
+  Ledger ledger(&store);
+  if (auto loaded = ledger.load(); !loaded.ok()) {
+    std::cerr << "llmux: " << loaded.error().message << '\n';
+    return std::nullopt;
+  }
+  return ledger;
+}
+
+std::string cost_text(const Totals &totals) {
+  std::string text = format_usd(totals.cost);
+  if (totals.requests_without_cost > 0)
+    text += " + " + std::to_string(totals.requests_without_cost) + " unpriced";
+  return text;
+}
+
+// A JSON string literal of `text` (UTF-8 passes through; quotes, backslashes and control
+// characters are escaped).
+std::string json_quote(std::string_view text) {
+  std::string out = "\"";
+  for (char c : text) {
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (static_cast<unsigned char>(c) < 0x20) {
+      static const char hex[] = "0123456789abcdef";
+      out += "\\u00";
+      out += hex[(c >> 4) & 0xf];
+      out += hex[c & 0xf];
+    } else {
+      out += c;
+    }
+  }
+  return out + "\"";
+}
+
+std::string totals_json(const std::string &key, const Totals &totals) {
+  return "{\"key\":" + json_quote(key) + ",\"requests\":" + std::to_string(totals.requests) +
+         ",\"input_tokens\":" + std::to_string(totals.input_tokens) +
+         ",\"output_tokens\":" + std::to_string(totals.output_tokens) +
+         ",\"cached_input_tokens\":" + std::to_string(totals.cached_input_tokens) +
+         ",\"reasoning_tokens\":" + std::to_string(totals.reasoning_tokens) +
+         ",\"cost_usd\":" + json_quote(format_usd(totals.cost)) +
+         ",\"cost_picodollars\":" + std::to_string(totals.cost) +
+         ",\"requests_without_cost\":" + std::to_string(totals.requests_without_cost) + "}";
+}
+
+} // namespace
+
+int usage_command(Arguments args) {
+  GroupBy by = GroupBy::Model;
+  std::int64_t from_ms = 0;
+  std::int64_t to_ms = std::numeric_limits<std::int64_t>::max();
+  std::string user;
+  bool as_json = false;
+  while (auto arg = args.next()) {
+    if (*arg == "--by") {
+      auto value = args.value();
+      auto group = value ? parse_group(*value) : std::nullopt;
+      if (!group)
+        return usage_error("--by takes day, week, month, model, provider, user or scope");
+      by = *group;
+    } else if (*arg == "--since" || *arg == "--until") {
+      auto value = args.value();
+      auto date = value ? parse_date(*value) : std::nullopt;
+      if (!date)
+        return usage_error(std::string(*arg) + " needs a date, YYYY-MM-DD");
+      // --until includes its day.
+      (*arg == "--since" ? from_ms : to_ms) = *arg == "--since" ? *date : *date + 86'400'000;
+    } else if (*arg == "--user") {
+      auto value = args.value();
+      if (!value)
+        return usage_error("--user needs an id");
+      user = std::string(*value);
+    } else if (*arg == "--json") {
+      as_json = true;
+    } else {
+      return usage_error("unknown argument to usage: " + std::string(*arg));
+    }
+  }
+  const auto settings = load_settings_or_report();
+  if (!settings)
+    return 1;
+  const std::filesystem::path data = native::data_directory(*settings);
+  if (data.empty()) {
+    std::cerr << "llmux: no data directory: set LLMUX_HOME or HOME\n";
+    return 1;
+  }
+  native::FileStore store(data);
+  auto ledger = open_ledger(store);
+  if (!ledger)
+    return 1;
+  const auto groups = ledger->totals(by, from_ms, to_ms, user);
+  Totals all;
+  for (const auto &[key, totals] : ledger->totals(GroupBy::User, from_ms, to_ms, user)) {
+    all.requests += totals.requests;
+    all.input_tokens += totals.input_tokens;
+    all.output_tokens += totals.output_tokens;
+    all.cached_input_tokens += totals.cached_input_tokens;
+    all.reasoning_tokens += totals.reasoning_tokens;
+    all.cost = add_money(all.cost, totals.cost).value_or(std::numeric_limits<Picodollars>::max());
+    all.requests_without_cost += totals.requests_without_cost;
+  }
+  if (as_json) {
+    std::string rows;
+    for (const auto &[key, totals] : groups) {
+      if (!rows.empty())
+        rows += ',';
+      rows += totals_json(key, totals);
+    }
+    std::cout << "{\"groups\":[" << rows << "],\"total\":" << totals_json("total", all) << "}\n";
+    return 0;
+  }
+  std::cout << std::left << std::setw(40) << "GROUP" << std::right << std::setw(9) << "CALLS"
+            << std::setw(12) << "INPUT" << std::setw(12) << "OUTPUT" << "  COST\n";
+  auto row = [](const std::string &key, const Totals &totals) {
+    std::cout << std::left << std::setw(40) << (key.empty() ? "(none)" : key) << std::right
+              << std::setw(9) << totals.requests << std::setw(12) << totals.input_tokens
+              << std::setw(12) << totals.output_tokens << "  " << cost_text(totals) << '\n';
+  };
+  for (const auto &[key, totals] : groups)
+    row(key, totals);
+  row("total", all);
+  return 0;
+}
+
+int budget_command(Arguments args) {
+  auto scope = args.next();
+  if (!scope || scope->empty() || scope->front() == '-')
+    return usage_error("budget needs a scope (user:alice, project:acme)");
+  std::optional<std::string_view> amount = args.next();
+  if (args.next())
+    return usage_error("budget takes a scope and at most one amount");
+  const auto settings = load_settings_or_report();
+  if (!settings)
+    return 1;
+  const std::filesystem::path data = native::data_directory(*settings);
+  if (data.empty()) {
+    std::cerr << "llmux: no data directory: set LLMUX_HOME or HOME\n";
+    return 1;
+  }
+  native::FileStore store(data);
+  auto ledger = open_ledger(store);
+  if (!ledger)
+    return 1;
+  if (amount) {
+    std::optional<Picodollars> limit;
+    if (*amount != "none") {
+      // Dollars with up to six decimals, as prices are written: "5", "12.50".
+      auto micro = parse_price_per_million(amount->front() == '$' ? amount->substr(1) : *amount);
+      if (!micro || *micro > std::numeric_limits<Picodollars>::max() / 1'000'000)
+        return usage_error("a budget is an amount of dollars (\"5\", \"12.50\") or none");
+      limit = *micro * 1'000'000;
+    }
+    if (auto set = ledger->set_budget(std::string(*scope), limit); !set.ok()) {
+      std::cerr << "llmux: " << to_string(set.error().code) << ": " << set.error().message << '\n';
+      return 1;
+    }
+  }
+  const std::int64_t now = native::now_ms();
+  const Picodollars spent = ledger->spent(*scope, Period::Month, now);
+  const auto budget = ledger->budget(*scope);
+  std::cout << *scope << ": " << (budget ? format_usd(*budget) + " a month" : std::string("no budget"))
+            << ", " << format_usd(spent) << " spent this month";
+  if (budget)
+    std::cout << ", " << format_usd(*budget > spent ? *budget - spent : 0) << " left";
+  std::cout << '\n';
+  return 0;
+}
+
+} // namespace llmux::cli

@@ -280,7 +280,10 @@ int chat_command(Arguments args) {
   std::cout << std::flush;
   if (result.error)
     report(*result.error);
-  std::cerr << summary_line(result) << '\n';
+  // The last line says what the call cost; a call that never reached a model cost nothing
+  // and its error line says why.
+  if (result.model_calls > 0 || !result.usage.empty())
+    std::cerr << summary_line(result) << '\n';
   return result.error ? 1 : 0;
 }
 

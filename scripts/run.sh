@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# The main job, for now: build llmux and run its CLI on recorded provider responses, showing
-# what the core makes of a stream, a tool call, an in-stream error and an error body, and the
-# request it would send.
+# The main job: build llmux and run its CLI on recorded provider responses (what the core
+# makes of a stream, a tool call, an in-stream error and an error body, and the request it
+# would send), then hold whole conversations with `llmux chat` against the provider
+# simulator on loopback: streamed answers, a tool round, a retry and a fallback, the usage
+# ledger and a budget.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -30,3 +32,33 @@ printf '\nand builds the requests they expect (keys come from the environment, a
 printf '\n$ ANTHROPIC_API_KEY=... %s | pretty\n' "$llmux request --provider anthropic -m claude-sonnet-4-5 --system 'Be brief.' --stream 'Hello'"
 ANTHROPIC_API_KEY=sk-ant-example "$llmux" request --provider anthropic -m claude-sonnet-4-5 \
   --system 'Be brief.' --stream 'Hello' | pretty
+
+printf '\nllmux chat runs whole conversation turns. Here against the provider simulator on loopback\n'
+printf '(tests/simulator), which plays OpenAI and Anthropic with scripted answers:\n'
+simulator_log=$(mktemp)
+node tests/simulator/main.mjs --ignore-stdin >"$simulator_log" &
+simulator_pid=$!
+demo_home=$(mktemp -d)
+trap 'kill $simulator_pid 2>/dev/null; rm -rf "$demo_home" "$simulator_log"' EXIT
+until grep -q listening "$simulator_log"; do sleep 0.1; done
+origin=$(sed -n 's/^listening //p' "$simulator_log")
+script() { # lane, steps (JSON)
+  node -e 'fetch(process.argv[1], {method: "POST", headers: {"content-type": "application/json"},
+    body: JSON.stringify({responses: JSON.parse(process.argv[2])})}).then((r) => process.exit(r.ok ? 0 : 1))' \
+    "$origin/_sim/lanes/$1/script" "$2"
+}
+export LLMUX_HOME=$demo_home/data HOME=$demo_home OPENAI_API_KEY=sk-demo-not-a-real-key \
+  ANTHROPIC_API_KEY=sk-ant-demo-not-a-real-key OPENAI_BASE_URL=$origin/lane/demo/v1 \
+  ANTHROPIC_BASE_URL=$origin/lane/demo
+script demo '[{"tool_calls": [{"name": "calculator", "arguments": {"expression": "1299 * 12 * 0.8"}}],
+               "usage": {"input": 310, "output": 24}},
+              {"text": "A year of the plan costs 12470.40 with the 20% discount.", "chunk_size": 6,
+               "chunk_delay_ms": 40, "usage": {"input": 356, "output": 19}}]'
+show "$llmux" chat -m gpt-4o-mini --stream --tools calculator,datetime --user alice \
+  'What does a year of the 1299/month plan cost with 20% off?'
+script demo '[{"status": 529}, {"status": 529}, {"status": 529},
+              {"text": "Paris.", "usage": {"input": 20, "output": 2}}]'
+show "$llmux" chat -m claude-3-5-sonnet-20241022 --fallback gpt-4o-mini --user bob 'Capital of France?'
+show "$llmux" usage --by user
+show "$llmux" budget user:carol 0.0001
+show "$llmux" chat -m gpt-4o-mini --user carol 'A question over budget' || true

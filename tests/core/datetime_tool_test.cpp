@@ -1,7 +1,7 @@
 // The datetime tool: the calendar arithmetic, ISO 8601 reading and writing, and each
 // operation, with the calendar's edge cases and the messages a model gets back.
 
-#include "tools/calendar.hpp"
+#include "calendar/civil_calendar.hpp"
 #include "tools/iso8601.hpp"
 
 #include <llmux/builtin_tools.hpp>

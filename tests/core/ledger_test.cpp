@@ -75,11 +75,11 @@ TEST_CASE("The calendar converts days and dates both ways", "[ledger][calendar]"
   CHECK(day_key(20782) == "2026-11-25");
   CHECK(day_key(-1) == "1969-12-31");
   CHECK(day_key(2932896) == "9999-12-31");
-  CHECK(days_from_civil(2024, 2, 29) == 19782);
-  CHECK(days_from_civil(2000, 3, 1) == 11017);
+  CHECK(days_from_civil({2024, 2, 29}) == 19782);
+  CHECK(days_from_civil({2000, 3, 1}) == 11017);
   for (std::int64_t day = -800'000; day < 3'000'000; day += 37) {
     CivilDate date = civil_from_days(day);
-    REQUIRE(days_from_civil(date.year, date.month, date.day) == day);
+    REQUIRE(days_from_civil(date) == day);
   }
   CHECK(day_from_key("2024-02-29") == std::optional<std::int64_t>(19782));
   for (const char *bad : {"2026-02-29", "2026-13-01", "2026-00-10", "2026-04-31", "2026-1-01",
@@ -104,8 +104,8 @@ TEST_CASE("ISO weeks start on Monday and belong to the year of their Thursday",
   CHECK(month_range(20757).first == 20727);
   CHECK(month_range(20757).end == 20758);
   CHECK(month_key(20757) == "2026-10");
-  CHECK(month_range(days_from_civil(2024, 2, 10)).end == days_from_civil(2024, 3, 1));
-  CHECK(month_range(days_from_civil(2026, 12, 31)).end == days_from_civil(2027, 1, 1));
+  CHECK(month_range(days_from_civil({2024, 2, 10})).end == days_from_civil({2024, 3, 1}));
+  CHECK(month_range(days_from_civil({2026, 12, 31})).end == days_from_civil({2027, 1, 1}));
 }
 
 TEST_CASE("A reservation holds its estimate against every scope until it settles",

@@ -14,7 +14,7 @@
 
 #include "fuzz_support.hpp"
 
-#include "tools/calendar.hpp"
+#include "calendar/civil_calendar.hpp"
 #include "tools/iso8601.hpp"
 
 #include <llmux/builtin_tools.hpp>
@@ -50,7 +50,7 @@ std::int64_t check_written_time(const std::string &text) {
       time.date_only ? llmux::tools::format_date(time.local_ms)
                      : llmux::tools::format_date_time(time.local_ms, time.offset_minutes);
   LLMUX_FUZZ_CHECK(again == text);
-  return llmux::tools::floor_divide(time.local_ms, llmux::tools::ms_per_day);
+  return llmux::floor_divide(time.local_ms, llmux::tools::ms_per_day);
 }
 
 void check_answer(const std::string &answer, std::int64_t now_ms) {
@@ -66,7 +66,7 @@ void check_answer(const std::string &answer, std::int64_t now_ms) {
   if (day && parsed.contains("weekday"))
     LLMUX_FUZZ_CHECK(parsed["weekday"] == weekdays[llmux::tools::iso_weekday(*day) - 1]);
   if (operation == "now") {
-    LLMUX_FUZZ_CHECK(parsed["unix_seconds"] == llmux::tools::floor_divide(now_ms, 1000));
+    LLMUX_FUZZ_CHECK(parsed["unix_seconds"] == llmux::floor_divide(now_ms, 1000));
     auto time = llmux::tools::parse_date_time(parsed["time"].get<std::string>(), "time");
     LLMUX_FUZZ_CHECK(time.value().unix_ms() == now_ms);
   }
@@ -171,7 +171,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
   check_parsers(body);
 
   // Day numbers within the supported years go to dates and back.
-  const std::int64_t day = llmux::tools::floor_divide(now_ms, llmux::tools::ms_per_day);
+  const std::int64_t day = llmux::floor_divide(now_ms, llmux::tools::ms_per_day);
   if (day >= -719162 && day <= 2932896) {
     const llmux::tools::CivilDate date = llmux::tools::civil_from_days(day);
     LLMUX_FUZZ_CHECK(date.month >= 1 && date.month <= 12 && date.day >= 1 &&

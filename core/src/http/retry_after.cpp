@@ -1,5 +1,7 @@
 #include "http/retry_after.hpp"
 
+#include "calendar/civil_calendar.hpp"
+
 #include <cmath>
 
 namespace llmux {
@@ -41,16 +43,6 @@ std::optional<std::int64_t> parse_decimal_milli(std::string_view text) noexcept 
     }
   }
   return milli;
-}
-
-// Days from 1970-01-01 to the given civil date (Howard Hinnant's algorithm).
-std::int64_t days_from_civil(std::int64_t year, unsigned month, unsigned day) noexcept {
-  year -= month <= 2;
-  const std::int64_t era = (year >= 0 ? year : year - 399) / 400;
-  const unsigned year_of_era = static_cast<unsigned>(year - era * 400);
-  const unsigned day_of_year = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1;
-  const unsigned day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
-  return era * 146097 + static_cast<std::int64_t>(day_of_era) - 719468;
 }
 
 int month_number(std::string_view name) noexcept {
@@ -98,11 +90,9 @@ std::optional<int> time_of_day(std::string_view text, std::size_t &pos) noexcept
 }
 
 std::optional<std::int64_t> to_epoch_ms(int year, int month, int day, int seconds) noexcept {
-  if (month < 1 || day < 1 || day > 31)
+  if (month < 1 || month > 12 || day < 1 || day > 31)
     return std::nullopt;
-  return (days_from_civil(year, static_cast<unsigned>(month), static_cast<unsigned>(day)) * 86400 +
-          seconds) *
-         1000;
+  return (days_from_civil({year, month, day}) * 86400 + seconds) * 1000;
 }
 
 } // namespace

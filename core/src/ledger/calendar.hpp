@@ -1,7 +1,9 @@
 #pragma once
-// UTC calendar arithmetic for the ledger: days since the Unix epoch, civil dates, ISO weeks
-// and the period keys ("2026-11-25", "2026-W48", "2026-11"). No time zones, no clock: every
+// The ledger's periods, over the core's calendar (calendar/civil_calendar.hpp): UTC days,
+// ISO weeks, months, and their keys ("2026-11-25", "2026-W48", "2026-11"). No time zones, no clock: every
 // period is UTC, and time arrives as Unix milliseconds.
+
+#include "calendar/civil_calendar.hpp"
 
 #include <cstdint>
 #include <optional>
@@ -17,19 +19,6 @@ constexpr std::int64_t day_of(std::int64_t at_ms) noexcept {
   std::int64_t day = at_ms / ms_per_day;
   return (at_ms % ms_per_day < 0) ? day - 1 : day;
 }
-
-/// A date of the proleptic Gregorian calendar.
-struct CivilDate {
-  std::int64_t year = 1970;
-  int month = 1; ///< 1..12
-  int day = 1;   ///< 1..31
-};
-
-/// The date of a day number. Exact for every day an int64 of milliseconds can reach.
-CivilDate civil_from_days(std::int64_t days) noexcept;
-
-/// The day number of a date. Precondition: month 1..12, day 1..31.
-std::int64_t days_from_civil(std::int64_t year, int month, int day) noexcept;
 
 /// The first day and one past the last day of a period.
 struct DayRange {

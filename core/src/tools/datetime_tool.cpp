@@ -6,7 +6,7 @@
 
 #include "tools/datetime_tool.hpp"
 
-#include "tools/calendar.hpp"
+#include "calendar/civil_calendar.hpp"
 #include "tools/iso8601.hpp"
 #include "tools/tool_arguments.hpp"
 

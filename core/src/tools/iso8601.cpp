@@ -1,6 +1,6 @@
 #include "tools/iso8601.hpp"
 
-#include "tools/calendar.hpp"
+#include "calendar/civil_calendar.hpp"
 #include "tools/tool_arguments.hpp"
 
 #include <cstdio>

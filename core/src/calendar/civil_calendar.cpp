@@ -1,6 +1,6 @@
-#include "tools/calendar.hpp"
+#include "calendar/civil_calendar.hpp"
 
-namespace llmux::tools {
+namespace llmux {
 namespace {
 
 // The arithmetic below counts years from March 1st, so that February, with the leap day, is
@@ -76,4 +76,4 @@ IsoWeek iso_week(std::int64_t days) noexcept {
   return {date.year, (day_of_year(thursday) - 1) / 7 + 1};
 }
 
-} // namespace llmux::tools
+} // namespace llmux

@@ -1,10 +1,11 @@
 #pragma once
 // The proleptic Gregorian calendar as day numbers: dates to days since 1970-01-01 and back,
-// leap years, weekdays and ISO weeks. Pure integer arithmetic, no tables of years.
+// leap years, weekdays and ISO weeks. Pure integer arithmetic, no tables of years. The one
+// calendar of the core: HTTP dates, the ledger's periods and the datetime tool use it.
 
 #include <cstdint>
 
-namespace llmux::tools {
+namespace llmux {
 
 /// A calendar date. `month` is 1..12, `day` 1..31.
 struct CivilDate {
@@ -43,4 +44,4 @@ IsoWeek iso_week(std::int64_t days) noexcept;
 /// a / b rounded toward negative infinity. Precondition: b > 0.
 std::int64_t floor_divide(std::int64_t a, std::int64_t b) noexcept;
 
-} // namespace llmux::tools
+} // namespace llmux

@@ -493,6 +493,27 @@ TEST_CASE("Session refuses a request over the context window without sending it"
   CHECK(host.sent.empty());
 }
 
+TEST_CASE("Session dropped with a call in flight releases its reservation", "[session][budget]") {
+  Ledger ledger;
+  REQUIRE(ledger.set_budget("user:erin", 20'000'000'000).ok()); // $0.02
+  auto send = [&] {
+    SessionConfig config = config_for({"openai-gpt-4o-mini"});
+    config.ledger = &ledger;
+    config.budget_scopes = {"user:erin"};
+    auto session = std::make_unique<Session>(std::move(config));
+    const SessionAction::Kind kind = session->next_action(1'764'000'000'000).kind;
+    return std::make_pair(std::move(session), kind);
+  };
+  // One call's worst case is about $0.0098 (16K tokens of output): two fit, a third does not.
+  auto first = send();
+  auto second = send();
+  REQUIRE(first.second == SessionAction::Kind::Send);
+  REQUIRE(second.second == SessionAction::Kind::Send);
+  CHECK(send().second == SessionAction::Kind::Fail);
+  second.first.reset();
+  CHECK(send().second == SessionAction::Kind::Send);
+}
+
 TEST_CASE("Session checks its configuration", "[session]") {
   SessionConfig empty;
   Session session(std::move(empty));

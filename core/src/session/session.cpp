@@ -110,6 +110,16 @@ struct Session::State {
   std::int64_t tools_started_ms = 0;
   bool cost_unknown = false;
 
+  State() = default;
+  State(const State &) = delete;
+  State &operator=(const State &) = delete;
+  // A session dropped with a call in flight (its host gave up on it without cancel()) must
+  // not keep its estimate held against the budgets.
+  ~State() {
+    if (reservation && config.ledger)
+      config.ledger->release(*reservation);
+  }
+
   const ResolvedModel &model() const { return config.models[model_index]; }
   int round() const { return result.tool_rounds + 1; }
 

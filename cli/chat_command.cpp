@@ -8,6 +8,7 @@
 #include <llmux/ledger.hpp>
 #include <llmux/llmux.hpp>
 #include <llmux/response_cache.hpp>
+#include <llmux/routing_table.hpp>
 #include <llmux/session.hpp>
 #include <llmux/native/environment.hpp>
 #include <llmux/native/file_store.hpp>
@@ -15,6 +16,8 @@
 #include <llmux/native/session_runner.hpp>
 
 #include <csignal>
+#include <fstream>
+#include <sstream>
 #include <cstdlib>
 #include <iostream>
 #include <memory>
@@ -70,6 +73,7 @@ std::string summary_line(const SessionResult &result) {
 
 int chat_command(Arguments args) {
   std::optional<std::string> model_name;
+  std::optional<std::string> task;
   std::vector<std::string> fallbacks;
   std::vector<std::string> tool_names;
   std::string prompt;
@@ -84,6 +88,11 @@ int chat_command(Arguments args) {
       if (!value)
         return usage_error("-m needs a model");
       model_name = std::string(*value);
+    } else if (*arg == "--task") {
+      auto value = args.value();
+      if (!value || value->empty())
+        return usage_error("--task needs a task kind (simple, coding, ...)");
+      task = std::string(*value);
     } else if (*arg == "--fallback") {
       auto value = args.value();
       if (!value)
@@ -144,6 +153,8 @@ int chat_command(Arguments args) {
   }
   if (prompt.empty())
     return usage_error("chat needs a prompt");
+  if (task && model_name)
+    return usage_error("--task chooses the models: leave -m out");
 
   const auto settings = load_settings_or_report();
   if (!settings)
@@ -158,6 +169,30 @@ int chat_command(Arguments args) {
     if (!error.hint.empty())
       std::cerr << "llmux: " << error.hint << '\n';
   };
+  if (task) {
+    // The routing table names the chain for the task: its first model, then its fallbacks.
+    const std::filesystem::path path = native::routes_path(*settings);
+    std::ifstream in(path, std::ios::binary);
+    if (path.empty() || !in) {
+      std::cerr << "llmux: --task needs a routing table in " << (path.empty() ? "LLMUX_ROUTES_FILE" : path.string())
+                << '\n';
+      return 1;
+    }
+    std::ostringstream text;
+    text << in.rdbuf();
+    RoutingTable routes;
+    if (auto loaded = routes.load_json(text.str()); !loaded.ok()) {
+      std::cerr << "llmux: " << path.string() << ": " << loaded.error().message << '\n';
+      return 1;
+    }
+    auto chain = routes.route(*task);
+    if (!chain.ok()) {
+      report(chain.error());
+      return 1;
+    }
+    model_name = chain.value().front();
+    fallbacks.insert(fallbacks.begin(), chain.value().begin() + 1, chain.value().end());
+  }
   auto resolved = model_name ? resolve_model(catalog.value(), *model_name, *settings)
                              : resolve_from_settings(catalog.value(), *settings);
   if (!resolved.ok()) {

@@ -12,14 +12,16 @@ namespace llmux::cli {
 namespace {
 
 constexpr std::string_view usage_text = R"(usage:
-  llmux chat [-m MODEL] [--fallback M2,M3] [--stream] [--tools calculator,datetime]
+  llmux chat [-m MODEL | --task KIND] [--fallback M2,M3] [--stream] [--tools calculator,datetime]
              [--system TEXT] [--max-tokens N] [--temperature T] [--max-rounds N]
              [--user ID] [--cache-ttl SECONDS] [--no-ledger] PROMPT
       Ask MODEL (without -m, LLM_PROVIDER and its _MODEL setting), run the tools it calls
       (up to --max-rounds rounds, 3 by default), retry and fall back along the chain, and
       print the answer (as it arrives with --stream) and, on stderr, a last line with the
       tokens and the cost. Usage is recorded in the ledger (LLMUX_HOME, else
-      ~/.local/share/llmux) under user:ID, whose monthly budget applies.
+      ~/.local/share/llmux) under user:ID, whose monthly budget applies. --task KIND takes
+      the model chain from your routing table (LLMUX_ROUTES_FILE, or
+      ~/.config/llmux/routes.json: {"default": "simple", "routes": {"simple": [...], ...}}).
   llmux usage [--by day|week|month|model|provider|user|scope] [--since DATE] [--until DATE]
               [--user ID] [--json]
       The ledger's totals: calls, tokens and exact cost per group.

@@ -82,6 +82,16 @@ std::filesystem::path user_models_path(const Settings &settings) {
   return {};
 }
 
+std::filesystem::path routes_path(const Settings &settings) {
+  if (auto file = setting(settings, "LLMUX_ROUTES_FILE"))
+    return *file;
+  if (auto config = setting(settings, "XDG_CONFIG_HOME"))
+    return std::filesystem::path(*config) / "llmux" / "routes.json";
+  if (auto home = setting(settings, "HOME"))
+    return std::filesystem::path(*home) / ".config" / "llmux" / "routes.json";
+  return {};
+}
+
 Result<Catalog> load_catalog(const Settings &settings) {
   Catalog catalog = Catalog::builtin();
   const std::filesystem::path path = user_models_path(settings);

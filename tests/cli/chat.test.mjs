@@ -113,6 +113,24 @@ describe('llmux chat', () => {
     assert.match(lastLine(out.stderr), /^\[openai-gpt-4o-mini\]/);
   });
 
+  test('--task takes the model chain from the routing table', async () => {
+    const { lane, env, dir } = setup([{ status: 401 }, { text: 'routed to the fallback' }, { text: 'the default route' }]);
+    const routes = join(dir, 'routes.json');
+    writeFileSync(routes, JSON.stringify({
+      default: 'simple',
+      routes: { simple: ['gpt-4o-mini'], coding: ['claude-3-5-sonnet-20241022', 'gpt-4o-mini'] },
+    }));
+    const routed = { ...env, LLMUX_ROUTES_FILE: routes };
+    const coding = await run(['chat', '--task', 'coding', 'Write a haiku about C++'], routed);
+    assert.equal(coding.status, 0, coding.stderr);
+    assert.equal(coding.stdout, 'routed to the fallback\n');
+    assert.match(coding.stderr, /\[fallback\] auth_failed; trying openai-gpt-4o-mini/);
+    const other = await run(['chat', '--task', 'poetry', 'hi'], routed);
+    assert.equal(other.stdout, 'the default route\n');
+    assert.deepEqual(lane.requests().map((request) => request.format), ['anthropic', 'openai', 'openai']);
+    assert.equal((await run(['chat', '--task', 'coding', '-m', 'gpt-4o-mini', 'hi'], routed)).status, 2);
+  });
+
   test('fails with the provider error and a non-zero status', async () => {
     const { env } = setup([{ status: 401, error: { message: 'Incorrect API key provided' } }]);
     const out = await run(['chat', '-m', 'gpt-4o-mini', 'hi'], env);

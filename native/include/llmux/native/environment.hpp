@@ -24,6 +24,11 @@ Result<Settings> load_settings();
 /// else ~/.config/llmux/models.json; empty when none of these variables is set.
 std::filesystem::path user_models_path(const Settings &settings);
 
+/// Where the user's routing table lives (task kinds to model chains, RoutingTable's JSON):
+/// LLMUX_ROUTES_FILE, else $XDG_CONFIG_HOME/llmux/routes.json, else
+/// ~/.config/llmux/routes.json; empty when none of these variables is set.
+std::filesystem::path routes_path(const Settings &settings);
+
 /// The built-in catalog plus the user's models (user_models_path), when the file exists.
 /// invalid_argument naming the file when it exists but cannot be read or does not parse.
 Result<Catalog> load_catalog(const Settings &settings);

@@ -3,7 +3,7 @@
 # AddressSanitizer and UndefinedBehaviorSanitizer, the fuzzers for a bounded time, and the
 # Wasm module's tests under Node. Installs what is missing first (scripts/setup.sh).
 #
-#   LLMUX_FUZZ_SECONDS  seconds per fuzz target (default 15)
+#   LLMUX_FUZZ_SECONDS  seconds per fuzz target (default 8)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -24,7 +24,7 @@ stage "sanitizers"
 scripts/test-sanitizers.sh
 
 stage "fuzzing"
-scripts/fuzz.sh "${LLMUX_FUZZ_SECONDS:-15}"
+scripts/fuzz.sh "${LLMUX_FUZZ_SECONDS:-8}"
 
 stage "wasm"
 scripts/test-wasm.sh

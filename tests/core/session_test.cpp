@@ -367,6 +367,10 @@ TEST_CASE("Session fails an in-stream error after output at once", "[session][st
   CHECK(last.error.code == ErrorCode::Overloaded);
   CHECK(last.error.in_stream);
   CHECK(host.sent.size() == 1);
+  // The usage message_start reported was spent, and the failure carries it.
+  CHECK(host.session.result().usage.input_tokens == 20);
+  CHECK(host.events.back().usage.input_tokens == 20);
+  CHECK(host.session.result().response.text == "Hel");
 }
 
 TEST_CASE("Session delivers a whole answer to a streamed request as events", "[session][stream]") {

@@ -262,9 +262,15 @@ struct Session::State {
         break;
       if (event.type == StreamEventType::Error) {
         // The decoder is sticky after an error: the round's outcome is decided at its end,
-        // except when output was delivered, where nothing can save it any more.
-        if (delivered)
-          return round_failed(event.error, now_ms);
+        // except when output was delivered, where nothing can save it any more. What the
+        // stream reported so far (its usage was spent) goes with the failure.
+        if (delivered) {
+          Error error = event.error;
+          std::vector<StreamEvent> rest;
+          DecodedResponse partial = decoder->finish(rest);
+          decoded.clear();
+          return round_failed(std::move(error), now_ms, &partial.response);
+        }
         continue;
       }
       if (!delivered && !is_content(event.type)) {

@@ -64,7 +64,7 @@ void check_answer(const std::string &answer, std::int64_t now_ms) {
   if (parsed.contains("date"))
     day = check_written_time(parsed["date"]);
   if (day && parsed.contains("weekday"))
-    LLMUX_FUZZ_CHECK(parsed["weekday"] == weekdays[llmux::tools::iso_weekday(*day) - 1]);
+    LLMUX_FUZZ_CHECK(parsed["weekday"] == weekdays[llmux::iso_weekday(*day) - 1]);
   if (operation == "now") {
     LLMUX_FUZZ_CHECK(parsed["unix_seconds"] == llmux::floor_divide(now_ms, 1000));
     auto time = llmux::tools::parse_date_time(parsed["time"].get<std::string>(), "time");
@@ -173,10 +173,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
   // Day numbers within the supported years go to dates and back.
   const std::int64_t day = llmux::floor_divide(now_ms, llmux::tools::ms_per_day);
   if (day >= -719162 && day <= 2932896) {
-    const llmux::tools::CivilDate date = llmux::tools::civil_from_days(day);
+    const llmux::CivilDate date = llmux::civil_from_days(day);
     LLMUX_FUZZ_CHECK(date.month >= 1 && date.month <= 12 && date.day >= 1 &&
-                     date.day <= llmux::tools::days_in_month(date.year, date.month));
-    LLMUX_FUZZ_CHECK(llmux::tools::days_from_civil(date) == day);
+                     date.day <= llmux::days_in_month(date.year, date.month));
+    LLMUX_FUZZ_CHECK(llmux::days_from_civil(date) == day);
   }
   return 0;
 }

@@ -12,6 +12,7 @@
 #include <iomanip>
 #include <iostream>
 #include <limits>
+#include <memory>
 
 namespace llmux::cli {
 namespace {
@@ -58,14 +59,30 @@ std::optional<GroupBy> parse_group(std::string_view text) {
   return std::nullopt;
 }
 
-// The ledger in the data directory, loaded; or nothing after saying why.
-std::optional<Ledger> open_ledger(native::FileStore &store) {
-  Ledger ledger(&store);
-  if (auto loaded = ledger.load(); !loaded.ok()) {
+// The ledger in the data directory, with the store it lives in (the ledger borrows it).
+struct OpenLedger {
+  std::unique_ptr<native::FileStore> store;
+  std::unique_ptr<Ledger> ledger;
+};
+
+// The user's ledger, loaded; or nothing after saying why.
+std::optional<OpenLedger> open_ledger_or_report() {
+  const auto settings = load_settings_or_report();
+  if (!settings)
+    return std::nullopt;
+  const std::filesystem::path data = native::data_directory(*settings);
+  if (data.empty()) {
+    std::cerr << "llmux: no data directory: set LLMUX_HOME or HOME\n";
+    return std::nullopt;
+  }
+  OpenLedger open;
+  open.store = std::make_unique<native::FileStore>(data);
+  open.ledger = std::make_unique<Ledger>(open.store.get());
+  if (auto loaded = open.ledger->load(); !loaded.ok()) {
     std::cerr << "llmux: " << loaded.error().message << '\n';
     return std::nullopt;
   }
-  return ledger;
+  return open;
 }
 
 std::string cost_text(const Totals &totals) {
@@ -139,18 +156,10 @@ int usage_command(Arguments args) {
       return usage_error("unknown argument to usage: " + std::string(*arg));
     }
   }
-  const auto settings = load_settings_or_report();
-  if (!settings)
+  auto open = open_ledger_or_report();
+  if (!open)
     return 1;
-  const std::filesystem::path data = native::data_directory(*settings);
-  if (data.empty()) {
-    std::cerr << "llmux: no data directory: set LLMUX_HOME or HOME\n";
-    return 1;
-  }
-  native::FileStore store(data);
-  auto ledger = open_ledger(store);
-  if (!ledger)
-    return 1;
+  Ledger *ledger = open->ledger.get();
   const auto groups = ledger->totals(by, from_ms, to_ms, user);
   Totals all;
   for (const auto &[key, totals] : ledger->totals(GroupBy::User, from_ms, to_ms, user)) {
@@ -192,18 +201,10 @@ int budget_command(Arguments args) {
   std::optional<std::string_view> amount = args.next();
   if (args.next())
     return usage_error("budget takes a scope and at most one amount");
-  const auto settings = load_settings_or_report();
-  if (!settings)
+  auto open = open_ledger_or_report();
+  if (!open)
     return 1;
-  const std::filesystem::path data = native::data_directory(*settings);
-  if (data.empty()) {
-    std::cerr << "llmux: no data directory: set LLMUX_HOME or HOME\n";
-    return 1;
-  }
-  native::FileStore store(data);
-  auto ledger = open_ledger(store);
-  if (!ledger)
-    return 1;
+  Ledger *ledger = open->ledger.get();
   if (amount) {
     std::optional<Picodollars> limit;
     if (*amount != "none") {

@@ -55,18 +55,9 @@ json::Value usage_json(const Usage &usage) {
   if (usage.empty())
     return nullptr;
   json::Value out = json::Value::object();
-  auto put = [&](const char *key, const std::optional<std::int64_t> &count) {
-    if (count)
-      out[key] = *count;
-  };
-  put("input_tokens", usage.input_tokens);
-  put("output_tokens", usage.output_tokens);
-  put("total_tokens", usage.total_tokens);
-  put("cached_input_tokens", usage.cached_input_tokens);
-  put("cache_write_input_tokens", usage.cache_write_input_tokens);
-  put("reasoning_tokens", usage.reasoning_tokens);
-  put("billed_input_tokens", usage.billed_input_tokens);
-  put("billed_output_tokens", usage.billed_output_tokens);
+  for (const auto &[name, count] : usage_counts)
+    if (usage.*count)
+      out[name] = *(usage.*count);
   return out;
 }
 

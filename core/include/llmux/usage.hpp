@@ -1,8 +1,11 @@
 #pragma once
 /// Token usage as the provider reported it.
 
+#include <array>
 #include <cstdint>
 #include <optional>
+#include <string_view>
+#include <utility>
 
 namespace llmux {
 
@@ -38,5 +41,20 @@ struct Usage {
 
   friend bool operator==(const Usage &, const Usage &) = default;
 };
+
+/// Every count of Usage with its name, in declaration order: the one list for code that visits
+/// each count (merging and summing usage, storing it), so that a count added to Usage and
+/// here is handled everywhere alike.
+using UsageCount = std::optional<std::int64_t> Usage::*;
+inline constexpr std::array<std::pair<std::string_view, UsageCount>, 8> usage_counts = {{
+    {"input_tokens", &Usage::input_tokens},
+    {"output_tokens", &Usage::output_tokens},
+    {"total_tokens", &Usage::total_tokens},
+    {"cached_input_tokens", &Usage::cached_input_tokens},
+    {"cache_write_input_tokens", &Usage::cache_write_input_tokens},
+    {"reasoning_tokens", &Usage::reasoning_tokens},
+    {"billed_input_tokens", &Usage::billed_input_tokens},
+    {"billed_output_tokens", &Usage::billed_output_tokens},
+}};
 
 } // namespace llmux

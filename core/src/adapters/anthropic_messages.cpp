@@ -438,16 +438,10 @@ Result<HttpRequest> AnthropicMessagesAdapter::build_request(const ChatRequest &r
 DecodedResponse AnthropicMessagesAdapter::decode_response(const HttpResponseHead &head,
                                                           std::string_view body) const {
   DecodedResponse decoded;
-  if (head.status < 200 || head.status >= 300) {
-    decoded.error = decode_error(head, body);
+  auto parsed = successful_body(*this, head, body, "the message", decoded);
+  if (!parsed)
     return decoded;
-  }
-  auto parsed = parse_object(body, "the message");
-  if (!parsed.ok()) {
-    decoded.error = std::move(parsed).error();
-    return decoded;
-  }
-  const Value &root = parsed.value();
+  const Value &root = *parsed;
   json::Reader reader("message");
   std::string_view type = reader.string(root, "type").value_or("");
   if (type == "error") {

@@ -60,14 +60,7 @@ Result<bool> append_messages(const Message &message, Value &out) {
       case ContentPart::Kind::ToolCall:
         if (message.role != Role::Assistant)
           return invalid_argument("tool calls are only allowed in assistant messages");
-        tool_calls.push_back(Value::object({
-            {"id", part.tool_call.id},
-            {"type", "function"},
-            {"function", Value::object({{"name", part.tool_call.name},
-                                        {"arguments", part.tool_call.arguments.empty()
-                                                          ? std::string("{}")
-                                                          : part.tool_call.arguments}})},
-        }));
+        tool_calls.push_back(function_call(part.tool_call));
         break;
       case ContentPart::Kind::ToolResult:
         out.push_back(tool_message(part.tool_result));
@@ -489,16 +482,10 @@ Result<HttpRequest> CohereChatAdapter::build_request(const ChatRequest &request,
 DecodedResponse CohereChatAdapter::decode_response(const HttpResponseHead &head,
                                                    std::string_view body) const {
   DecodedResponse decoded;
-  if (head.status < 200 || head.status >= 300) {
-    decoded.error = decode_error(head, body);
+  auto parsed = successful_body(*this, head, body, "the chat response", decoded);
+  if (!parsed)
     return decoded;
-  }
-  auto parsed = parse_object(body, "the chat response");
-  if (!parsed.ok()) {
-    decoded.error = std::move(parsed).error();
-    return decoded;
-  }
-  const Value &root = parsed.value();
+  const Value &root = *parsed;
   json::Reader reader("chat response");
   const Value *message_value = reader.any(root, "message");
   if (message_value && message_value->is_string()) {

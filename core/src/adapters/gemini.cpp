@@ -636,16 +636,10 @@ Result<HttpRequest> GeminiAdapter::build_request(const ChatRequest &request,
 DecodedResponse GeminiAdapter::decode_response(const HttpResponseHead &head,
                                                std::string_view body) const {
   DecodedResponse decoded;
-  if (head.status < 200 || head.status >= 300) {
-    decoded.error = decode_error(head, body);
+  auto parsed = successful_body(*this, head, body, "the generateContent response", decoded);
+  if (!parsed)
     return decoded;
-  }
-  auto parsed = parse_object(body, "the generateContent response");
-  if (!parsed.ok()) {
-    decoded.error = std::move(parsed).error();
-    return decoded;
-  }
-  const Value &root = parsed.value();
+  const Value &root = *parsed;
   json::Reader reader("generateContent response");
   auto error = read_error(reader, root);
   if (error && !reader.failed()) {

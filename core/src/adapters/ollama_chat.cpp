@@ -480,16 +480,10 @@ Result<HttpRequest> OllamaChatAdapter::build_request(const ChatRequest &request,
 DecodedResponse OllamaChatAdapter::decode_response(const HttpResponseHead &head,
                                                    std::string_view body) const {
   DecodedResponse decoded;
-  if (head.status < 200 || head.status >= 300) {
-    decoded.error = decode_error(head, body);
+  auto parsed = successful_body(*this, head, body, "the chat response", decoded);
+  if (!parsed)
     return decoded;
-  }
-  auto parsed = parse_object(body, "the chat response");
-  if (!parsed.ok()) {
-    decoded.error = std::move(parsed).error();
-    return decoded;
-  }
-  const Value &root = parsed.value();
+  const Value &root = *parsed;
   json::Reader reader("chat response");
   Chunk chunk;
   read_chunk(reader, root, chunk);

@@ -45,14 +45,7 @@ Result<bool> append_messages(const Message &message, Value &out) {
       case ContentPart::Kind::ToolCall:
         if (message.role != Role::Assistant)
           return invalid_argument("tool calls are only allowed in assistant messages");
-        tool_calls.push_back(Value::object({
-            {"id", part.tool_call.id},
-            {"type", "function"},
-            {"function", Value::object({{"name", part.tool_call.name},
-                                        {"arguments", part.tool_call.arguments.empty()
-                                                          ? std::string("{}")
-                                                          : part.tool_call.arguments}})},
-        }));
+        tool_calls.push_back(function_call(part.tool_call));
         break;
       case ContentPart::Kind::ToolResult:
         out.push_back(Value::object({{"role", "tool"},
@@ -507,16 +500,10 @@ Result<HttpRequest> OpenAiChatAdapter::build_request(const ChatRequest &request,
 DecodedResponse OpenAiChatAdapter::decode_response(const HttpResponseHead &head,
                                                    std::string_view body) const {
   DecodedResponse decoded;
-  if (head.status < 200 || head.status >= 300) {
-    decoded.error = decode_error(head, body);
+  auto parsed = successful_body(*this, head, body, "the chat completion", decoded);
+  if (!parsed)
     return decoded;
-  }
-  auto parsed = parse_object(body, "the chat completion");
-  if (!parsed.ok()) {
-    decoded.error = std::move(parsed).error();
-    return decoded;
-  }
-  const Value &root = parsed.value();
+  const Value &root = *parsed;
   json::Reader reader("chat completion");
   const Value *choices = reader.array(root, "choices");
   if (!choices || choices->empty()) {

@@ -35,6 +35,31 @@ Result<json::Value> parse_object(std::string_view text, std::string_view what) {
   return std::move(parsed).value();
 }
 
+json::Value function_call(const ToolCall &call) {
+  return json::Value::object({
+      {"id", call.id},
+      {"type", "function"},
+      {"function", json::Value::object({{"name", call.name},
+                                        {"arguments", call.arguments.empty() ? std::string("{}")
+                                                                             : call.arguments}})},
+  });
+}
+
+std::optional<json::Value> successful_body(const Adapter &adapter, const HttpResponseHead &head,
+                                           std::string_view body, std::string_view what,
+                                           DecodedResponse &decoded) {
+  if (head.status < 200 || head.status >= 300) {
+    decoded.error = adapter.decode_error(head, body);
+    return std::nullopt;
+  }
+  auto parsed = parse_object(body, what);
+  if (!parsed.ok()) {
+    decoded.error = std::move(parsed).error();
+    return std::nullopt;
+  }
+  return std::move(parsed).value();
+}
+
 std::string generated_call_id(std::size_t index, std::string_view name,
                               std::string_view arguments) {
   std::uint32_t hash = 2166136261u; // FNV-1a 32

@@ -3,11 +3,13 @@
 
 #include "json/json.hpp"
 
+#include <llmux/adapter.hpp>
 #include <llmux/chat_request.hpp>
 #include <llmux/http.hpp>
 #include <llmux/provider.hpp>
 #include <llmux/result.hpp>
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -43,6 +45,17 @@ Error unsupported(std::string message);
 /// `text` parsed as a JSON object. bad_response "<what> is not JSON: ..." or "<what> is an
 /// array, not an object" otherwise (`what`: "the chat completion", "a stream event").
 Result<json::Value> parse_object(std::string_view text, std::string_view what);
+
+/// A tool call as OpenAI's Chat Completions (and Cohere v2, which copies it) sends it back:
+/// {"id", "type": "function", "function": {"name", "arguments"}}, with "{}" for no arguments.
+json::Value function_call(const ToolCall &call);
+
+/// Where every adapter's decode_response starts: the JSON object of a whole 2xx body; or
+/// nothing, with the error put in `decoded`: the provider's (adapter.decode_error) for any
+/// other status, or parse_object's bad_response when the body is not a JSON object.
+std::optional<json::Value> successful_body(const Adapter &adapter, const HttpResponseHead &head,
+                                           std::string_view body, std::string_view what,
+                                           DecodedResponse &decoded);
 
 /// An id for a tool call the provider sent without one (Gemini, older Ollama):
 /// "call_<index>_<8 hex digits of FNV-1a 32 of name and arguments>". The same for the same

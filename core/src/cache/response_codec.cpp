@@ -10,20 +10,6 @@ namespace {
 
 using json::Value;
 
-// Each optional count of Usage, with its member name: the one list encode and decode share,
-// so that a count added to Usage and here is read and written alike.
-using UsageCount = std::optional<std::int64_t> Usage::*;
-constexpr std::array<std::pair<std::string_view, UsageCount>, 8> usage_counts = {{
-    {"input_tokens", &Usage::input_tokens},
-    {"output_tokens", &Usage::output_tokens},
-    {"total_tokens", &Usage::total_tokens},
-    {"cached_input_tokens", &Usage::cached_input_tokens},
-    {"cache_write_input_tokens", &Usage::cache_write_input_tokens},
-    {"reasoning_tokens", &Usage::reasoning_tokens},
-    {"billed_input_tokens", &Usage::billed_input_tokens},
-    {"billed_output_tokens", &Usage::billed_output_tokens},
-}};
-
 constexpr std::array<FinishReason, 6> finish_reasons = {
     FinishReason::None,      FinishReason::Stop,          FinishReason::Length,
     FinishReason::ToolCalls, FinishReason::ContentFilter, FinishReason::Other,

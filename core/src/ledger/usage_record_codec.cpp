@@ -8,19 +8,6 @@ namespace {
 
 using json::Value;
 
-// The counts of Usage with their member names: one list for writing and reading.
-using UsageCount = std::optional<std::int64_t> Usage::*;
-constexpr std::array<std::pair<std::string_view, UsageCount>, 8> usage_counts = {{
-    {"input_tokens", &Usage::input_tokens},
-    {"output_tokens", &Usage::output_tokens},
-    {"total_tokens", &Usage::total_tokens},
-    {"cached_input_tokens", &Usage::cached_input_tokens},
-    {"cache_write_input_tokens", &Usage::cache_write_input_tokens},
-    {"reasoning_tokens", &Usage::reasoning_tokens},
-    {"billed_input_tokens", &Usage::billed_input_tokens},
-    {"billed_output_tokens", &Usage::billed_output_tokens},
-}};
-
 // The provider of an exact name: stored files are written with provider_info's names, so the
 // aliases and case-insensitivity of provider_from_name would only hide a damaged file.
 std::optional<Provider> provider_named(std::string_view name) {

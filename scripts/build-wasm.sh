@@ -34,9 +34,10 @@ for variant in release debug; do
 done
 
 # The npm package's payload (package.json "files"): the release build.
+rm -rf dist
 mkdir -p dist
-cp build/wasm-release/wasm/index.mjs build/wasm-release/wasm/llmux-core.mjs \
-  build/wasm-release/wasm/llmux-core.wasm dist/
+cp build/wasm-release/wasm/*.mjs build/wasm-release/wasm/llmux-core.wasm dist/
+cp build/wasm-release/wasm/*.d.ts dist/ 2>/dev/null || true
 
 echo
 printf '%-36s %10s %10s\n' file bytes gzipped

@@ -3,8 +3,9 @@
 // call instead of hanging.
 
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { describe, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 
@@ -13,11 +14,14 @@ import { builds, fixture, headOf, root } from './support.mjs';
 const good = fixture('openai/chat-text.json');
 let instances = 0;
 
-// A wrapper of its own, not yet loaded: the same file under another URL.
+// A package of its own, not yet loaded: the payload's modules copied to a folder of their own
+// (a query string on index.mjs alone would still share load.mjs, which holds the state).
 async function freshWrapper(build) {
-  const url = pathToFileURL(resolve(root, build.dir, 'wasm/index.mjs'));
-  url.search = `?instance=${++instances}`;
-  return import(url.href);
+  const folder = mkdtempSync(join(tmpdir(), `llmux-instance-${++instances}-`));
+  const payload = resolve(root, build.dir, 'wasm');
+  for (const name of readdirSync(payload))
+    if (name.endsWith('.mjs') || name.endsWith('.wasm')) copyFileSync(join(payload, name), join(folder, name));
+  return import(pathToFileURL(join(folder, 'index.mjs')).href);
 }
 
 async function checkDecodes(api) {

@@ -4,6 +4,9 @@
 // throw would abort it: arguments that cannot be converted become an invalid_argument error
 // result instead, and nothing here calls an API that throws.
 
+#include "client_binding.hpp"
+#include "session_binding.hpp"
+
 #include <llmux/decode.hpp>
 #include <llmux/error.hpp>
 #include <llmux/provider.hpp>
@@ -150,4 +153,32 @@ EMSCRIPTEN_BINDINGS(llmux) {
       .constructor<const std::string &, bool, int, const val &, double>()
       .function("feed", &ResponseDecoderBinding::feed)
       .function("finish", &ResponseDecoderBinding::finish);
+
+  using llmux::wasm::ClientBinding;
+  using llmux::wasm::SessionBinding;
+  emscripten::class_<ClientBinding>("Client")
+      .constructor<>()
+      .function("configure", &ClientBinding::configure)
+      .function("models", &ClientBinding::models)
+      .function("addModels", &ClientBinding::add_models)
+      .function("resolve", &ClientBinding::resolve)
+      .function("usage", &ClientBinding::usage)
+      .function("setBudget", &ClientBinding::set_budget)
+      .function("budget", &ClientBinding::budget)
+      .function("clearCache", &ClientBinding::clear_cache);
+  emscripten::class_<SessionBinding>("Session")
+      .constructor<const ClientBinding &, const std::string &, bool, double>()
+      .function("setupError", &SessionBinding::setup_error)
+      .function("step", &SessionBinding::step)
+      .function("head", &SessionBinding::head)
+      .function("bodyBuffer", &SessionBinding::body_buffer)
+      .function("body", &SessionBinding::body)
+      .function("end", &SessionBinding::end)
+      .function("transportError", &SessionBinding::transport_error)
+      .function("timer", &SessionBinding::timer)
+      .function("toolOutput", &SessionBinding::tool_output)
+      .function("toolsDone", &SessionBinding::tools_done)
+      .function("cancel", &SessionBinding::cancel)
+      .function("finished", &SessionBinding::finished)
+      .function("result", &SessionBinding::result);
 }

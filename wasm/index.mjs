@@ -2,4 +2,6 @@
 // The package's entry point; each part lives in its own module.
 
 export { init } from './load.mjs';
+export { createClient } from './client.mjs';
 export { decode, createDecoder, errorCodes, _memoryUsage } from './decode.mjs';
+export * from './errors.mjs';

@@ -1,0 +1,303 @@
+// createClient() end to end under Node: the Wasm session driven by client.mjs over real fetch
+// to the provider simulator on loopback. Every behaviour the session has (tools over several
+// rounds, retries, fallback, abort, errors, the ledger, budgets, the cache, routing, user
+// models) is checked through the JavaScript API, for the debug and the release build.
+
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+
+import { startSimulator } from '../simulator/simulator.mjs';
+import { builds, loadBuild } from './support.mjs';
+
+let sim;
+let lanes = 0;
+before(async () => {
+  sim = await startSimulator();
+});
+after(() => sim.close());
+
+// A fresh lane and settings pointing every provider llmux tests at it.
+function setup(steps = []) {
+  const lane = sim.lane(`client-${++lanes}`);
+  lane.script(steps);
+  const settings = {
+    OPENAI_API_KEY: 'sk-test-openai', OPENAI_BASE_URL: lane.baseUrl('openai'),
+    ANTHROPIC_API_KEY: 'test-anthropic', ANTHROPIC_BASE_URL: lane.baseUrl('anthropic'),
+    GEMINI_API_KEY: 'test-gemini', GEMINI_BASE_URL: lane.baseUrl('gemini'),
+    OLLAMA_BASE_URL: lane.baseUrl('ollama'),
+    COHERE_API_KEY: 'test-cohere', COHERE_BASE_URL: lane.baseUrl('cohere'),
+  };
+  return { lane, settings };
+}
+
+const fastRetry = { initialDelayMs: 5, maxDelayMs: 20 };
+
+const addTool = {
+  description: 'Adds two numbers',
+  parameters: { type: 'object', properties: { a: { type: 'number' }, b: { type: 'number' } }, required: ['a', 'b'] },
+  execute: ({ a, b }) => a + b,
+};
+
+for (const build of builds) {
+  describe(`client (${build.name})`, () => {
+    let api;
+    before(async () => {
+      api = await loadBuild(build);
+    });
+
+    test('chat: the answer, summed usage, exact cost and the model that served it', async () => {
+      const { lane, settings } = setup([{ text: 'Hello there', usage: { input: 1000, output: 500 } }]);
+      const client = api.createClient({ settings, model: 'gpt-4o-mini' });
+      const result = await client.chat({ prompt: 'Hi', system: 'Be brief', maxTokens: 50 });
+      assert.equal(result.text, 'Hello there');
+      assert.equal(result.model, 'openai-gpt-4o-mini');
+      assert.equal(result.finishReason, 'stop');
+      assert.deepEqual([result.usage.inputTokens, result.usage.outputTokens], [1000, 500]);
+      assert.equal(result.cost.total, '0.00045');
+      assert.equal(result.cost.totalPicodollars, '450000000');
+      assert.deepEqual(result.messages.map((m) => m.role), ['user', 'assistant']);
+      const [request] = lane.requests();
+      assert.equal(request.body.model, 'gpt-4o-mini');
+      assert.equal(request.body.max_completion_tokens ?? request.body.max_tokens, 50);
+      assert.equal(request.headers.authorization, 'Bearer sk-test-openai');
+      await client.close();
+    });
+
+    for (const [provider, model] of [['anthropic', 'anthropic-claude-3-5-sonnet-20241022'], ['gemini', 'gemini-2.0-flash'],
+      ['ollama', 'ollama/llama3.1:8b'], ['cohere', 'command-r-plus-08-2024']]) {
+      test(`stream from ${provider}: text deltas in order, then done with the result`, async () => {
+        const { settings } = setup([{ text: 'one two three four', ...(provider === 'anthropic' ? { reasoning: 'let me think' } : {}) }]);
+        const client = api.createClient({ settings, model });
+        const stream = client.stream({ prompt: 'count' });
+        const types = [];
+        let text = '';
+        for await (const event of stream) {
+          types.push(event.type);
+          if (event.type === 'text-delta') text += event.text;
+        }
+        assert.equal(text, 'one two three four');
+        assert.equal(types[0], 'round-start');
+        assert.equal(types.at(-1), 'done');
+        assert.ok(types.filter((type) => type === 'text-delta').length >= 4);
+        const result = await stream.result;
+        assert.equal(result.text, text);
+        if (provider === 'anthropic') assert.equal(result.reasoning, 'let me think');
+        await client.close();
+      });
+    }
+
+    test('tools over two rounds, parallel calls, a failing tool reported back to the model', async () => {
+      const { lane, settings } = setup([
+        { tool_calls: [{ name: 'add', arguments: { a: 2, b: 3 } }, { name: 'explode', arguments: {} }] },
+        { tool_calls: [{ name: 'add', arguments: { a: 5, b: 10 } }] },
+        { text: 'The answer is 15' },
+      ]);
+      const client = api.createClient({ settings, model: 'gpt-4o-mini' });
+      const seen = [];
+      const result = await client.chat({
+        prompt: 'add things',
+        tools: {
+          add: { ...addTool, execute: async (args, context) => { seen.push([args, context.round]); return addTool.execute(args); } },
+          explode: { description: 'fails', execute: () => { throw new Error('kaboom'); } },
+        },
+      });
+      assert.equal(result.text, 'The answer is 15');
+      assert.deepEqual(seen, [[{ a: 2, b: 3 }, 1], [{ a: 5, b: 10 }, 2]]);
+      assert.equal(result.toolRounds, 2);
+      assert.deepEqual(result.toolsCalled.map((t) => [t.name, t.ok, t.ok ? t.result : t.error]),
+        [['add', true, '5'], ['explode', false, 'kaboom'], ['add', true, '15']]);
+      assert.equal(result.usage.inputTokens, 30); // summed over three model calls
+      const second = lane.requests()[1].body.messages;
+      const results = second.filter((m) => m.role === 'tool').map((m) => m.content);
+      assert.equal(results.length, 2);
+      assert.ok(results[1].includes('kaboom'));
+      await client.close();
+    });
+
+    test('arguments that break the schema go back to the model, not to the tool', async () => {
+      const { settings } = setup([
+        { tool_calls: [{ name: 'add', arguments: { a: 'two' } }] },
+        { text: 'sorry' },
+      ]);
+      const client = api.createClient({ settings, model: 'gpt-4o-mini' });
+      let ran = false;
+      const result = await client.chat({ prompt: 'x', tools: { add: { ...addTool, execute: () => { ran = true; } } } });
+      assert.equal(ran, false);
+      assert.equal(result.toolsCalled[0].ok, false);
+      await client.close();
+    });
+
+    test('a 429 with Retry-After is retried, with a retry event', async () => {
+      const { lane, settings } = setup([{ status: 429, headers: { 'retry-after-ms': '30' } }, { text: 'after the wait' }]);
+      const client = api.createClient({ settings, model: 'gpt-4o-mini', retry: fastRetry });
+      const events = [];
+      for await (const event of client.stream({ prompt: 'x' })) events.push(event);
+      const retry = events.find((event) => event.type === 'retry');
+      assert.equal(retry.error.code, 'rate_limited');
+      assert.equal(retry.error.retryAfterMs, 30);
+      assert.equal(events.at(-1).result.text, 'after the wait');
+      assert.equal(lane.requests().length, 2);
+      await client.close();
+    });
+
+    test('overloaded Anthropic falls back to OpenAI', async () => {
+      const { settings } = setup([{ status: 529 }, { status: 529 }, { text: 'from openai' }]);
+      const client = api.createClient({
+        settings, model: 'anthropic-claude-3-5-sonnet-20241022', fallbacks: ['gpt-4o-mini'], retry: { ...fastRetry, maxRetries: 1 },
+      });
+      const events = [];
+      for await (const event of client.stream({ prompt: 'x' })) events.push(event);
+      const fallback = events.find((event) => event.type === 'fallback');
+      assert.equal(fallback.error.code, 'overloaded');
+      assert.equal(fallback.model, 'openai-gpt-4o-mini');
+      const result = await client.chat({ prompt: 'again', model: 'gpt-4o-mini' }).catch((error) => error);
+      assert.ok(result instanceof api.ServerError); // the lane has no step left: the simulator's 500
+      assert.equal(events.at(-1).result.model, 'openai-gpt-4o-mini');
+      assert.deepEqual(events.at(-1).result.modelsTried.map((m) => [m.model, m.attempts]),
+        [['anthropic-claude-3-5-sonnet-20241022', 2], ['openai-gpt-4o-mini', 1]]);
+      await client.close();
+    });
+
+    test('aborting mid-stream cancels the call: CancelledError with the text so far', async () => {
+      const { settings } = setup([{ text: Array.from({ length: 40 }, (_, i) => `w${i}`).join(' '), chunk_delay_ms: 15 }]);
+      const client = api.createClient({ settings, model: 'gpt-4o-mini' });
+      const controller = new AbortController();
+      let deltas = 0;
+      await assert.rejects(async () => {
+        for await (const event of client.stream({ prompt: 'x', signal: controller.signal })) {
+          if (event.type === 'text-delta' && ++deltas === 3) controller.abort();
+        }
+      }, (error) => error instanceof api.CancelledError && error.code === 'cancelled' && error.result.text.startsWith('w0 w1 w2'));
+      assert.ok(deltas >= 3 && deltas < 40);
+      // The stream was cut before the provider reported usage: nothing known is charged.
+      assert.deepEqual(await client.usage(), []);
+      await client.close();
+    });
+
+    test('errors are LlmuxError subclasses with the stable code, status and provider message', async () => {
+      const { settings } = setup([
+        { status: 401 },
+        { status: 400, error: { message: 'max_tokens is too large', code: 'invalid_value' } },
+      ]);
+      const client = api.createClient({ settings, model: 'gpt-4o-mini' });
+      const unauthorised = await client.chat({ prompt: 'x' }).catch((error) => error);
+      assert.ok(unauthorised instanceof api.AuthenticationError);
+      assert.ok(unauthorised instanceof api.LlmuxError);
+      assert.equal(unauthorised.code, 'auth_failed');
+      assert.equal(unauthorised.status, 401);
+      assert.equal(unauthorised.number, 1);
+      assert.ok(!JSON.stringify(unauthorised).includes('sk-test-openai'), 'the key is nowhere in the error');
+      const invalid = await client.chat({ prompt: 'x' }).catch((error) => error);
+      assert.equal(invalid.code, 'invalid_request');
+      assert.equal(invalid.message, 'max_tokens is too large');
+      await client.close();
+    });
+
+    test('a refused connection is a NetworkError; a stalled server a TimeoutError', async () => {
+      const { settings } = setup([{ hang: true }]);
+      const closed = api.createClient({ settings: { OPENAI_API_KEY: 'k', OPENAI_BASE_URL: 'http://127.0.0.1:9/v1' },
+        model: 'gpt-4o-mini', retry: { maxRetries: 0 } });
+      await assert.rejects(closed.chat({ prompt: 'x' }), (error) => error instanceof api.NetworkError);
+      const client = api.createClient({ settings, model: 'gpt-4o-mini', retry: { maxRetries: 0 }, timeoutMs: 100 });
+      await assert.rejects(client.chat({ prompt: 'x' }), (error) => error instanceof api.TimeoutError);
+      await closed.close();
+      await client.close();
+    });
+
+    test('wrong arguments are TypeErrors that say what is wrong, and the module lives on', async () => {
+      assert.throws(() => api.createClient({ settings: { OPENAI_API_KEY: 42 } }), TypeError);
+      assert.throws(() => api.createClient({ fetch: 'no' }), /fetch must be a function/);
+      assert.throws(() => api.createClient('gpt-4o-mini'), /options must be an object/);
+      const { settings } = setup([{ text: 'still alive' }]);
+      const client = api.createClient({ settings, model: 'gpt-4o-mini' });
+      await assert.rejects(client.chat('hello'), /the call must be an object/);
+      await assert.rejects(client.chat({ prompt: 42 }), /prompt: must be a string/);
+      await assert.rejects(client.chat({}), /needs a prompt or at least one message/);
+      await assert.rejects(client.chat({ prompt: 'x', temprature: 1 }), /temprature: is not an option/);
+      await assert.rejects(client.chat({ messages: [{ role: 'robot', content: 'x' }] }), /messages\[0\]\.role/);
+      await assert.rejects(client.chat({ prompt: 'x', maxTokens: -1 }), TypeError);
+      await assert.rejects(client.chat({ prompt: 'x', tools: { add: { description: 'no execute' } } }), /needs an execute/);
+      await assert.rejects(client.chat({ prompt: 'x', signal: 'stop' }), /signal must be an AbortSignal/);
+      await assert.rejects(client.chat({ prompt: 'x', model: 'no-such-model-xyz' }), (error) => error.code === 'unknown_model');
+      assert.equal((await client.chat({ prompt: 'x' })).text, 'still alive');
+      await client.close();
+    });
+
+    test('the conversation goes on from result.messages', async () => {
+      const { lane, settings } = setup([{ tool_calls: [{ name: 'add', arguments: { a: 1, b: 1 } }] }, { text: '2' }, { text: 'and 3' }]);
+      const client = api.createClient({ settings, model: 'gpt-4o-mini' });
+      const first = await client.chat({ prompt: 'one plus one', tools: { add: addTool } });
+      const second = await client.chat({ messages: [...first.messages, { role: 'user', content: 'and plus one?' }] });
+      assert.equal(second.text, 'and 3');
+      const sent = lane.requests()[2].body.messages;
+      assert.deepEqual(sent.map((m) => m.role), ['user', 'assistant', 'tool', 'assistant', 'user']);
+      assert.equal(sent[1].tool_calls[0].function.name, 'add');
+      await client.close();
+    });
+
+    test('budgets: a call over the monthly budget is refused before any request', async () => {
+      const { lane, settings } = setup([{ text: 'first', usage: { input: 1000, output: 500 } }]);
+      const client = api.createClient({ settings, model: 'gpt-4o-mini', user: 'alice', budgetScopes: ['user:alice'] });
+      await client.setBudget('user:alice', '0.0006');
+      assert.equal((await client.chat({ prompt: 'x', maxTokens: 500 })).text, 'first');
+      assert.deepEqual(await client.budget('user:alice'), { limit: '0.0006', spent: '0.00045' });
+      await assert.rejects(client.chat({ prompt: 'x', maxTokens: 500 }), (error) => error instanceof api.BudgetExceededError);
+      assert.equal(lane.requests().length, 1);
+      const [byUser] = await client.usage({ by: 'user' });
+      assert.deepEqual([byUser.key, byUser.requests, byUser.cost], ['alice', 1, '0.00045']);
+      await assert.rejects(client.setBudget('user:alice', 'lots'), TypeError);
+      await client.close();
+    });
+
+    test('the response cache answers the same call again without a request', async () => {
+      const { lane, settings } = setup([{ text: 'cached answer' }]);
+      const client = api.createClient({ settings, model: 'gpt-4o-mini' });
+      const first = await client.chat({ prompt: 'same', cacheTtlMs: 60_000 });
+      const second = await client.chat({ prompt: 'same', cacheTtlMs: 60_000 });
+      assert.equal(second.text, 'cached answer');
+      assert.equal([first.fromCache, second.fromCache].join(), 'false,true');
+      assert.equal(lane.requests().length, 1);
+      await client.close();
+    });
+
+    test('routing: a task picks its chain from the routing table', async () => {
+      const { lane, settings } = setup([{ text: 'routed' }]);
+      const client = api.createClient({ settings, routes: { routes: { coding: ['openai-gpt-5-chat', 'gpt-4o-mini'] } } });
+      const result = await client.chat({ prompt: 'x', task: 'coding' });
+      assert.equal(result.model, 'openai-gpt-5-chat');
+      assert.equal(lane.requests()[0].body.model, 'gpt-5-chat-latest');
+      await assert.rejects(client.chat({ prompt: 'x', task: 'poetry' }), (error) => error.code === 'invalid_argument');
+      await client.close();
+    });
+
+    test('user models: a custom endpoint added at run time serves calls and is in the catalog', async () => {
+      const { lane } = setup([{ text: 'from my checkpoint' }]);
+      const client = api.createClient({});
+      await client.addModels([{
+        id: 'my-checkpoint', name: 'My checkpoint', provider: 'local', model: 'org/ckpt-7b', base_url: lane.baseUrl('local'),
+        context: 8192, max_output: 1024, features: ['streaming'],
+      }]);
+      const models = await client.models();
+      assert.ok(models.some((model) => model.id === 'my-checkpoint'));
+      assert.ok(models.some((model) => model.id === 'openai-gpt-4o-mini'));
+      const result = await client.chat({ prompt: 'x', model: 'my-checkpoint' });
+      assert.equal(result.text, 'from my checkpoint');
+      assert.equal(result.cost, null); // no prices: unknown, never zero
+      assert.equal(lane.requests()[0].body.model, 'org/ckpt-7b');
+      const resolved = await client.resolve('my-checkpoint');
+      assert.equal(resolved.ready, true);
+      assert.ok(!('apiKey' in resolved));
+      await client.close();
+    });
+
+    test('a custom fetch gets every request; a consumer that stops early cancels the call', async () => {
+      const { settings } = setup([{ text: 'a b c d e f g h', chunk_delay_ms: 5 }]);
+      const urls = [];
+      const client = api.createClient({ settings, model: 'gpt-4o-mini', fetch: (url, init) => { urls.push(url); return fetch(url, init); } });
+      for await (const event of client.stream({ prompt: 'x' })) if (event.type === 'text-delta') break;
+      assert.equal(urls.length, 1);
+      assert.match(urls[0], /\/chat\/completions$/);
+      await client.close();
+    });
+  });
+}

@@ -1,0 +1,246 @@
+#include "client_binding.hpp"
+
+#include <llmux/resolve.hpp>
+
+#include <limits>
+
+namespace llmux::wasm {
+namespace {
+
+std::string error_json(const Error &error) {
+  std::string out;
+  api::write_error(error, out);
+  return out;
+}
+
+Error invalid_argument(std::string message) {
+  return make_error(ErrorCode::InvalidArgument, ErrorOrigin::Caller, std::move(message));
+}
+
+std::optional<GroupBy> group_from_name(std::string_view name) {
+  constexpr std::pair<std::string_view, GroupBy> groups[] = {
+      {"user", GroupBy::User}, {"model", GroupBy::Model}, {"provider", GroupBy::Provider},
+      {"scope", GroupBy::Scope}, {"day", GroupBy::Day},   {"week", GroupBy::Week},
+      {"month", GroupBy::Month},
+  };
+  for (const auto &[group_name, group] : groups)
+    if (group_name == name)
+      return group;
+  return std::nullopt;
+}
+
+// Where the user's models are kept in the store.
+constexpr std::string_view user_models_key = "catalog/user-models.json";
+
+std::string dollars(Picodollars amount) {
+  std::string text = format_usd(amount);
+  return text.erase(text.find('$'), 1);
+}
+
+// Resolves one name of a chain, refusing models that are not ready to call.
+Result<ResolvedModel> resolve_ready(const ClientState &client, const std::string &name) {
+  auto resolved = name.empty() ? resolve_from_settings(client.catalog, client.options.settings)
+                               : resolve_model(client.catalog, name, client.options.settings);
+  if (!resolved.ok())
+    return resolved.error();
+  if (!resolved.value().ready()) {
+    std::string missing;
+    for (const std::string &setting : resolved.value().missing_settings)
+      missing += (missing.empty() ? "" : ", ") + setting;
+    Error error = invalid_argument(resolved.value().model.id + " needs " + missing +
+                                   " (give it in createClient's settings)");
+    return error;
+  }
+  return resolved;
+}
+
+} // namespace
+
+std::int64_t to_ms(double ms) {
+  // NaN and anything beyond the range of a date clamp (a double outside int64 would be UB).
+  constexpr double limit = 9.0e15;
+  if (!(ms > -limit))
+    return static_cast<std::int64_t>(-limit);
+  if (!(ms < limit))
+    return static_cast<std::int64_t>(limit);
+  return static_cast<std::int64_t>(ms);
+}
+
+Result<SessionConfig> session_config(ClientState &client, api::CallSpec call,
+                                     std::uint64_t default_seed) {
+  SessionConfig config;
+  std::vector<std::string> names = std::move(call.models);
+  if (!call.task.empty()) {
+    if (!client.has_routes)
+      return invalid_argument("task \"" + call.task + "\" needs a routing table (createClient's routes)");
+    auto chain = client.routes.route(call.task);
+    if (!chain.ok())
+      return chain.error();
+    names = std::move(chain).value();
+  }
+  if (names.empty())
+    names = client.options.models;
+  if (names.empty())
+    names.push_back(""); // the model the settings name (LLM_PROVIDER and its _MODEL)
+  for (const std::string &name : names) {
+    auto resolved = resolve_ready(client, name);
+    if (!resolved.ok())
+      return resolved.error();
+    config.models.push_back(std::move(resolved).value());
+  }
+  config.request = std::move(call.request);
+  // The first model's settings default the stream flag only when the call did not choose.
+  if (call.max_rounds)
+    config.max_rounds = *call.max_rounds;
+  if (call.validate_tool_arguments)
+    config.validate_tool_arguments = *call.validate_tool_arguments;
+  if (call.overflow)
+    config.overflow = *call.overflow;
+  config.retry = call.retry ? *call.retry : client.options.retry.value_or(RetryPolicy{});
+  config.ledger = client.ledger.get();
+  config.user = call.user ? *call.user : client.options.user;
+  config.budget_scopes = call.budget_scopes ? *call.budget_scopes : client.options.budget_scopes;
+  if (call.cache_ttl_ms && *call.cache_ttl_ms > 0) {
+    config.cache = client.cache.get();
+    config.cache_ttl_ms = *call.cache_ttl_ms;
+  }
+  config.random_seed = call.seed ? *call.seed : default_seed;
+  return config;
+}
+
+ClientBinding::ClientBinding() : state_(std::make_shared<ClientState>()) {}
+
+std::string ClientBinding::configure(const std::string &options_json,
+                                     const std::string &storage_root) {
+  auto options = api::parse_client_options(options_json);
+  if (!options.ok())
+    return error_json(options.error());
+  ClientState &state = *state_;
+  state.options = std::move(options).value();
+  if (!state.options.routes_json.empty()) {
+    if (auto loaded = state.routes.load_json(state.options.routes_json); !loaded.ok())
+      return error_json(loaded.error());
+    state.has_routes = true;
+  }
+  if (!storage_root.empty())
+    return error_json(invalid_argument("storage in the file system is not built yet"));
+  state.store = std::make_unique<MemoryStore>();
+  // User models saved in the store by earlier runs first, then the ones createClient names.
+  if (auto saved = state.store->get(user_models_key); saved.ok() && saved.value()) {
+    if (auto added = state.catalog.add_json(*saved.value()); !added.ok())
+      return error_json(added.error());
+  }
+  if (!state.options.models_json.empty()) {
+    if (auto added = state.catalog.add_json(state.options.models_json); !added.ok())
+      return error_json(added.error());
+  }
+  state.ledger = std::make_unique<Ledger>(state.store.get());
+  if (auto loaded = state.ledger->load(); !loaded.ok())
+    return error_json(loaded.error());
+  state.cache = std::make_unique<ResponseCache>(state.store.get());
+  return "";
+}
+
+std::string ClientBinding::models() const {
+  return state_->catalog.to_json();
+}
+
+std::string ClientBinding::add_models(const std::string &catalog_json) {
+  ClientState &state = *state_;
+  if (auto added = state.catalog.add_json(catalog_json); !added.ok())
+    return error_json(added.error());
+  // The user's models are saved in the store, so that a browser finds them after a reload.
+  Catalog user_models; // empty: only the user's models
+  for (const ModelTemplate &model : state.catalog.models())
+    if (model.user_defined)
+      (void)user_models.add(model);
+  if (auto put = state.store->put(user_models_key, user_models.to_json()); !put.ok())
+    return error_json(put.error());
+  return "";
+}
+
+std::string ClientBinding::resolve(const std::string &name) const {
+  const ClientState &state = *state_;
+  auto resolved = name.empty() ? resolve_from_settings(state.catalog, state.options.settings)
+                               : resolve_model(state.catalog, name, state.options.settings);
+  if (!resolved.ok())
+    return "{\"error\":" + error_json(resolved.error()) + "}";
+  const ResolvedModel &model = resolved.value();
+  std::string out = "{\"model\":";
+  api::write_string_value(model.model.id, out);
+  out += ",\"provider\":";
+  api::write_string_value(provider_info(model.model.provider).name, out);
+  out += ",\"upstreamModel\":";
+  api::write_string_value(model.model.upstream_model, out);
+  out += ",\"baseUrl\":";
+  api::write_string_value(model.endpoint.base_url, out);
+  out += ",\"inCatalog\":";
+  out += model.in_catalog ? "true" : "false";
+  out += ",\"contextTokens\":" + std::to_string(model.model.context_tokens);
+  out += ",\"maxOutputTokens\":" + std::to_string(model.model.max_output_tokens);
+  out += ",\"ready\":";
+  out += model.ready() ? "true" : "false";
+  out += ",\"missingSettings\":[";
+  for (std::size_t i = 0; i < model.missing_settings.size(); ++i) {
+    if (i > 0)
+      out += ',';
+    api::write_string_value(model.missing_settings[i], out);
+  }
+  return out + "]}";
+}
+
+std::string ClientBinding::usage(const std::string &group, double from, double until,
+                                 const std::string &user) const {
+  auto by = group_from_name(group);
+  if (!by)
+    return "{\"error\":" +
+           error_json(invalid_argument(
+               "by must be user, model, provider, scope, day, week or month")) +
+           "}";
+  std::string out = "[";
+  for (const auto &[key, totals] :
+       state_->ledger->totals(*by, to_ms(from), to_ms(until), user)) {
+    if (out.size() > 1)
+      out += ',';
+    out += "{\"key\":";
+    api::write_string_value(key, out);
+    out += ",\"requests\":" + std::to_string(totals.requests);
+    out += ",\"inputTokens\":" + std::to_string(totals.input_tokens);
+    out += ",\"outputTokens\":" + std::to_string(totals.output_tokens);
+    out += ",\"cachedInputTokens\":" + std::to_string(totals.cached_input_tokens);
+    out += ",\"reasoningTokens\":" + std::to_string(totals.reasoning_tokens);
+    out += ",\"cost\":\"" + dollars(totals.cost) + "\"";
+    out += ",\"requestsWithoutCost\":" + std::to_string(totals.requests_without_cost);
+    out += '}';
+  }
+  return out + "]";
+}
+
+std::string ClientBinding::set_budget(const std::string &scope, const std::string &amount) {
+  std::optional<Picodollars> limit;
+  if (!amount.empty()) {
+    // Dollars with up to six decimals: exactly the micro-dollars a per-million price reads.
+    auto micro = parse_price_per_million(amount);
+    if (!micro || *micro > std::numeric_limits<Picodollars>::max() / 1'000'000)
+      return error_json(invalid_argument(
+          "a budget is an amount of dollars as a decimal string (\"5\", \"12.50\")"));
+    limit = *micro * 1'000'000;
+  }
+  if (auto set = state_->ledger->set_budget(scope, limit); !set.ok())
+    return error_json(set.error());
+  return "";
+}
+
+std::string ClientBinding::budget(const std::string &scope, double at_ms) const {
+  const auto limit = state_->ledger->budget(scope);
+  std::string out = "{\"limit\":";
+  out += limit ? "\"" + dollars(*limit) + "\"" : "null";
+  out += ",\"spent\":\"" + dollars(state_->ledger->spent(scope, Period::Month, to_ms(at_ms))) + "\"}";
+  return out;
+}
+
+void ClientBinding::clear_cache() {
+  state_->cache->clear();
+}
+
+} // namespace llmux::wasm

@@ -1,0 +1,75 @@
+#pragma once
+// What a JavaScript client holds in the Wasm heap: its settings, the catalog with its user
+// models, the routing table, the store with the ledger and the response cache. Sessions
+// share it (a session may outlive the JavaScript handle of its client).
+
+#include <llmux/api_json.hpp>
+#include <llmux/catalog.hpp>
+#include <llmux/key_value_store.hpp>
+#include <llmux/ledger.hpp>
+#include <llmux/response_cache.hpp>
+#include <llmux/routing_table.hpp>
+#include <llmux/session.hpp>
+
+#include <memory>
+#include <string>
+
+namespace llmux::wasm {
+
+struct ClientState {
+  Catalog catalog = Catalog::builtin();
+  api::ClientOptions options;
+  RoutingTable routes;
+  bool has_routes = false;
+  std::unique_ptr<KeyValueStore> store;
+  std::unique_ptr<Ledger> ledger;
+  std::unique_ptr<ResponseCache> cache;
+};
+
+/// A JavaScript number of milliseconds as an int64, clamped to the range of a date.
+std::int64_t to_ms(double ms);
+
+/// A SessionConfig for `call` from the client's state, or the error that stops it before
+/// any request (an unknown model, a model missing its API key, a bad routing kind).
+Result<SessionConfig> session_config(ClientState &client, api::CallSpec call,
+                                     std::uint64_t default_seed);
+
+class SessionBinding;
+
+/// llmux's client as JavaScript sees it (wasm/client.mjs drives it).
+class ClientBinding {
+public:
+  ClientBinding();
+
+  /// Applies createClient's options (JSON, see api::parse_client_options) and storage root
+  /// ("" for memory). Returns "" or the error as JSON.
+  std::string configure(const std::string &options_json, const std::string &storage_root);
+
+  /// The catalog as JSON (user models included).
+  std::string models() const;
+  /// Adds user models (a catalog document). "" or the error as JSON.
+  std::string add_models(const std::string &catalog_json);
+  /// What `name` resolves to, as JSON {model, inCatalog, baseUrl, ready, missingSettings}, or
+  /// {error}.
+  std::string resolve(const std::string &name) const;
+
+  /// Ledger totals grouped by `group` (user, model, provider, scope, day, week, month) for
+  /// from_ms <= at < to_ms, only `user`'s when not empty: JSON [{key, requests, ...}] or
+  /// {error}.
+  std::string usage(const std::string &group, double from_ms, double to_ms,
+                    const std::string &user) const;
+  /// Sets (dollars as a decimal string) or removes ("") a scope's monthly budget. "" or the
+  /// error as JSON.
+  std::string set_budget(const std::string &scope, const std::string &dollars);
+  /// {"limit": dollars | null, "spent": dollars} for the month of at_ms.
+  std::string budget(const std::string &scope, double at_ms) const;
+  /// Every entry of the response cache removed.
+  void clear_cache();
+
+  std::shared_ptr<ClientState> state() const { return state_; }
+
+private:
+  std::shared_ptr<ClientState> state_;
+};
+
+} // namespace llmux::wasm

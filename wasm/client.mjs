@@ -9,6 +9,7 @@
 
 import { loaded } from './load.mjs';
 import { toLlmuxError } from './errors.mjs';
+import { guardStore, openIndexedDbStore } from './storage.mjs';
 
 const fail = (what, message) => {
   throw new TypeError(`llmux ${what}: ${message}`);
@@ -27,7 +28,9 @@ function checkClientOptions(options) {
   if (settings !== undefined && (!isObject(settings) || !Object.values(settings).every((v) => typeof v === 'string')))
     fail('createClient', 'settings must be an object of NAME: "value" strings (OPENAI_API_KEY, ...)');
   if (fetch !== undefined && typeof fetch !== 'function') fail('createClient', 'fetch must be a function');
-  if (storage !== 'memory') fail('createClient', 'storage must be "memory"');
+  if (storage !== 'memory' && storage !== 'indexeddb' && !isObject(storage))
+    fail('createClient', 'storage must be "memory", "indexeddb" or a store object {get, put, remove, list}');
+  if (isObject(storage)) guardStore(storage); // checks its methods now
   checkTimeout(timeoutMs, 'createClient');
   for (const key of ['model', 'user'])
     if (options[key] !== undefined && typeof options[key] !== 'string') fail('createClient', `${key} must be a string`);
@@ -80,7 +83,7 @@ class Client {
   #options;
   #fetch;
   #timeoutMs;
-  #core = null; // Promise of {module, binding}
+  #core = null; // Promise of {module, binding, store}
 
   constructor(options) {
     checkClientOptions(options);
@@ -92,18 +95,22 @@ class Client {
   #ready() {
     this.#core ??= (async () => {
       const module = await loaded();
+      const { storage = 'memory' } = this.#options;
+      const store = storage === 'memory' ? undefined
+        : storage === 'indexeddb' ? await openIndexedDbStore() : guardStore(storage);
       const binding = new module.Client();
       const coreOptions = {};
       for (const [key, value] of Object.entries(this.#options))
         if (!clientOnly.has(key) && value !== undefined) coreOptions[key] = value;
-      const error = binding.configure(JSON.stringify(coreOptions), '');
+      const error = binding.configure(JSON.stringify(coreOptions), store);
       if (error) {
         binding.delete();
+        store?.close();
         const parsed = JSON.parse(error);
         if (parsed.code === 'invalid_argument') throw new TypeError(`llmux createClient: ${parsed.message}`);
         throw toLlmuxError(parsed);
       }
-      return { module, binding };
+      return { module, binding, store };
     })();
     return this.#core;
   }
@@ -199,13 +206,24 @@ class Client {
     (await this.#ready()).binding.clearCache();
   }
 
-  /** Frees the client's memory in the Wasm heap. Calls after close() fail. */
+  /** Resolves once everything stored so far (ledger, cache, user models) is durable. */
+  async flush() {
+    await (await this.#ready()).store?.flush();
+  }
+
+  /** Writes what is pending to storage and frees the client's memory in the Wasm heap. Calls after close() fail. */
   async close() {
     if (!this.#core) return;
     const core = this.#core;
     this.#core = Promise.reject(new Error('llmux: the client is closed'));
     this.#core.catch(() => {});
-    (await core).binding.delete();
+    const { binding, store } = await core.catch(() => ({})); // a client that never started holds nothing
+    binding?.delete();
+    try {
+      await store?.flush();
+    } finally {
+      store?.close();
+    }
   }
 
   // For Run: the loaded core, the fetch to use and the default timeout.

@@ -1,5 +1,7 @@
 #include "client_binding.hpp"
 
+#include "js_store.hpp"
+
 #include <llmux/resolve.hpp>
 
 #include <limits>
@@ -110,8 +112,7 @@ Result<SessionConfig> session_config(ClientState &client, api::CallSpec call,
 
 ClientBinding::ClientBinding() : state_(std::make_shared<ClientState>()) {}
 
-std::string ClientBinding::configure(const std::string &options_json,
-                                     const std::string &storage_root) {
+std::string ClientBinding::configure(const std::string &options_json, const emscripten::val &store) {
   auto options = api::parse_client_options(options_json);
   if (!options.ok())
     return error_json(options.error());
@@ -122,9 +123,10 @@ std::string ClientBinding::configure(const std::string &options_json,
       return error_json(loaded.error());
     state.has_routes = true;
   }
-  if (!storage_root.empty())
-    return error_json(invalid_argument("storage in the file system is not built yet"));
-  state.store = std::make_unique<MemoryStore>();
+  if (store.isUndefined() || store.isNull())
+    state.store = std::make_unique<MemoryStore>();
+  else
+    state.store = std::make_unique<JsStore>(store);
   // User models saved in the store by earlier runs first, then the ones createClient names.
   if (auto saved = state.store->get(user_models_key); saved.ok() && saved.value()) {
     if (auto added = state.catalog.add_json(*saved.value()); !added.ok())

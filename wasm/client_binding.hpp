@@ -11,6 +11,8 @@
 #include <llmux/routing_table.hpp>
 #include <llmux/session.hpp>
 
+#include <emscripten/val.h>
+
 #include <memory>
 #include <string>
 
@@ -41,9 +43,10 @@ class ClientBinding {
 public:
   ClientBinding();
 
-  /// Applies createClient's options (JSON, see api::parse_client_options) and storage root
-  /// ("" for memory). Returns "" or the error as JSON.
-  std::string configure(const std::string &options_json, const std::string &storage_root);
+  /// Applies createClient's options (JSON, see api::parse_client_options) and opens the
+  /// ledger, the cache and the saved user models in `store` (a JavaScript store, see
+  /// JsStore; undefined keeps them in memory). Returns "" or the error as JSON.
+  std::string configure(const std::string &options_json, const emscripten::val &store);
 
   /// The catalog as JSON (user models included).
   std::string models() const;

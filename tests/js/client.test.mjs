@@ -290,6 +290,45 @@ for (const build of builds) {
       await client.close();
     });
 
+    test('a store object keeps the ledger, budgets and user models for the next client', async () => {
+      const { lane, settings } = setup([{ text: 'one', usage: { input: 100, output: 10 } }, { text: 'two' }]);
+      const values = new Map();
+      const store = {
+        get: (key) => values.get(key),
+        put: (key, value) => void values.set(key, value),
+        remove: (key) => values.delete(key),
+        list: (prefix) => [...values.keys()].filter((key) => key.startsWith(prefix)).sort(),
+      };
+      const first = api.createClient({ settings, model: 'gpt-4o-mini', storage: store });
+      await first.addModels([{ id: 'kept-model', provider: 'local', model: 'm', base_url: lane.baseUrl('local'), context: 4096, max_output: 512 }]);
+      await first.setBudget('user:bob', '3');
+      await first.chat({ prompt: 'x', user: 'bob' });
+      await first.close();
+      assert.ok([...values.keys()].some((key) => key.startsWith('ledger/records/')));
+      const second = api.createClient({ settings, storage: store });
+      assert.deepEqual((await second.usage({ by: 'user' })).map((row) => [row.key, row.requests, row.inputTokens]), [['bob', 1, 100]]);
+      assert.equal((await second.budget('user:bob')).limit, '3');
+      assert.equal((await second.chat({ prompt: 'y', model: 'kept-model' })).text, 'two');
+      await second.close();
+    });
+
+    test('a store that throws is a storage error for the caller, never an abort', async () => {
+      const { settings } = setup([{ text: 'answer' }]);
+      const broken = {
+        get: () => undefined,
+        put: () => { throw new Error('disk full'); },
+        remove: () => false,
+        list: () => [],
+      };
+      const client = api.createClient({ settings, model: 'gpt-4o-mini', storage: broken });
+      await assert.rejects(client.setBudget('user:x', '1'), (error) => error instanceof api.StorageError && /disk full/.test(error.message));
+      // The answer still arrives: the money is spent, and the ledger keeps it in memory.
+      assert.equal((await client.chat({ prompt: 'x' })).text, 'answer');
+      assert.throws(() => api.createClient({ storage: { get() {} } }), /needs a put\(\) method/);
+      assert.throws(() => api.createClient({ storage: 'disk' }), TypeError);
+      await client.close();
+    });
+
     test('a custom fetch gets every request; a consumer that stops early cancels the call', async () => {
       const { settings } = setup([{ text: 'a b c d e f g h', chunk_delay_ms: 5 }]);
       const urls = [];

@@ -16,6 +16,7 @@ packages=(
   python3                           # fixture tooling in tests
   unicode-data                      # scripts/gen-unicode-tables.py (the tokenizer's tables)
   json-schema-test-suite            # tests/core/json_schema_suite_test.cpp (the official cases)
+  chromium                          # tests/runtimes: the package in a browser (playwright-core drives it)
 )
 
 missing=()

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test of llmux: the native Catch2 suite and CLI tests, the same suite under
 # AddressSanitizer and UndefinedBehaviorSanitizer, the fuzzers for a bounded time, and the
-# Wasm module's tests under Node. Installs what is missing first (scripts/setup.sh).
+# Wasm module's tests under Node, the npm package in Deno, Bun, workerd, Vercel's edge runtime
+# and Chromium. Installs what is missing first (scripts/setup.sh).
 #
 #   LLMUX_FUZZ_SECONDS  seconds per fuzz target (default 8)
 set -euo pipefail
@@ -28,6 +29,9 @@ scripts/fuzz.sh "${LLMUX_FUZZ_SECONDS:-8}"
 
 stage "wasm"
 scripts/test-wasm.sh
+
+stage "runtimes"
+scripts/test-runtimes.sh
 
 stage "simulator"
 node --test tests/simulator/

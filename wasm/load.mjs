@@ -1,13 +1,17 @@
-// Loading the Wasm core, once per JavaScript realm, in every runtime: Node (the bytes read
-// from beside this file), browsers and workers (fetched from beside this file, or where
-// locateFile says), edge runtimes (a WebAssembly.Module imported by the bundler).
+// Loading the Wasm core, once per JavaScript realm, in every runtime. The bytes come from
+// init's options, else from llmux-core.wasm beside this file: read from disk for a file: URL
+// (Node, Deno, Bun), fetched otherwise (browsers; bundles with the .wasm copied beside them).
+// Edge runtimes (workerd, Vercel) import the .wasm as a WebAssembly.Module for init.
+// The instance is made here (instantiateWasm), and the generated loader is given a
+// locateFile: it never reads files nor builds URLs from import.meta.url (workerd has none).
 //
 // The module loads once, on first use (or through `init`), and that promise is memoised;
 // if the module ever aborts, every later call rejects with the abort's error.
 
 import createLlmuxCore from './llmux-core.mjs';
 
-const isNode = typeof process === 'object' && typeof process.versions?.node === 'string';
+const wasmName = 'llmux-core.wasm';
+const nodeFs = 'node:fs/promises'; // not a literal: browser bundlers leave the import alone
 
 let loadOptions = {};
 let modulePromise = null;
@@ -16,9 +20,8 @@ let abortError = null; // set once the module has aborted: it is unusable from t
 /**
  * Loads the module, optionally from a given source; call it before first use to choose:
  * `wasmModule` (a WebAssembly.Module, as edge runtimes import a .wasm), `wasmBinary` (the
- * bytes), or, in browsers, `locateFile(name, prefix)` (its URL). By default Node reads
- * llmux-core.wasm beside this file and browsers and workers fetch it from there. Returns the
- * memoised module promise; a load that fails rejects it, and every call after.
+ * bytes), or `locateFile(name)` (its URL, e.g. a bundler's asset URL). Returns the memoised
+ * module promise; a load that fails rejects it, and every call after.
  */
 export function init(options) {
   if (options && modulePromise) throw new Error('llmux: init(options) must come before first use');
@@ -30,30 +33,46 @@ export function init(options) {
   return modulePromise;
 }
 
-async function instantiate() {
-  const { wasmModule, wasmBinary, locateFile } = loadOptions;
-  const options = {
-    onAbort(what) {
-      abortError = new Error(`llmux: the Wasm module aborted (${what})`);
-      modulePromise = Promise.reject(abortError);
-      modulePromise.catch(() => {});
-    },
-  };
-  if (locateFile) options.locateFile = locateFile;
-  if (wasmBinary) options.wasmBinary = wasmBinary;
-  else if (isNode && !wasmModule) {
-    // The generated loader fetch()es a file: URL under Node, which fails (TOOLCHAIN.md).
-    const { readFile } = await import('node:fs/promises');
-    options.wasmBinary = await readFile(new URL('./llmux-core.wasm', import.meta.url));
+// A WebAssembly.Module, bytes, or a fetch Response.
+async function wasmSource({ wasmModule, wasmBinary, locateFile }) {
+  if (wasmModule || wasmBinary) return wasmModule ?? wasmBinary;
+  let url = wasmName;
+  try {
+    url = locateFile ? locateFile(wasmName, '') : new URL(wasmName, import.meta.url);
+    if (String(url).startsWith('file:')) {
+      const fs = globalThis.process?.getBuiltinModule?.(nodeFs) ?? (await import(/* webpackIgnore: true */ nodeFs));
+      return await fs.readFile(new URL(url));
+    }
+    const response = await fetch(url, { credentials: 'same-origin' });
+    if (!response.ok) throw new Error(`HTTP ${response.status}`);
+    return response;
+  } catch (error) {
+    throw new Error(`llmux: cannot load ${url} (${error.message}); give init() {wasmModule}, {wasmBinary} or {locateFile}`,
+      { cause: error });
   }
-  if (!wasmModule) return createLlmuxCore(options);
-  // The loader cannot see a failure inside instantiateWasm: reject here ourselves.
+}
+
+async function instantiate() {
+  const source = await wasmSource(loadOptions);
   return new Promise((resolve, reject) => {
-    options.instantiateWasm = (imports, receive) => {
-      WebAssembly.instantiate(wasmModule, imports).then((instance) => receive(instance)).catch(reject);
-      return {};
-    };
-    createLlmuxCore(options).then(resolve, reject);
+    createLlmuxCore({
+      locateFile: (name) => name,
+      onAbort(what) {
+        abortError = new Error(`llmux: the Wasm module aborted (${what})`);
+        modulePromise = Promise.reject(abortError);
+        modulePromise.catch(() => {});
+      },
+      // The loader cannot see a failure here: it is rejected from here.
+      instantiateWasm(imports, receive) {
+        const streaming = source.arrayBuffer && WebAssembly.instantiateStreaming &&
+          /wasm/.test(source.headers.get('content-type'));
+        (streaming ? WebAssembly.instantiateStreaming(source, imports)
+          : Promise.resolve(source.arrayBuffer?.() ?? source).then((bytes) => WebAssembly.instantiate(bytes, imports)))
+          .then((result) => receive(result.instance ?? result)) // a Module gives an Instance
+          .catch(reject);
+        return {};
+      },
+    }).then(resolve, reject);
   });
 }
 

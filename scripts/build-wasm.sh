@@ -22,7 +22,9 @@ export NODE_PATH=/usr/share/nodejs${NODE_PATH:+:$NODE_PATH}
 generator=Ninja
 command -v ninja >/dev/null || generator="Unix Makefiles"
 
-for variant in release debug; do
+# LLMUX_WASM_VARIANTS=release builds only what the package ships (scripts/run.sh does).
+variants=${LLMUX_WASM_VARIANTS:-release debug}
+for variant in $variants; do
   dir=build/wasm-$variant
   type=$([[ $variant == release ]] && echo Release || echo Debug)
   if [[ -f $dir/CMakeCache.txt ]]; then
@@ -41,7 +43,7 @@ cp build/wasm-release/wasm/*.d.ts dist/ 2>/dev/null || true
 
 echo
 printf '%-36s %10s %10s\n' file bytes gzipped
-for variant in release debug; do
+for variant in $variants; do
   for file in build/wasm-$variant/wasm/llmux-core.wasm build/wasm-$variant/wasm/llmux-core.mjs; do
     printf '%-36s %10d %10d\n' "$file" "$(wc -c <"$file")" "$(gzip -9c "$file" | wc -c)"
   done

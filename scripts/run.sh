@@ -62,3 +62,12 @@ show "$llmux" chat -m claude-3-5-sonnet-20241022 --fallback gpt-4o-mini --user b
 show "$llmux" usage --by user
 show "$llmux" budget user:carol 0.0001
 show "$llmux" chat -m gpt-4o-mini --user carol 'A question over budget' || true
+
+printf '\nThe same core, compiled to WebAssembly, is the npm package. examples/js/node/chat.mjs\n'
+printf 'streams a conversation through it, tool round included, against the same simulator:\n'
+LLMUX_WASM_VARIANTS=release scripts/build-wasm.sh >/dev/null
+script demo '[{"tool_calls": [{"name": "multiply", "arguments": {"a": 1299, "b": 12}}],
+               "usage": {"input": 120, "output": 18}},
+              {"text": "Twelve months at 1299 cost 15588.", "chunk_size": 5, "chunk_delay_ms": 30,
+               "usage": {"input": 150, "output": 9}}]'
+show env LLMUX_MODEL=gpt-4o-mini node examples/js/node/chat.mjs 'What do twelve months at 1299 cost?'

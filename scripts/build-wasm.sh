@@ -35,11 +35,21 @@ for variant in $variants; do
   cmake --build "$dir" --parallel
 done
 
-# The npm package's payload (package.json "files"): the release build.
-rm -rf dist
-mkdir -p dist
-cp build/wasm-release/wasm/*.mjs build/wasm-release/wasm/llmux-core.wasm dist/
-cp build/wasm-release/wasm/*.d.ts dist/ 2>/dev/null || true
+# The npm package's payload (package.json "files"): the release build, its JavaScript
+# minified file by file (esbuild, from package-lock.json; no bundling: the modules still
+# import each other, and a user's bundler can take them apart). The build folders keep the
+# readable sources, which tests/js runs; tests/runtimes runs dist/.
+if [[ -d build/wasm-release ]]; then
+  esbuild=node_modules/.bin/esbuild
+  [[ -x $esbuild ]] || { echo "build-wasm: $esbuild is missing (run scripts/setup.sh)" >&2; exit 1; }
+  rm -rf dist
+  mkdir -p dist
+  cp build/wasm-release/wasm/llmux-core.wasm build/wasm-release/wasm/*.d.ts dist/
+  for file in build/wasm-release/wasm/*.mjs; do
+    "$esbuild" "$file" --minify --format=esm --legal-comments=none --log-level=warning \
+      --outfile="dist/$(basename "$file")"
+  done
+fi
 
 echo
 printf '%-36s %10s %10s\n' file bytes gzipped
@@ -48,3 +58,10 @@ for variant in $variants; do
     printf '%-36s %10d %10d\n' "$file" "$(wc -c <"$file")" "$(gzip -9c "$file" | wc -c)"
   done
 done
+total=0
+total_gzipped=0
+for file in dist/*.mjs dist/*.wasm; do
+  total=$((total + $(wc -c <"$file")))
+  total_gzipped=$((total_gzipped + $(gzip -9c "$file" | wc -c)))
+done
+printf '%-36s %10d %10d\n' "dist/ (the package: .mjs and .wasm)" "$total" "$total_gzipped"

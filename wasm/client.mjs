@@ -15,6 +15,13 @@ const fail = (what, message) => {
   throw new TypeError(`llmux ${what}: ${message}`);
 };
 
+// What Run reads of its Client, under a key no caller can type.
+const internals = Symbol('llmux client internals');
+
+// A page calling Anthropic directly must say so, or Anthropic refuses the CORS request; the
+// official SDK sends the same header when it is allowed to run in a browser.
+const inBrowserPage = typeof document === 'object' && typeof window === 'object';
+
 const isObject = (value) => value !== null && typeof value === 'object' && !Array.isArray(value);
 const isStringArray = (value) => Array.isArray(value) && value.every((item) => typeof item === 'string');
 
@@ -227,7 +234,7 @@ class Client {
   }
 
   // For Run: the loaded core, the fetch to use and the default timeout.
-  get _internals() {
+  [internals]() {
     return { ready: () => this.#ready(), fetch: this.#fetch, timeoutMs: this.#timeoutMs };
   }
 }
@@ -250,7 +257,7 @@ class Run {
       fail(what, 'signal must be an AbortSignal');
     checkTimeout(timeoutMs, what);
     const { handlers, definitions } = splitTools(call.tools, what);
-    this.#client = client._internals;
+    this.#client = client[internals]();
     this.#call = call;
     this.#streaming = streaming;
     this.#signal = signal;
@@ -359,9 +366,11 @@ class Run {
       arm();
       let response;
       try {
+        const headers = inBrowserPage && action.headers.some(([name]) => name === 'anthropic-version')
+          ? [...action.headers, ['anthropic-dangerous-direct-browser-access', 'true']] : action.headers;
         response = await this.#client.fetch(action.url, {
           method: action.method,
-          headers: action.headers,
+          headers,
           body: action.method === 'GET' ? undefined : action.body,
           signal: controller.signal,
         });

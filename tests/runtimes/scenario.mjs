@@ -227,8 +227,12 @@ const clientCases = {
     const result = await client.chat({ prompt: 'Hi' });
     equal(result.text, 'from the fallback', 'text');
     check(String(result.model).includes('gpt-4o-mini'), `model: ${result.model}`);
-    const formats = (await lane.requests()).map((request) => request.format);
-    equal(formats.join(','), 'anthropic,openai', 'providers asked');
+    const requests = await lane.requests();
+    equal(requests.map((request) => request.format).join(','), 'anthropic,openai', 'providers asked');
+    // A page must tell Anthropic it calls from a browser (CORS); servers and workers do not.
+    const inPage = typeof document === 'object' && typeof window === 'object';
+    equal(requests[0].headers['anthropic-dangerous-direct-browser-access'], inPage ? 'true' : undefined,
+      'the browser-access header');
   },
 
   async 'aborting mid-stream rejects with code cancelled'({ llmux, lane }) {

@@ -124,30 +124,15 @@ class Client {
 
   /** One call, whole: resolves to the result once every round is done. */
   async chat(call) {
-    const run = new Run(this, call, false, 'chat');
-    for await (const _ of run.events()); // no events are encoded for chat()
-    return run.result;
+    return new Run(this, call, false, 'chat').run();
   }
 
-  /** One call, streamed: an async iterable of events, and `result`, a promise of the result. */
+  /**
+   * One call, streamed: an async iterable of events (iterate it once), and `result`, a
+   * promise of the result once the events are consumed.
+   */
   stream(call) {
-    const run = new Run(this, call, true, 'stream');
-    const iterator = run.events();
-    let settle;
-    const result = new Promise((resolve, reject) => (settle = { resolve, reject }));
-    result.catch(() => {}); // the iterator throws the same error: not an unhandled rejection
-    return {
-      result,
-      async *[Symbol.asyncIterator]() {
-        try {
-          for await (const event of iterator) yield event;
-          settle.resolve(run.result);
-        } catch (error) {
-          settle.reject(error);
-          throw error;
-        }
-      },
-    };
+    return new Run(this, call, true, 'stream');
   }
 
   /** The catalog: every model template, built-in and added ones, in the catalog's form. */
@@ -239,9 +224,16 @@ class Client {
   }
 }
 
-/** One chat call being driven: the session in the core and what JavaScript does for it. */
+/**
+ * One chat call being driven: the session in the core and what JavaScript does for it. For
+ * stream() it is also the async iterator of the events: next() hands out events of the batch
+ * the last network read produced, and only when none is left does it drive the session on.
+ * No async generator sits in between: each event costs one resolved promise.
+ */
 class Run {
-  result = null;
+  /** A promise of the result, settled when the call ends (stream(): `await stream.result`). */
+  result;
+  #settle;
   #client;
   #call;
   #streaming;
@@ -249,6 +241,14 @@ class Run {
   #handlers;
   #definitions;
   #timeoutMs;
+  #what;
+  #module = null;
+  #session = null; // the core's session while the call runs
+  #ended = false;
+  #events = []; // the batch being handed out
+  #next = 0;
+  #pulling = null;
+  #exchange = null; // the HTTP exchange whose body is being read
 
   constructor(client, call, streaming, what) {
     if (!isObject(call)) fail(what, 'the call must be an object ({prompt} or {messages})');
@@ -264,10 +264,84 @@ class Run {
     this.#handlers = handlers;
     this.#definitions = definitions;
     this.#timeoutMs = timeoutMs ?? this.#client.timeoutMs;
-    this.what = what;
+    this.#what = what;
+    this.result = new Promise((resolve, reject) => (this.#settle = { resolve, reject }));
+    this.result.catch(() => {}); // the iterator throws the same error: not an unhandled rejection
   }
 
-  async *events() {
+  /** chat(): drives the call to its end. */
+  async run() {
+    try {
+      while (!this.#ended) await this.#advance();
+    } catch (error) {
+      this.#close();
+      throw error;
+    }
+    return this.result;
+  }
+
+  [Symbol.asyncIterator]() {
+    return this;
+  }
+
+  next() {
+    if (this.#next < this.#events.length) return Promise.resolve({ value: this.#events[this.#next++], done: false });
+    if (this.#ended) return Promise.resolve({ value: undefined, done: true });
+    // Calls that do not wait for each other queue up rather than drive the session twice.
+    this.#pulling = (this.#pulling ?? Promise.resolve()).then(() => this.#pull());
+    return this.#pulling;
+  }
+
+  async #pull() {
+    while (this.#next >= this.#events.length && !this.#ended) {
+      try {
+        await this.#advance();
+      } catch (error) {
+        this.#close();
+        throw error;
+      }
+    }
+    if (this.#next < this.#events.length) return { value: this.#events[this.#next++], done: false };
+    return { value: undefined, done: true };
+  }
+
+  /** A consumer that stops early (break out of for await) cancels the call. */
+  return() {
+    this.#close();
+    return Promise.resolve({ value: undefined, done: true });
+  }
+
+  // Ends the call: a session still running is cancelled (its usage so far is recorded), the
+  // exchange dropped and the session freed.
+  #close(error = new Error('llmux: the stream was closed before the call ended')) {
+    const session = this.#session;
+    this.#closeExchange();
+    if (session) {
+      if (!session.finished()) session.cancel(Date.now());
+      session.delete();
+      this.#session = null;
+    }
+    if (!this.#ended) {
+      this.#ended = true;
+      this.#settle.reject(error);
+    }
+    this.#events = [];
+    this.#next = 0;
+  }
+
+  // The events of a JSON array the session returned, appended to the batch.
+  #take(json) {
+    if (json.length <= 2) return; // "[]"
+    const events = JSON.parse(json);
+    if (this.#next >= this.#events.length) {
+      this.#events = events;
+      this.#next = 0;
+    } else {
+      this.#events.push(...events);
+    }
+  }
+
+  async #start() {
     const { module, binding } = await this.#client.ready();
     const spec = {};
     for (const [key, value] of Object.entries(this.#call))
@@ -278,159 +352,191 @@ class Run {
     try {
       text = JSON.stringify(spec);
     } catch (error) {
-      fail(this.what, `the call cannot be sent as JSON: ${error.message}`);
+      fail(this.#what, `the call cannot be sent as JSON: ${error.message}`);
     }
     const session = new module.Session(binding, text, this.#streaming, Date.now());
-    try {
-      const setupError = session.setupError();
-      if (setupError) {
-        const error = JSON.parse(setupError);
-        if (error.argument) fail(this.what, error.message);
-        throw toLlmuxError(error, null);
-      }
-      yield* this.#drive(module, session);
-    } finally {
-      // A consumer that stops iterating early cancels the call: its usage so far is recorded.
-      if (!session.finished()) session.cancel(Date.now());
+    const setupError = session.setupError();
+    if (setupError) {
       session.delete();
+      const error = JSON.parse(setupError);
+      if (error.argument) fail(this.#what, error.message);
+      throw toLlmuxError(error, null);
     }
+    this.#module = module;
+    this.#session = session;
   }
 
-  async *#drive(module, session) {
-    const signal = this.#signal;
-    const cancelled = () => signal?.aborted;
-    for (;;) {
-      if (cancelled()) session.cancel(Date.now());
-      const { events, action } = JSON.parse(session.step(Date.now()));
-      for (const event of events) yield event;
-      switch (action.kind) {
-        case 'send':
-          yield* this.#send(module, session, action);
-          break;
-        case 'wait':
-          try {
-            await sleep(action.untilMs - Date.now(), signal);
-          } catch {
-            session.cancel(Date.now());
-            break;
-          }
-          yield* this.#parse(session.timer(Date.now()));
-          break;
-        case 'tools':
-          await this.#runTools(session, action.calls);
-          yield* this.#parse(session.toolsDone(Date.now()));
-          break;
-        case 'done':
-          this.result = JSON.parse(session.result());
-          if (this.#streaming) yield { type: 'done', result: this.result };
+  // Drives the session until it has produced events or ended: at most one network read.
+  async #advance() {
+    if (!this.#session) await this.#start();
+    const session = this.#session;
+    if (this.#exchange) return this.#read();
+    if (this.#signal?.aborted) session.cancel(Date.now());
+    const step = JSON.parse(session.step(Date.now()));
+    if (step.events.length) {
+      this.#events = step.events;
+      this.#next = 0;
+    }
+    const action = step.action;
+    switch (action.kind) {
+      case 'send':
+        return this.#send(action);
+      case 'wait':
+        try {
+          await sleep(action.untilMs - Date.now(), this.#signal);
+        } catch {
+          this.#take(session.cancel(Date.now()));
           return;
-        case 'fail': {
-          const result = JSON.parse(session.result());
-          throw toLlmuxError(result.error, result);
         }
-        default:
-          // Idle with nothing in flight would be a bug of the session: end it rather than spin.
-          session.cancel(Date.now());
+        return this.#take(session.timer(Date.now()));
+      case 'tools':
+        await this.#runTools(action.calls);
+        return this.#take(session.toolsDone(Date.now()));
+      case 'done': {
+        const result = JSON.parse(session.result());
+        this.#finish();
+        this.#settle.resolve(result);
+        if (this.#streaming) this.#events.push({ type: 'done', result });
+        return;
       }
+      case 'fail': {
+        const result = JSON.parse(session.result());
+        const error = toLlmuxError(result.error, result);
+        this.#finish();
+        this.#settle.reject(error);
+        throw error;
+      }
+      default:
+        // Idle with nothing in flight would be a bug of the session: end it rather than spin.
+        session.cancel(Date.now());
     }
   }
 
-  *#parse(json) {
-    if (json.length > 2) yield* JSON.parse(json);
+  #finish() {
+    this.#ended = true;
+    this.#closeExchange();
+    this.#session.delete();
+    this.#session = null;
   }
 
-  // One HTTP exchange: the request the session built, its head and its body as it arrives.
-  async *#send(module, session, action) {
+  // What a failed exchange becomes for the session: a cancel, a timeout or a network error.
+  #failed(exchange, error) {
+    const session = this.#session;
+    this.#closeExchange();
+    if (!session) return; // the call was closed while the exchange was pending
+    if (this.#signal?.aborted) return this.#take(session.cancel(Date.now()));
+    if (exchange.timedOut)
+      return this.#take(session.transportError('timeout', `no answer within ${this.#timeoutMs} ms`, Date.now()));
+    this.#take(session.transportError('network', String(error?.message ?? error), Date.now()));
+  }
+
+  // Sends the request the session built and hands it the response head; the body is read by
+  // #read, one network read per #advance.
+  async #send(action) {
+    const session = this.#session;
     const controller = new AbortController();
     const signal = this.#signal;
-    const onAbort = () => controller.abort(signal.reason);
-    signal?.addEventListener('abort', onAbort, { once: true });
-    let timedOut = false;
-    let timer = null;
-    const arm = () => {
-      clearTimeout(timer);
-      timer = setTimeout(() => {
-        timedOut = true;
+    // One timer for the whole exchange: it fires when nothing arrived for timeoutMs since
+    // the last read (a read only notes the time, so reads cost no timer calls).
+    const exchange = { controller, reader: null, lastActivity: Date.now(), timedOut: false, timer: null, onAbort: null };
+    const check = () => {
+      const idle = Date.now() - exchange.lastActivity;
+      if (idle >= this.#timeoutMs) {
+        exchange.timedOut = true;
         controller.abort();
-      }, this.#timeoutMs);
-    };
-    // What a failed exchange becomes: a cancel, a timeout or a network error for the session.
-    const failed = (error) => {
-      if (signal?.aborted) return session.cancel(Date.now());
-      if (timedOut)
-        return session.transportError('timeout', `no answer within ${this.#timeoutMs} ms`, Date.now());
-      return session.transportError('network', String(error?.message ?? error), Date.now());
-    };
-    let reader = null;
-    try {
-      arm();
-      let response;
-      try {
-        const headers = inBrowserPage && action.headers.some(([name]) => name === 'anthropic-version')
-          ? [...action.headers, ['anthropic-dangerous-direct-browser-access', 'true']] : action.headers;
-        response = await this.#client.fetch(action.url, {
-          method: action.method,
-          headers,
-          body: action.method === 'GET' ? undefined : action.body,
-          signal: controller.signal,
-        });
-      } catch (error) {
-        yield* this.#parse(failed(error));
-        return;
+      } else {
+        exchange.timer = setTimeout(check, this.#timeoutMs - idle);
       }
-      yield* this.#parse(session.head(response.status, Array.from(response.headers), Date.now()));
-      if (session.finished()) return;
-      try {
-        if (response.body?.getReader) {
-          reader = response.body.getReader();
-          for (;;) {
-            arm();
-            const { done, value } = await reader.read();
-            if (done) break;
-            const at = session.bodyBuffer(value.length);
-            module.HEAPU8.set(value, at); // HEAPU8 read after bodyBuffer: the heap may have grown
-            yield* this.#parse(session.body(value.length, Date.now()));
-            if (session.finished()) return; // the session decided mid-body: drop the rest
-          }
-        } else {
-          const bytes = new Uint8Array(await response.arrayBuffer());
-          const at = session.bodyBuffer(bytes.length);
-          module.HEAPU8.set(bytes, at);
-          yield* this.#parse(session.body(bytes.length, Date.now()));
-        }
-      } catch (error) {
-        yield* this.#parse(failed(error));
-        return;
-      }
-      yield* this.#parse(session.end(Date.now()));
-    } finally {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
-      if (reader) reader.cancel().catch(() => {});
-      else if (!controller.signal.aborted && session.finished()) controller.abort();
+    };
+    exchange.timer = setTimeout(check, this.#timeoutMs);
+    if (signal) {
+      exchange.onAbort = () => controller.abort(signal.reason);
+      signal.addEventListener('abort', exchange.onAbort, { once: true });
     }
+    this.#exchange = exchange;
+    let response;
+    try {
+      const headers = inBrowserPage && action.headers.some(([name]) => name === 'anthropic-version')
+        ? [...action.headers, ['anthropic-dangerous-direct-browser-access', 'true']] : action.headers;
+      response = await this.#client.fetch(action.url, {
+        method: action.method,
+        headers,
+        body: action.method === 'GET' ? undefined : action.body,
+        signal: controller.signal,
+      });
+    } catch (error) {
+      return this.#failed(exchange, error);
+    }
+    exchange.lastActivity = Date.now();
+    this.#take(session.head(response.status, Array.from(response.headers), Date.now()));
+    if (session.finished()) return this.#closeExchange();
+    if (response.body?.getReader) {
+      exchange.reader = response.body.getReader();
+      return;
+    }
+    try {
+      this.#feed(new Uint8Array(await response.arrayBuffer()));
+    } catch (error) {
+      return this.#failed(exchange, error);
+    }
+    this.#closeExchange();
+    this.#take(session.end(Date.now()));
+  }
+
+  async #read() {
+    const exchange = this.#exchange;
+    let chunk;
+    try {
+      chunk = await exchange.reader.read();
+    } catch (error) {
+      return this.#failed(exchange, error);
+    }
+    if (!this.#session) return; // closed while the read was pending
+    exchange.lastActivity = Date.now();
+    if (chunk.done) {
+      this.#closeExchange();
+      return this.#take(this.#session.end(Date.now()));
+    }
+    this.#feed(chunk.value);
+    if (this.#session.finished()) this.#closeExchange(); // the session decided mid-body
+  }
+
+  // One network read into the session: copied into its buffer, one call, one JSON.parse.
+  #feed(bytes) {
+    const session = this.#session;
+    const at = session.bodyBuffer(bytes.length);
+    this.#module.HEAPU8.set(bytes, at); // HEAPU8 read after bodyBuffer: the heap may have grown
+    this.#take(session.body(bytes.length, Date.now()));
+  }
+
+  #closeExchange() {
+    const exchange = this.#exchange;
+    if (!exchange) return;
+    this.#exchange = null;
+    clearTimeout(exchange.timer);
+    if (exchange.onAbort) this.#signal.removeEventListener('abort', exchange.onAbort);
+    if (exchange.reader) exchange.reader.cancel().catch(() => {});
+    else exchange.controller.abort();
   }
 
   // Runs the calls the model asked for, all at once; a throw or a rejection is a failed tool.
-  async #runTools(session, calls) {
-    await Promise.all(
+  async #runTools(calls) {
+    const outputs = await Promise.all(
       calls.map(async (call) => {
         const started = Date.now();
-        let ok = true;
-        let content;
         try {
           const execute = this.#handlers.get(call.name);
           if (!execute) throw new Error(`no tool named ${call.name}`);
           const args = call.argumentsText ? JSON.parse(call.argumentsText) : {};
           const output = await execute(args, { toolCallId: call.id, round: call.round, signal: this.#signal });
-          content = typeof output === 'string' ? output : JSON.stringify(output ?? null);
+          return [call.id, true, typeof output === 'string' ? output : JSON.stringify(output ?? null), Date.now() - started];
         } catch (error) {
-          ok = false;
-          content = String(error?.message ?? error);
+          return [call.id, false, String(error?.message ?? error), Date.now() - started];
         }
-        session.toolOutput(call.id, ok, content, Date.now() - started);
       }),
     );
+    if (!this.#session) return; // closed while the tools ran
+    for (const [id, ok, content, duration] of outputs) this.#session.toolOutput(id, ok, content, duration);
   }
 }
 

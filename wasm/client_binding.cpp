@@ -136,7 +136,10 @@ std::string ClientBinding::configure(const std::string &options_json, const emsc
     if (auto added = state.catalog.add_json(state.options.models_json); !added.ok())
       return error_json(added.error());
   }
-  state.ledger = std::make_unique<Ledger>(state.store.get());
+  // In memory, the ledger keeps its records itself: persisting each day's file again into a
+  // MemoryStore on every charge would cost a re-encode of the day per call and keep nothing.
+  const bool persistent = !store.isUndefined() && !store.isNull();
+  state.ledger = std::make_unique<Ledger>(persistent ? state.store.get() : nullptr);
   if (auto loaded = state.ledger->load(); !loaded.ok())
     return error_json(loaded.error());
   state.cache = std::make_unique<ResponseCache>(state.store.get());

@@ -540,6 +540,31 @@ TEST_CASE("Records persist per UTC day and budgets in one file, and load back",
   CHECK(third.records().size() == 4);
 }
 
+TEST_CASE("A day's file holds each of its records once, however other days interleave",
+          "[ledger][persistence]") {
+  // Records append to the day's encoded text; a record of another day, or a load, starts the
+  // encoding again from the ledger's records.
+  MemoryStore store;
+  Ledger ledger(&store);
+  REQUIRE(ledger.load().ok());
+  std::vector<UsageRecord> november;
+  for (int i = 0; i < 20; ++i) {
+    november.push_back(charge(nov10_120000 + i, {"project:acme"}, i));
+    REQUIRE(ledger.record(november.back()).ok());
+    if (i % 6 == 0)
+      REQUIRE(ledger.record(charge(oct31_235959_999 - i, {"project:acme"}, 1)).ok());
+    if (i == 10)
+      REQUIRE(ledger.load().ok());
+  }
+  const std::string text = *store.get("ledger/records/2026-11-10.jsonl").value();
+  CHECK(std::count(text.begin(), text.end(), '\n') == 20);
+  Ledger reloaded(&store);
+  REQUIRE(reloaded.load().ok());
+  REQUIRE(reloaded.records().size() == 24);
+  const std::vector<UsageRecord> tail(reloaded.records().begin() + 4, reloaded.records().end());
+  CHECK(tail == november);
+}
+
 TEST_CASE("A settled call is persisted like a recorded one", "[ledger][persistence]") {
   MemoryStore store;
   Ledger ledger(&store);

@@ -180,6 +180,14 @@ private:
   // Scope -> sum of pending estimates.
   std::map<std::string, Picodollars, std::less<>> reserved_;
   std::uint64_t next_reservation_ = 1;
+  // The JSON lines of the day last persisted and how many of its records they hold: a new
+  // record of that day appends its one line instead of encoding the whole day again.
+  struct EncodedDay {
+    std::int64_t day = 0;
+    std::size_t records = 0;
+    std::string text;
+  };
+  std::optional<EncodedDay> encoded_day_;
 };
 
 } // namespace llmux

@@ -198,6 +198,7 @@ Result<bool> Ledger::load() {
     }
   }
   state_ = std::move(fresh);
+  encoded_day_.reset(); // the records' positions may differ from what was encoded
   return true;
 }
 
@@ -206,16 +207,19 @@ Result<bool> Ledger::persist_day(std::int64_t day) {
     return true;
   // Each record rewrites its whole day file with put (atomic: a crash leaves the old file or
   // the new one), so a file per UTC day keeps each rewrite to one day's records rather than
-  // the whole history, and leaves the files of past days untouched.
-  std::string text;
+  // the whole history, and leaves the files of past days untouched. The day's text is kept
+  // encoded: only the records added since it was last written are encoded now.
+  static const std::vector<std::size_t> none;
   auto found = state_.records_by_day.find(day);
-  if (found != state_.records_by_day.end()) {
-    for (std::size_t index : found->second) {
-      json::write(record_to_json(state_.records[index]), text);
-      text.push_back('\n');
-    }
+  const std::vector<std::size_t> &indices = found != state_.records_by_day.end() ? found->second : none;
+  if (!encoded_day_ || encoded_day_->day != day || encoded_day_->records > indices.size())
+    encoded_day_ = EncodedDay{day, 0, {}};
+  for (std::size_t i = encoded_day_->records; i < indices.size(); ++i) {
+    json::write(record_to_json(state_.records[indices[i]]), encoded_day_->text);
+    encoded_day_->text.push_back('\n');
   }
-  return store_->put(day_file_key(day), text);
+  encoded_day_->records = indices.size();
+  return store_->put(day_file_key(day), encoded_day_->text);
 }
 
 Result<bool>

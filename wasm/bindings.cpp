@@ -162,6 +162,7 @@ EMSCRIPTEN_BINDINGS(llmux) {
       .function("models", &ClientBinding::models)
       .function("addModels", &ClientBinding::add_models)
       .function("resolve", &ClientBinding::resolve)
+      .function("cost", &ClientBinding::cost)
       .function("usage", &ClientBinding::usage)
       .function("setBudget", &ClientBinding::set_budget)
       .function("budget", &ClientBinding::budget)

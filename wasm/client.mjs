@@ -158,6 +158,23 @@ class Client {
     return resolved;
   }
 
+  /**
+   * The exact cost of a usage ({inputTokens, outputTokens, cachedInputTokens, ...}) at the
+   * prices of a model: {input, cachedInput, cacheWrite, output, total} in dollars, or null
+   * when the model has no prices.
+   */
+  async cost(model, usage) {
+    if (typeof model !== 'string') fail('cost', 'model must be a string');
+    if (!isObject(usage)) fail('cost', 'usage must be an object {inputTokens, outputTokens, ...}');
+    const { binding } = await this.#ready();
+    const answer = JSON.parse(binding.cost(model, JSON.stringify(usage)));
+    if (answer.error) {
+      if (answer.error.code === 'invalid_argument') throw new TypeError(`llmux cost: ${answer.error.message}`);
+      throw toLlmuxError(answer.error);
+    }
+    return answer.cost;
+  }
+
   /** Ledger totals: {by: 'model' | 'user' | 'provider' | 'scope' | 'day' | 'week' | 'month', since, until, user}. */
   async usage({ by = 'model', since = 0, until = 8.64e15, user = '' } = {}) {
     const ms = (value, name) => {

@@ -194,6 +194,19 @@ std::string ClientBinding::resolve(const std::string &name) const {
   return out + "]}";
 }
 
+std::string ClientBinding::cost(const std::string &name, const std::string &usage_json) const {
+  const ClientState &state = *state_;
+  auto usage = api::parse_usage(usage_json);
+  if (!usage.ok())
+    return "{\"error\":" + error_json(usage.error()) + "}";
+  auto resolved = resolve_model(state.catalog, name, state.options.settings);
+  if (!resolved.ok())
+    return "{\"error\":" + error_json(resolved.error()) + "}";
+  std::string out = "{\"cost\":";
+  api::write_cost(cost_of(usage.value(), resolved.value().model), out);
+  return out + "}";
+}
+
 std::string ClientBinding::usage(const std::string &group, double from, double until,
                                  const std::string &user) const {
   auto by = group_from_name(group);

@@ -56,6 +56,11 @@ public:
   /// {error}.
   std::string resolve(const std::string &name) const;
 
+  /// The exact cost of `usage_json` (api::parse_usage's form) at the prices of the model
+  /// `name` resolves to: api::write_cost's JSON (null when the model has no prices), or
+  /// {"error"}.
+  std::string cost(const std::string &name, const std::string &usage_json) const;
+
   /// Ledger totals grouped by `group` (user, model, provider, scope, day, week, month) for
   /// from_ms <= at < to_ms, only `user`'s when not empty: JSON [{key, requests, ...}] or
   /// {error}.

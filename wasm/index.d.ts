@@ -294,6 +294,8 @@ export interface Client {
   models(): Promise<ModelTemplate[]>;
   addModels(models: ModelTemplate[]): Promise<void>;
   resolve(name?: string): Promise<ResolvedModel>;
+  /** The exact cost of a usage at a model's prices; null when the model has no prices. */
+  cost(model: string, usage: Usage): Promise<Cost | null>;
   usage(query?: {
     by?: 'user' | 'model' | 'provider' | 'scope' | 'day' | 'week' | 'month';
     since?: Date | number;

@@ -214,3 +214,21 @@ TEST_CASE("result_json: exact cost strings, unknown cost as null, tool calls wit
   CHECK(failed.find("cost")->is_null());
   CHECK(failed.find("error")->find("code")->as_string() == "cancelled");
 }
+
+TEST_CASE("parse_usage reads the counts write_usage writes, and nothing else") {
+  Usage usage;
+  usage.input_tokens = 1000;
+  usage.cached_input_tokens = 200;
+  usage.reasoning_tokens = 7;
+  std::string text;
+  api::write_usage(usage, text);
+  auto back = api::parse_usage(text);
+  REQUIRE(back.ok());
+  CHECK(back.value() == usage);
+  CHECK(api::parse_usage(R"({"inputTokens": -1})").error().message ==
+        "usage.inputTokens: must be an integer from 0 to 9223372036854775807");
+  CHECK(api::parse_usage(R"({"inputTokkens": 1})").error().message ==
+        "usage: has a member that is not a token count llmux knows");
+  CHECK_FALSE(api::parse_usage("[]").ok());
+  CHECK_FALSE(api::parse_usage("").ok());
+}

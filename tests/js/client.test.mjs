@@ -260,6 +260,18 @@ for (const build of builds) {
       await client.close();
     });
 
+    test('cost(): exact dollars for a usage at a model\'s prices, null without prices', async () => {
+      const client = api.createClient({});
+      const cost = await client.cost('gpt-4o-mini', { inputTokens: 1_000_000, outputTokens: 500, cachedInputTokens: 200_000 });
+      assert.deepEqual([cost.input, cost.cachedInput, cost.output, cost.total], ['0.12', '0.015', '0.0003', '0.1353']);
+      assert.equal((await client.cost('ollama/llama3.1:8b', { inputTokens: 10, outputTokens: 10 })).total, '0'); // local: free
+      assert.equal(await client.cost('huggingface-gpt2', { inputTokens: 10, outputTokens: 10 }), null); // a router: unknown
+      await assert.rejects(client.cost('gpt-4o-mini', { inputTokens: -1 }), TypeError);
+      await assert.rejects(client.cost('gpt-4o-mini', { inputTokkens: 1 }), /not a token count/);
+      await assert.rejects(client.cost('no-such-model-xyz', { inputTokens: 1 }), (error) => error.code === 'unknown_model');
+      await client.close();
+    });
+
     test('routing: a task picks its chain from the routing table', async () => {
       const { lane, settings } = setup([{ text: 'routed' }]);
       const client = api.createClient({ settings, routes: { routes: { coding: ['openai-gpt-5-chat', 'gpt-4o-mini'] } } });

@@ -75,6 +75,10 @@ struct ClientOptions {
 /// routes?, models?}. Unknown members are refused.
 Result<ClientOptions> parse_client_options(std::string_view json_text);
 
+/// Reads a usage {inputTokens?, outputTokens?, cachedInputTokens?, ...}: the counts of
+/// write_usage, each a non-negative integer. Unknown members are refused.
+Result<Usage> parse_usage(std::string_view json_text);
+
 /// Reads a retry policy {maxRetries?, initialDelayMs?, maxDelayMs?, maxRetryAfterMs?} over
 /// the defaults.
 Result<RetryPolicy> parse_retry_policy(std::string_view json_text);

@@ -4,6 +4,20 @@
 
 namespace llmux::api {
 
+std::string camel_case(std::string_view snake) {
+  std::string out;
+  bool upper = false;
+  for (char c : snake) {
+    if (c == '_') {
+      upper = true;
+      continue;
+    }
+    out += upper && c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c;
+    upper = false;
+  }
+  return out;
+}
+
 std::string member_path(std::string_view path, std::string_view key) {
   if (path.empty())
     return std::string(key);

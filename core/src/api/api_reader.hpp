@@ -55,6 +55,9 @@ private:
 void read_retry(ApiReader &reader, const json::Value &value, std::string_view path,
                 RetryPolicy &policy);
 
+/// A core name in JavaScript's case: "input_tokens" is "inputTokens".
+std::string camel_case(std::string_view snake);
+
 /// `path` + "." + `key` (or just `key` at the top).
 std::string member_path(std::string_view path, std::string_view key);
 /// `path` + "[" + index + "]".

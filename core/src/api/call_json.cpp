@@ -116,6 +116,32 @@ void read_response_format(ApiReader &reader, const json::Value &value, ResponseF
 
 } // namespace
 
+Result<Usage> parse_usage(std::string_view json_text) {
+  auto parsed = json::parse(json_text);
+  if (!parsed.ok())
+    return make_error(ErrorCode::InvalidArgument, ErrorOrigin::Caller,
+                      "usage: not JSON: " + parsed.error().message);
+  ApiReader reader;
+  const json::Value &value = parsed.value();
+  if (!value.is_object()) {
+    reader.fail("usage", "must be an object {inputTokens, outputTokens, ...}");
+    return reader.error();
+  }
+  Usage usage;
+  std::size_t known = 0;
+  for (const auto &[name, count] : usage_counts) {
+    const std::string key = camel_case(name); // the names write_usage writes
+    if (value.find(key))
+      ++known;
+    usage.*count = reader.integer(value, key, "usage", 0, max_int);
+  }
+  if (!reader.failed() && known != value.members().size())
+    reader.fail("usage", "has a member that is not a token count llmux knows");
+  if (reader.failed())
+    return reader.error();
+  return usage;
+}
+
 Result<RetryPolicy> parse_retry_policy(std::string_view json_text) {
   auto parsed = json::parse(json_text);
   if (!parsed.ok())

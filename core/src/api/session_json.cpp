@@ -4,6 +4,7 @@
 
 #include <llmux/api_json.hpp>
 
+#include "api/api_reader.hpp"
 #include "api/message_json.hpp"
 #include "json/json.hpp"
 
@@ -50,21 +51,6 @@ private:
   std::string &out_;
   bool first_ = true;
 };
-
-// "input_tokens" -> "inputTokens".
-std::string camel_case(std::string_view snake) {
-  std::string out;
-  bool upper = false;
-  for (char c : snake) {
-    if (c == '_') {
-      upper = true;
-      continue;
-    }
-    out += upper && c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c;
-    upper = false;
-  }
-  return out;
-}
 
 // Picodollars as an exact decimal number of dollars, without the "$".
 std::string dollars(Picodollars amount) {

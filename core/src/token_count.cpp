@@ -64,7 +64,7 @@ public:
 
 private:
   const ToolOverheads &overheads() const {
-    const BpeTokenizer *tokenizer = options_.tokenizer;
+    const TokenCounter *tokenizer = options_.tokenizer;
     if (tokenizer && tokenizer->encoding() == Encoding::Cl100kBase)
       return cl100k_tool_overheads;
     return o200k_tool_overheads;

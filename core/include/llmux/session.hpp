@@ -41,7 +41,7 @@ namespace llmux {
 
 class Ledger;
 class ResponseCache;
-class BpeTokenizer;
+class TokenCounter;
 
 /// Everything a session needs to know before it starts.
 struct SessionConfig {
@@ -64,7 +64,7 @@ struct SessionConfig {
   Overflow overflow = Overflow::Refuse;
   /// Counts tokens exactly for the context window and budget estimates; null: estimates.
   /// Not owned; must outlive the session.
-  const BpeTokenizer *tokenizer = nullptr;
+  const TokenCounter *tokenizer = nullptr;
   /// The response cache, or null for none. Not owned. Used only when cache_ttl_ms > 0.
   ResponseCache *cache = nullptr;
   std::int64_t cache_ttl_ms = 0;

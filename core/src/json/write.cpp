@@ -1,4 +1,5 @@
 #include "json/json.hpp"
+#include "json/read_double.hpp"
 
 #include <llmux/utf8.hpp>
 
@@ -27,7 +28,7 @@ void write_number(const Value &value, std::string &out) {
   // floating-point to_chars.)
   char buffer[32];
   std::snprintf(buffer, sizeof buffer, "%.15g", number);
-  if (std::strtod(buffer, nullptr) != number)
+  if (read_double(buffer) != number)
     std::snprintf(buffer, sizeof buffer, "%.17g", number);
   out += buffer;
 }

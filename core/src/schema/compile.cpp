@@ -22,7 +22,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
-#include <unordered_map>
+#include <map>
 
 #include "schema/json_equality.hpp"
 #include "schema/number.hpp"
@@ -678,7 +678,9 @@ private:
   std::string root_id_;
   // The JSON Pointer of what is being compiled (see Enter).
   std::string location_;
-  std::unordered_map<const json::Value *, NodeId> node_at_;
+  // A map rather than an unordered_map: hashing brings std::__next_prime and the rehash code
+  // into the Wasm module (2 KB), and a schema has few enough nodes for a tree.
+  std::map<const json::Value *, NodeId> node_at_;
   std::vector<PendingRef> pending_refs_;
   std::size_t program_size_left_ = max_schema_program_size;
   std::optional<Error> error_;

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <functional>
 
 namespace llmux::schema {
 namespace {
@@ -27,16 +28,32 @@ std::uint64_t hash_bytes(std::string_view bytes) noexcept {
   return mix(hash);
 }
 
+using MemberLess = bool (*)(const json::Member *, const json::Member *);
+
+bool position_less(const json::Member *a, const json::Member *b) noexcept {
+  return std::less<const json::Member *>()(a, b);
+}
+
+// By key, equal keys in document order (what a stable sort by key gives, without the code
+// of a second sort algorithm).
+bool key_then_position_less(const json::Member *a, const json::Member *b) noexcept {
+  const int order = a->key.compare(b->key);
+  return order < 0 || (order == 0 && position_less(a, b));
+}
+
 } // namespace
+
+void sort_by_position(std::vector<const json::Member *> &members) {
+  std::sort(members.begin(), members.end(), MemberLess(position_less));
+}
 
 std::vector<const json::Member *> sorted_distinct_members(const json::Value &object) {
   std::vector<const json::Member *> members;
   members.reserve(object.size());
   for (const json::Member &member : object.members())
     members.push_back(&member);
-  // Stable: equal keys stay in document order, so the last of each run is the last occurrence.
-  std::stable_sort(members.begin(), members.end(),
-                   [](const json::Member *a, const json::Member *b) { return a->key < b->key; });
+  // Equal keys stay in document order, so the last of each run is the last occurrence.
+  std::sort(members.begin(), members.end(), MemberLess(key_then_position_less));
   std::vector<const json::Member *> distinct;
   distinct.reserve(members.size());
   for (std::size_t i = 0; i < members.size(); ++i)
@@ -47,8 +64,7 @@ std::vector<const json::Member *> sorted_distinct_members(const json::Value &obj
 
 std::vector<const json::Member *> distinct_members(const json::Value &object) {
   std::vector<const json::Member *> members = sorted_distinct_members(object);
-  // Back to document order: members live in one vector, so their addresses are that order.
-  std::sort(members.begin(), members.end(), std::less<const json::Member *>());
+  sort_by_position(members);
   return members;
 }
 

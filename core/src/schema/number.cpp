@@ -1,5 +1,7 @@
 #include "schema/number.hpp"
 
+#include "json/read_double.hpp"
+
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -42,16 +44,16 @@ Decimal strip_trailing_zeros(Decimal decimal) noexcept {
 }
 
 // The shortest decimal (at most 17 significant digits) that strtod reads back as `value`.
-// snprintf and strtod use the C locale's decimal point, which llmux never changes.
+// snprintf and read_double use the C locale's decimal point, which llmux never changes.
 Decimal decimal_of(double value) noexcept {
   value = std::fabs(value);
-  if (value == 0)
+  if (value == 0 || !std::isfinite(value)) // an infinite divisor reads as zero digits
     return {};
   char buffer[40];
   int precision = 0; // digits after the point in %e: precision + 1 significant digits
   for (; precision < 16; ++precision) {
     std::snprintf(buffer, sizeof buffer, "%.*e", precision, value);
-    if (std::strtod(buffer, nullptr) == value)
+    if (json::read_double(buffer) == value)
       break;
   }
   if (precision == 16)

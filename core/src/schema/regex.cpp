@@ -3,7 +3,10 @@
 #include "tokenize/unicode_class.hpp"
 
 #include <algorithm>
+#include <cstddef>
+#include <cstdint>
 #include <limits>
+#include <utility>
 
 namespace llmux::schema {
 namespace {
@@ -78,9 +81,18 @@ Ranges complement(const Ranges &ranges) {
 }
 
 void sort_and_merge(Ranges &ranges) {
-  std::sort(ranges.begin(), ranges.end());
+  // Sorted as (low, high) pairs of the type the validator sorts for uniqueItems: the module
+  // then holds one copy of std::sort's code for both (1.7 KB of Wasm less), for a copy of a
+  // set that is rarely more than a few ranges.
+  std::vector<std::pair<std::uint64_t, std::size_t>> sorted;
+  sorted.reserve(ranges.size());
+  for (const auto &[low, high] : ranges)
+    sorted.emplace_back(low, high);
+  std::sort(sorted.begin(), sorted.end());
   Ranges merged;
-  for (const auto &range : ranges) {
+  for (const auto &[low, high] : sorted) {
+    const std::pair<char32_t, char32_t> range(static_cast<char32_t>(low),
+                                              static_cast<char32_t>(high));
     if (!merged.empty() && range.first <= merged.back().second + 1)
       merged.back().second = std::max(merged.back().second, range.second);
     else

@@ -525,7 +525,7 @@ private:
       return;
     // Member by member in the order they were written, so that violations read in that order.
     std::vector<const json::Member *> members = sorted;
-    std::sort(members.begin(), members.end(), std::less<const json::Member *>());
+    sort_by_position(members);
     for (const json::Member *member : members) {
       if (done(sink))
         return;

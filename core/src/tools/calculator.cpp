@@ -16,6 +16,8 @@
 
 #include "tools/calculator.hpp"
 
+#include "json/read_double.hpp"
+
 #include "tools/shortest_double.hpp"
 #include "tools/tool_arguments.hpp"
 
@@ -330,10 +332,8 @@ private:
       }
       // Too large for std::int64_t: read on as a double.
     }
-    // strtod needs a terminated copy; it reads the C locale's decimal point, which llmux
-    // never changes. The literal's syntax was checked above, so strtod reads all of it.
-    const std::string copy(literal);
-    const double value = std::strtod(copy.c_str(), nullptr);
+    // The literal's syntax was checked above, so read_double reads all of it.
+    const double value = json::read_double(literal);
     if (!std::isfinite(value))
       return fail("the number at " + column_text(start) + " is too large for a double");
     token_.number = real_value(value);

@@ -1,12 +1,17 @@
 #include "tools/shortest_double.hpp"
 
+#include "json/read_double.hpp"
+
 #include <cmath>
+#include <cstddef>
 #include <cstdio>
 #include <cstdlib>
 #include <optional>
 #include <string_view>
 
+
 namespace llmux::tools {
+
 namespace {
 
 // A positive decimal d.ddd × 10^exponent, as significant digits and the exponent of the first.
@@ -16,9 +21,8 @@ struct Decimal {
 };
 
 double value_of(const Decimal &decimal) {
-  std::string text = decimal.digits.substr(0, 1) + "." + decimal.digits.substr(1) + "e" +
-                     std::to_string(decimal.exponent);
-  return std::strtod(text.c_str(), nullptr);
+  return json::read_double(decimal.digits.substr(0, 1) + "." + decimal.digits.substr(1) + "e" +
+                     std::to_string(decimal.exponent));
 }
 
 // `magnitude` correctly rounded to `count` significant digits.

@@ -1,7 +1,8 @@
 #pragma once
-// A double as the shortest text that reads back as the same double.
+// A double as the shortest text that reads back as the same double, and the reading back.
 
 #include <string>
+#include <string_view>
 
 namespace llmux::tools {
 
@@ -11,5 +12,6 @@ namespace llmux::tools {
 /// because Emscripten's libc++ has no floating-point to_chars; the tests check it against
 /// to_chars natively.
 std::string shortest_double(double value);
+
 
 } // namespace llmux::tools

@@ -1,0 +1,58 @@
+#include "json/read_double.hpp"
+
+#include <cstddef>
+#include <cstdlib>
+#include <string>
+
+#ifdef __EMSCRIPTEN__
+#include <emscripten/emscripten.h>
+
+// JavaScript's Number() over the bytes of a decimal number (ASCII, so each byte is one char
+// code). Number() rounds correctly and reads the same grammar once the caller has checked it.
+EM_JS(double, llmux_read_double, (const char *text, std::size_t length), {
+  let s = "";
+  for (let i = 0; i < length; ++i)
+    s += String.fromCharCode(HEAPU8[text + i]);
+  return Number(s);
+});
+#endif
+
+namespace llmux::json {
+
+double read_double(std::string_view text) {
+#ifdef __EMSCRIPTEN__
+  return llmux_read_double(text.data(), text.size());
+#else
+  const std::string copy(text); // strtod needs a terminated string
+  return std::strtod(copy.c_str(), nullptr);
+#endif
+}
+
+bool is_decimal_number(std::string_view text) noexcept {
+  std::size_t at = 0;
+  const auto digits = [&] {
+    const std::size_t start = at;
+    while (at < text.size() && text[at] >= '0' && text[at] <= '9')
+      ++at;
+    return at - start;
+  };
+  if (at < text.size() && (text[at] == '+' || text[at] == '-'))
+    ++at;
+  std::size_t mantissa = digits();
+  if (at < text.size() && text[at] == '.') {
+    ++at;
+    mantissa += digits();
+  }
+  if (mantissa == 0)
+    return false;
+  if (at < text.size() && (text[at] == 'e' || text[at] == 'E')) {
+    ++at;
+    if (at < text.size() && (text[at] == '+' || text[at] == '-'))
+      ++at;
+    if (digits() == 0)
+      return false;
+  }
+  return at == text.size();
+}
+
+} // namespace llmux::json

@@ -11,6 +11,9 @@
 //   adapter/whole     the provider's StreamDecoder: framing, parsing, events
 //   decode/whole, /1K ResponseDecoder (stream, status 200): what a driver runs, StreamDecoder
 //                     plus the ResponseBuilder that accumulates the result
+//   decode+json/1K    decode/1K plus each chunk's events encoded as one JSON array
+//                     (llmux::to_json per event), as the Wasm bindings hand them to JavaScript:
+//                     the native counterpart of bench/wasm_decode.mjs's rows, less JavaScript
 // Every row of one input counts the same bytes (the whole body, even for `json`, which reads
 // only the payloads) and the same events (SSE events carrying data), so bytes/s and events/s
 // compare down a column. `out_events` is the rate of StreamEvents a decoder emitted.
@@ -283,6 +286,37 @@ void bench_decode(benchmark::State &state, const Input &input, std::size_t chunk
   report_out_events(state, out_events);
 }
 
+void bench_decode_json(benchmark::State &state, const Input &input, std::size_t chunk_bytes) {
+  const llmux::HttpResponseHead head; // status 200
+  std::vector<llmux::StreamEvent> events;
+  std::string json;
+  std::size_t out_events = 0;
+  auto encode = [&] {
+    json.assign(1, '[');
+    for (const llmux::StreamEvent &event : events) {
+      if (json.size() > 1) json += ',';
+      json += llmux::to_json(event);
+    }
+    json += ']';
+    benchmark::DoNotOptimize(json.data());
+    out_events += events.size();
+  };
+  for (auto _ : state) {
+    llmux::ResponseDecoder decoder(input.provider, /*stream=*/true, head);
+    feed_in_chunks(input.bytes, chunk_bytes, [&](std::string_view chunk) {
+      events.clear();
+      decoder.feed(chunk, events);
+      encode();
+    });
+    events.clear();
+    llmux::DecodedResponse decoded = decoder.finish(events);
+    encode();
+    benchmark::DoNotOptimize(decoded);
+  }
+  report(state, input);
+  report_out_events(state, out_events);
+}
+
 // A decode that failed where it should not would measure an error path, not a decode.
 bool decodes_cleanly(const Input &input, bool expect_error) {
   llmux::DecodedResponse decoded =
@@ -306,6 +340,8 @@ void register_input(const Input &input) {
   add("adapter/whole", [](benchmark::State &s, const Input &in) { bench_adapter(s, in, whole); });
   add("decode/whole", [](benchmark::State &s, const Input &in) { bench_decode(s, in, whole); });
   add("decode/1K", [](benchmark::State &s, const Input &in) { bench_decode(s, in, chunk_1k); });
+  add("decode+json/1K",
+      [](benchmark::State &s, const Input &in) { bench_decode_json(s, in, chunk_1k); });
 }
 
 } // namespace

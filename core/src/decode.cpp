@@ -121,50 +121,80 @@ std::string to_json(const DecodedResponse &decoded) {
   return json::dump(out);
 }
 
+// Streams turn every chunk into events, so their JSON is written directly rather than built
+// as a json::Value first: a Value costs an allocation per member, which made this the
+// largest cost of a small event in Wasm. The bytes are what json::dump of the same object
+// gives (keys in this order, strings through json::write_string); the rare usage and error
+// events still go through json::Value.
 std::string to_json(const StreamEvent &event) {
-  json::Value out = json::Value::object({{"type", to_string(event.type)}});
+  std::string out;
+  out.reserve(48 + event.text.size() + event.id.size() + event.name.size());
+  out += "{\"type\":\"";
+  out += to_string(event.type); // plain ASCII names: nothing to escape
+  out += '"';
+  // Keys are ASCII literals, written as they are.
+  auto key = [&out](std::string_view name) {
+    out += ",\"";
+    out += name;
+    out += "\":";
+  };
+  auto string_member = [&](std::string_view name, std::string_view value) {
+    key(name);
+    json::write_string(value, out);
+  };
+  auto index_member = [&] {
+    key("index");
+    json::write(json::Value(event.index), out);
+  };
   switch (event.type) {
     case StreamEventType::TextDelta:
     case StreamEventType::RefusalDelta:
     case StreamEventType::ToolPlanDelta:
-      out["text"] = event.text;
+      string_member("text", event.text);
       break;
     case StreamEventType::ReasoningDelta:
     case StreamEventType::ReasoningSignature:
     case StreamEventType::RedactedReasoning:
     case StreamEventType::ToolCallDelta:
-      out["index"] = event.index;
-      out["text"] = event.text;
+      index_member();
+      string_member("text", event.text);
       break;
     case StreamEventType::ToolCallStart:
-      out["index"] = event.index;
-      out["id"] = event.id;
-      out["name"] = event.name;
-      if (event.generated_id)
-        out["generated_id"] = true;
+      index_member();
+      string_member("id", event.id);
+      string_member("name", event.name);
+      if (event.generated_id) {
+        key("generated_id");
+        out += "true";
+      }
       break;
     case StreamEventType::ToolCallEnd:
-      out["index"] = event.index;
-      out["id"] = event.id;
-      out["name"] = event.name;
-      out["arguments"] = event.text;
+      index_member();
+      string_member("id", event.id);
+      string_member("name", event.name);
+      string_member("arguments", event.text);
       if (!event.signature.empty())
-        out["signature"] = event.signature;
-      if (event.generated_id)
-        out["generated_id"] = true;
+        string_member("signature", event.signature);
+      if (event.generated_id) {
+        key("generated_id");
+        out += "true";
+      }
       break;
     case StreamEventType::Usage:
-      out["usage"] = usage_json(event.usage);
+      key("usage");
+      json::write(usage_json(event.usage), out);
       break;
     case StreamEventType::Finish:
-      out["finish_reason"] = event.text;
-      out["finish"] = to_string(event.finish_reason);
+      string_member("finish_reason", event.text);
+      string_member("finish", to_string(event.finish_reason));
       break;
     case StreamEventType::Error:
-      out["error"] = error_json(event.error);
+      key("error");
+      json::write(error_json(event.error), out);
       break;
   }
-  return json::dump(out);
+  out += '}';
+  return out;
 }
 
 } // namespace llmux

@@ -79,10 +79,6 @@ Result<ClientOptions> parse_client_options(std::string_view json_text);
 /// write_usage, each a non-negative integer. Unknown members are refused.
 Result<Usage> parse_usage(std::string_view json_text);
 
-/// Reads a retry policy {maxRetries?, initialDelayMs?, maxDelayMs?, maxRetryAfterMs?} over
-/// the defaults.
-Result<RetryPolicy> parse_retry_policy(std::string_view json_text);
-
 /// Messages as JSON: [{role, content: text | [parts]}]; parts are {type: "text", text},
 /// {type: "image", url} or {type: "image", mediaType, data}, {type: "tool-call", id, name,
 /// arguments}, {type: "tool-result", toolCallId, toolName, content, isError},

@@ -4,6 +4,18 @@
 
 namespace llmux::api {
 
+Result<json::Value> parse_object_text(std::string_view text, std::string_view what) {
+  auto parsed = json::parse(text);
+  ApiReader reader;
+  if (!parsed.ok())
+    reader.fail(what, "not JSON: " + parsed.error().message);
+  else if (!parsed.value().is_object())
+    reader.fail(what, "must be an object");
+  if (reader.failed())
+    return reader.error();
+  return parsed;
+}
+
 std::string camel_case(std::string_view snake) {
   std::string out;
   bool upper = false;

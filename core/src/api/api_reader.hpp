@@ -6,6 +6,7 @@
 // check once at the end.
 
 #include <llmux/error.hpp>
+#include <llmux/result.hpp>
 #include <llmux/retry_policy.hpp>
 
 #include "json/json.hpp"
@@ -51,9 +52,14 @@ private:
   std::optional<Error> error_;
 };
 
-/// Reads a retry policy object over what `policy` holds (see parse_retry_policy).
+/// Reads a retry policy {maxRetries?, initialDelayMs?, maxDelayMs?, maxRetryAfterMs?} over
+/// what `policy` holds.
 void read_retry(ApiReader &reader, const json::Value &value, std::string_view path,
                 RetryPolicy &policy);
+
+/// The JSON object `text` holds: invalid_argument "<what>: not JSON: ..." or "<what>: must
+/// be an object" otherwise.
+Result<json::Value> parse_object_text(std::string_view text, std::string_view what);
 
 /// A core name in JavaScript's case: "input_tokens" is "inputTokens".
 std::string camel_case(std::string_view snake);

@@ -117,16 +117,11 @@ void read_response_format(ApiReader &reader, const json::Value &value, ResponseF
 } // namespace
 
 Result<Usage> parse_usage(std::string_view json_text) {
-  auto parsed = json::parse(json_text);
+  auto parsed = parse_object_text(json_text, "usage");
   if (!parsed.ok())
-    return make_error(ErrorCode::InvalidArgument, ErrorOrigin::Caller,
-                      "usage: not JSON: " + parsed.error().message);
-  ApiReader reader;
+    return parsed.error();
   const json::Value &value = parsed.value();
-  if (!value.is_object()) {
-    reader.fail("usage", "must be an object {inputTokens, outputTokens, ...}");
-    return reader.error();
-  }
+  ApiReader reader;
   Usage usage;
   std::size_t known = 0;
   for (const auto &[name, count] : usage_counts) {
@@ -142,30 +137,12 @@ Result<Usage> parse_usage(std::string_view json_text) {
   return usage;
 }
 
-Result<RetryPolicy> parse_retry_policy(std::string_view json_text) {
-  auto parsed = json::parse(json_text);
-  if (!parsed.ok())
-    return make_error(ErrorCode::InvalidArgument, ErrorOrigin::Caller,
-                      "retry: not JSON: " + parsed.error().message);
-  ApiReader reader;
-  RetryPolicy policy;
-  read_retry(reader, parsed.value(), "retry", policy);
-  if (reader.failed())
-    return reader.error();
-  return policy;
-}
-
 Result<CallSpec> parse_call(std::string_view json_text) {
-  auto parsed = json::parse(json_text);
+  auto parsed = parse_object_text(json_text, "the call");
   if (!parsed.ok())
-    return make_error(ErrorCode::InvalidArgument, ErrorOrigin::Caller,
-                      "the call is not JSON: " + parsed.error().message);
+    return parsed.error();
   const json::Value &call = parsed.value();
   ApiReader reader;
-  if (!call.is_object()) {
-    reader.fail("the call", "must be an object");
-    return reader.error();
-  }
   reader.only(call,
               {"model", "fallbacks", "task", "system", "prompt", "messages", "tools",
                "toolChoice", "parallelToolCalls", "temperature", "topP", "maxTokens", "stop",

@@ -7,16 +7,11 @@
 namespace llmux::api {
 
 Result<ClientOptions> parse_client_options(std::string_view json_text) {
-  auto parsed = json::parse(json_text);
+  auto parsed = parse_object_text(json_text, "options");
   if (!parsed.ok())
-    return make_error(ErrorCode::InvalidArgument, ErrorOrigin::Caller,
-                      "the client options are not JSON: " + parsed.error().message);
+    return parsed.error();
   const json::Value &value = parsed.value();
   ApiReader reader;
-  if (!value.is_object()) {
-    reader.fail("options", "must be an object");
-    return reader.error();
-  }
   reader.only(value,
               {"settings", "model", "fallbacks", "retry", "user", "budgetScopes", "routes",
                "models"},

@@ -20,7 +20,7 @@ build=${FUZZ_BUILD:-$root/build/fuzz} # another directory lets runs go side by s
 all_targets=(sse_decoder ndjson_decoder utf8 retry_after json openai_stream anthropic_stream
   openai_response anthropic_response ollama_stream ollama_response gemini_stream gemini_response
   cohere_stream cohere_response tokenizer response_codec ledger_records calculator datetime_tool
-  json_schema)
+  json_schema api_call)
 read -r -a targets <<<"${FUZZ_TARGETS:-${all_targets[*]}}"
 jobs=${FUZZ_JOBS:-$(nproc 2>/dev/null || echo 2)}
 
@@ -29,7 +29,7 @@ dict_for() {
   case $1 in
     sse_decoder) echo sse ;;
     response_codec | ledger_records) echo json ;;
-    ndjson_decoder | json) echo json ;;
+    ndjson_decoder | json | api_call) echo json ;;
     retry_after) echo retry_after ;;
     calculator) echo calculator ;;
     datetime_tool) echo datetime_tool ;;

@@ -70,7 +70,7 @@ function splitTools(tools, what) {
   return { handlers, definitions };
 }
 
-// The AbortSignal's reason, or a cancelled error.
+// Resolves after `ms`; rejects with the signal's reason when it aborts first.
 const sleep = (ms, signal) =>
   new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(signal.reason);

@@ -117,10 +117,7 @@ for file in "$fixtures"/*/*.sse; do
   done <"$file"
 done
 
-for target in sse_decoder ndjson_decoder utf8 retry_after json openai_stream anthropic_stream \
-  openai_response anthropic_response ollama_stream ollama_response gemini_stream gemini_response \
-  cohere_stream cohere_response tokenizer response_codec ledger_records calculator \
-  datetime_tool json_schema api_call; do
+for target in $("$root/scripts/fuzz-targets.sh"); do
   mkdir -p "$corpus/$target"
   copy_dir "$target" "$root/tests/fuzz/seeds/$target"
   copy_dir "$target" "$root/tests/fuzz/regressions/$target"

@@ -17,10 +17,8 @@ set -euo pipefail
 seconds=${1:-20}
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${FUZZ_BUILD:-$root/build/fuzz} # another directory lets runs go side by side
-all_targets=(sse_decoder ndjson_decoder utf8 retry_after json openai_stream anthropic_stream
-  openai_response anthropic_response ollama_stream ollama_response gemini_stream gemini_response
-  cohere_stream cohere_response tokenizer response_codec ledger_records calculator datetime_tool
-  json_schema api_call)
+# Every target tests/fuzz/CMakeLists.txt builds (its LLMUX_FUZZ_TARGETS list): one list.
+read -r -a all_targets <<<"$("$root/scripts/fuzz-targets.sh")"
 read -r -a targets <<<"${FUZZ_TARGETS:-${all_targets[*]}}"
 jobs=${FUZZ_JOBS:-$(nproc 2>/dev/null || echo 2)}
 

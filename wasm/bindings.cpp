@@ -5,6 +5,7 @@
 // result instead, and nothing here calls an API that throws.
 
 #include "client_binding.hpp"
+#include "js_headers.hpp"
 #include "session_binding.hpp"
 
 #include <llmux/decode.hpp>
@@ -44,27 +45,6 @@ std::string events_json(const std::vector<llmux::StreamEvent> &events) {
   return out + "]";
 }
 
-// Headers as a JavaScript array of [name, value] pairs or a plain object of name: value.
-// Values of other types are refused here rather than handed to val::as, which would throw a
-// JavaScript exception through the Wasm frames and leak what they own.
-std::optional<std::vector<llmux::Header>> to_headers(const val &headers) {
-  std::vector<llmux::Header> out;
-  if (headers.isUndefined() || headers.isNull())
-    return out;
-  if (!headers.isArray() && headers.typeOf().as<std::string>() != "object")
-    return std::nullopt;
-  val pairs = headers.isArray() ? headers : val::global("Object").call<val>("entries", headers);
-  const unsigned count = pairs["length"].as<unsigned>();
-  for (unsigned i = 0; i < count; ++i) {
-    val pair = pairs[i];
-    if (!pair.isArray() || pair["length"].as<unsigned>() != 2 || !pair[0].isString() ||
-        !pair[1].isString())
-      return std::nullopt;
-    out.push_back({pair[0].as<std::string>(), pair[1].as<std::string>()});
-  }
-  return out;
-}
-
 // llmux::ResponseDecoder as JavaScript sees it. Arguments that do not convert (an unknown
 // provider name, malformed headers) leave it without a core decoder: feed then yields no
 // events and finish yields an invalid_argument error, so that `decode` and the class fail
@@ -74,7 +54,7 @@ public:
   ResponseDecoderBinding(const std::string &provider_name, bool stream, int status,
                          const val &headers, double received_at_ms) {
     std::optional<llmux::Provider> provider = llmux::provider_from_name(provider_name);
-    std::optional<std::vector<llmux::Header>> converted = to_headers(headers);
+    std::optional<std::vector<llmux::Header>> converted = llmux::wasm::headers_from_js(headers);
     if (!provider) {
       invalid_ = invalid_argument("unknown provider \"" + provider_name + "\"");
     } else if (!converted) {

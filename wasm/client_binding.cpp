@@ -34,15 +34,16 @@ std::optional<GroupBy> group_from_name(std::string_view name) {
 // Where the user's models are kept in the store.
 constexpr std::string_view user_models_key = "catalog/user-models.json";
 
-std::string dollars(Picodollars amount) {
-  std::string text = format_usd(amount);
-  return text.erase(text.find('$'), 1);
+// What `name` resolves to with the client's catalog and settings; an empty name is the model
+// the settings name (LLM_PROVIDER and its _MODEL).
+Result<ResolvedModel> resolve_name(const ClientState &client, const std::string &name) {
+  return name.empty() ? resolve_from_settings(client.catalog, client.options.settings)
+                      : resolve_model(client.catalog, name, client.options.settings);
 }
 
 // Resolves one name of a chain, refusing models that are not ready to call.
 Result<ResolvedModel> resolve_ready(const ClientState &client, const std::string &name) {
-  auto resolved = name.empty() ? resolve_from_settings(client.catalog, client.options.settings)
-                               : resolve_model(client.catalog, name, client.options.settings);
+  auto resolved = resolve_name(client, name);
   if (!resolved.ok())
     return resolved.error();
   if (!resolved.value().ready()) {
@@ -91,7 +92,6 @@ Result<SessionConfig> session_config(ClientState &client, api::CallSpec call,
     config.models.push_back(std::move(resolved).value());
   }
   config.request = std::move(call.request);
-  // The first model's settings default the stream flag only when the call did not choose.
   if (call.max_rounds)
     config.max_rounds = *call.max_rounds;
   if (call.validate_tool_arguments)
@@ -123,10 +123,11 @@ std::string ClientBinding::configure(const std::string &options_json, const emsc
       return error_json(loaded.error());
     state.has_routes = true;
   }
-  if (store.isUndefined() || store.isNull())
-    state.store = std::make_unique<MemoryStore>();
-  else
+  const bool persistent = !store.isUndefined() && !store.isNull();
+  if (persistent)
     state.store = std::make_unique<JsStore>(store);
+  else
+    state.store = std::make_unique<MemoryStore>();
   // User models saved in the store by earlier runs first, then the ones createClient names.
   if (auto saved = state.store->get(user_models_key); saved.ok() && saved.value()) {
     if (auto added = state.catalog.add_json(*saved.value()); !added.ok())
@@ -138,7 +139,6 @@ std::string ClientBinding::configure(const std::string &options_json, const emsc
   }
   // In memory, the ledger keeps its records itself: persisting each day's file again into a
   // MemoryStore on every charge would cost a re-encode of the day per call and keep nothing.
-  const bool persistent = !store.isUndefined() && !store.isNull();
   state.ledger = std::make_unique<Ledger>(persistent ? state.store.get() : nullptr);
   if (auto loaded = state.ledger->load(); !loaded.ok())
     return error_json(loaded.error());
@@ -165,9 +165,7 @@ std::string ClientBinding::add_models(const std::string &catalog_json) {
 }
 
 std::string ClientBinding::resolve(const std::string &name) const {
-  const ClientState &state = *state_;
-  auto resolved = name.empty() ? resolve_from_settings(state.catalog, state.options.settings)
-                               : resolve_model(state.catalog, name, state.options.settings);
+  auto resolved = resolve_name(*state_, name);
   if (!resolved.ok())
     return "{\"error\":" + error_json(resolved.error()) + "}";
   const ResolvedModel &model = resolved.value();
@@ -227,7 +225,7 @@ std::string ClientBinding::usage(const std::string &group, double from, double u
     out += ",\"outputTokens\":" + std::to_string(totals.output_tokens);
     out += ",\"cachedInputTokens\":" + std::to_string(totals.cached_input_tokens);
     out += ",\"reasoningTokens\":" + std::to_string(totals.reasoning_tokens);
-    out += ",\"cost\":\"" + dollars(totals.cost) + "\"";
+    out += ",\"cost\":\"" + api::dollars(totals.cost) + "\"";
     out += ",\"requestsWithoutCost\":" + std::to_string(totals.requests_without_cost);
     out += '}';
   }
@@ -252,8 +250,8 @@ std::string ClientBinding::set_budget(const std::string &scope, const std::strin
 std::string ClientBinding::budget(const std::string &scope, double at_ms) const {
   const auto limit = state_->ledger->budget(scope);
   std::string out = "{\"limit\":";
-  out += limit ? "\"" + dollars(*limit) + "\"" : "null";
-  out += ",\"spent\":\"" + dollars(state_->ledger->spent(scope, Period::Month, to_ms(at_ms))) + "\"}";
+  out += limit ? "\"" + api::dollars(*limit) + "\"" : "null";
+  out += ",\"spent\":\"" + api::dollars(state_->ledger->spent(scope, Period::Month, to_ms(at_ms))) + "\"}";
   return out;
 }
 

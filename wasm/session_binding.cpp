@@ -1,5 +1,7 @@
 #include "session_binding.hpp"
 
+#include "js_headers.hpp"
+
 #include <llmux/api_json.hpp>
 
 #include <string_view>
@@ -9,23 +11,6 @@ namespace llmux::wasm {
 namespace {
 
 using emscripten::val;
-
-// Headers from JavaScript as [[name, value], ...] (client.mjs builds that array from a
-// Headers object); anything else reads as no headers rather than throwing through Embind.
-std::vector<Header> to_headers(const val &headers) {
-  std::vector<Header> out;
-  if (!headers.isArray())
-    return out;
-  const unsigned count = headers["length"].as<unsigned>();
-  out.reserve(count);
-  for (unsigned i = 0; i < count; ++i) {
-    val pair = headers[i];
-    if (pair.isArray() && pair["length"].as<unsigned>() == 2 && pair[0].isString() &&
-        pair[1].isString())
-      out.push_back({pair[0].as<std::string>(), pair[1].as<std::string>()});
-  }
-  return out;
-}
 
 void write_action(const SessionAction &action, std::string &out) {
   switch (action.kind) {
@@ -139,7 +124,9 @@ std::string SessionBinding::step(double now_ms) {
 std::string SessionBinding::head(int status, const val &headers, double now_ms) {
   if (!session_)
     return "[]";
-  HttpResponseHead head{status, to_headers(headers), to_ms(now_ms)};
+  // client.mjs passes Array.from(response.headers): pairs of strings, always.
+  HttpResponseHead head{status, headers_from_js(headers).value_or(std::vector<Header>{}),
+                        to_ms(now_ms)};
   session_->on_response_head(head, to_ms(now_ms));
   return events();
 }

@@ -3,10 +3,10 @@
 // call instead of hanging.
 
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { describe, test } from 'node:test';
+import { after, describe, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 
 import { builds, fixture, headOf, root } from './support.mjs';
@@ -16,8 +16,12 @@ let instances = 0;
 
 // A package of its own, not yet loaded: the payload's modules copied to a folder of their own
 // (a query string on index.mjs alone would still share load.mjs, which holds the state).
+const folders = [];
+after(() => folders.forEach((folder) => rmSync(folder, { recursive: true, force: true })));
+
 async function freshWrapper(build) {
   const folder = mkdtempSync(join(tmpdir(), `llmux-instance-${++instances}-`));
+  folders.push(folder);
   const payload = resolve(root, build.dir, 'wasm');
   for (const name of readdirSync(payload))
     if (name.endsWith('.mjs') || name.endsWith('.wasm')) copyFileSync(join(payload, name), join(folder, name));

@@ -91,6 +91,8 @@ std::string messages_json(const std::vector<Message> &messages);
 void write_string_value(std::string_view text, std::string &out);
 /// Usage as {inputTokens, outputTokens, ...}: the counts the provider reported, no others.
 void write_usage(const Usage &usage, std::string &out);
+/// Picodollars as an exact decimal number of dollars, without the "$": "0.00045".
+std::string dollars(Picodollars amount);
 /// A cost as exact decimal dollar strings: {input, cachedInput, cacheWrite, output, total};
 /// null when unknown.
 void write_cost(const std::optional<Cost> &cost, std::string &out);

@@ -52,12 +52,6 @@ private:
   bool first_ = true;
 };
 
-// Picodollars as an exact decimal number of dollars, without the "$".
-std::string dollars(Picodollars amount) {
-  std::string text = format_usd(amount);
-  const std::size_t sign = text.find('$');
-  return text.erase(sign, 1);
-}
 
 // Tool-call arguments as JSON: the text itself when it is a JSON value, else null (a stream
 // cut by max_tokens); an empty text means no arguments, {}.
@@ -163,6 +157,11 @@ void write_stream_event(const StreamEvent &event, std::string &out) {
 }
 
 } // namespace
+
+std::string dollars(Picodollars amount) {
+  std::string text = format_usd(amount);
+  return text.erase(text.find('$'), 1);
+}
 
 void write_string_value(std::string_view text, std::string &out) {
   json::write_string(text, out);

@@ -193,6 +193,23 @@ for (const build of builds) {
       await client.close();
     });
 
+    test('bad bytes from a provider are a BadResponseError, whole or streamed, and the module lives on', async () => {
+      const { settings } = setup([
+        { raw: { headers: { 'content-type': 'application/json' }, body: '{"choices": [{"message": {"content": 7' } },
+        { raw: { headers: { 'content-type': 'text/event-stream' }, body: ['data: {"choices":[{"delta":{"content":"Hi"}}]}\n\n', 'data: {not json\n\n', 'data: \u00ff\ufffe\n\n'] } },
+        { raw: { headers: { 'content-type': 'text/event-stream' }, body: ['data: {"choices":[{"delta":{"content":"ok"}}]}\n\n'] } },
+        { text: 'still alive' },
+      ]);
+      const client = api.createClient({ settings, model: 'gpt-4o-mini', retry: { maxRetries: 0 } });
+      await assert.rejects(client.chat({ prompt: 'x' }), (error) => error instanceof api.BadResponseError);
+      await assert.rejects(async () => { for await (const _ of client.stream({ prompt: 'x' })); },
+        (error) => error instanceof api.BadResponseError && error.result.text === 'Hi');
+      // A stream that ends without its end marker or finish reason is cut, not a clean answer.
+      await assert.rejects(async () => { for await (const _ of client.stream({ prompt: 'x' })); }, api.LlmuxError);
+      assert.equal((await client.chat({ prompt: 'x' })).text, 'still alive');
+      await client.close();
+    });
+
     test('a refused connection is a NetworkError; a stalled server a TimeoutError', async () => {
       const { settings } = setup([{ hang: true }]);
       const closed = api.createClient({ settings: { OPENAI_API_KEY: 'k', OPENAI_BASE_URL: 'http://127.0.0.1:9/v1' },

@@ -3,10 +3,12 @@
 // tools) and hands back what happened; retries, fallbacks, tool rounds, budgets, the ledger
 // and the cache are decided in C++.
 //
-// Each network read crosses into Wasm once (copied into a buffer the session owns) and its
+// Each network read crosses into Wasm once (copied into the core's input buffer) and its
 // events come back as one JSON array: one boundary crossing and one JSON.parse per read,
-// however many events the read completes.
+// however many events the read completes. A body that is not streamed is read whole and
+// handed over with its head in one call.
 
+import { headersText } from './core.mjs';
 import { loaded } from './load.mjs';
 import { toLlmuxError } from './errors.mjs';
 import { guardStore, openIndexedDbStore } from './storage.mjs';
@@ -90,7 +92,7 @@ class Client {
   #options;
   #fetch;
   #timeoutMs;
-  #core = null; // Promise of {module, binding, store}
+  #core = null; // Promise of {core, binding, store}
 
   constructor(options) {
     checkClientOptions(options);
@@ -101,11 +103,11 @@ class Client {
 
   #ready() {
     this.#core ??= (async () => {
-      const module = await loaded();
+      const core = await loaded();
       const { storage = 'memory' } = this.#options;
       const store = storage === 'memory' ? undefined
         : storage === 'indexeddb' ? await openIndexedDbStore() : guardStore(storage);
-      const binding = new module.Client();
+      const binding = new core.Client();
       const coreOptions = {};
       for (const [key, value] of Object.entries(this.#options))
         if (!clientOnly.has(key) && value !== undefined) coreOptions[key] = value;
@@ -117,7 +119,7 @@ class Client {
         if (parsed.code === 'invalid_argument') throw new TypeError(`llmux createClient: ${parsed.message}`);
         throw toLlmuxError(parsed);
       }
-      return { module, binding, store };
+      return { core, binding, store };
     })();
     return this.#core;
   }
@@ -259,7 +261,6 @@ class Run {
   #definitions;
   #timeoutMs;
   #what;
-  #module = null;
   #session = null; // the core's session while the call runs
   #ended = false;
   #events = []; // the batch being handed out
@@ -359,7 +360,7 @@ class Run {
   }
 
   async #start() {
-    const { module, binding } = await this.#client.ready();
+    const { core, binding } = await this.#client.ready();
     const spec = {};
     for (const [key, value] of Object.entries(this.#call))
       if (!callOnly.has(key) && value !== undefined) spec[key] = value;
@@ -371,7 +372,7 @@ class Run {
     } catch (error) {
       fail(this.#what, `the call cannot be sent as JSON: ${error.message}`);
     }
-    const session = new module.Session(binding, text, this.#streaming, Date.now());
+    const session = new core.Session(binding, text, this.#streaming, Date.now());
     const setupError = session.setupError();
     if (setupError) {
       session.delete();
@@ -379,7 +380,6 @@ class Run {
       if (error.argument) fail(this.#what, error.message);
       throw toLlmuxError(error, null);
     }
-    this.#module = module;
     this.#session = session;
   }
 
@@ -410,14 +410,14 @@ class Run {
         await this.#runTools(action.calls);
         return this.#take(session.toolsDone(Date.now()));
       case 'done': {
-        const result = JSON.parse(session.result());
+        const { result } = action;
         this.#finish();
         this.#settle.resolve(result);
         if (this.#streaming) this.#events.push({ type: 'done', result });
         return;
       }
       case 'fail': {
-        const result = JSON.parse(session.result());
+        const { result } = action;
         const error = toLlmuxError(result.error, result);
         this.#finish();
         this.#settle.reject(error);
@@ -447,15 +447,15 @@ class Run {
     this.#take(session.transportError('network', String(error?.message ?? error), Date.now()));
   }
 
-  // Sends the request the session built and hands it the response head; the body is read by
-  // #read, one network read per #advance.
+  // Sends the request the session built. A streamed body is read by #read, one network read
+  // per #advance; any other is read whole here and handed over with its head in one call.
   async #send(action) {
     const session = this.#session;
     const controller = new AbortController();
     const signal = this.#signal;
     // One timer for the whole exchange: it fires when nothing arrived for timeoutMs since
     // the last read (a read only notes the time, so reads cost no timer calls).
-    const exchange = { controller, reader: null, lastActivity: Date.now(), timedOut: false, timer: null, onAbort: null };
+    const exchange = { controller, reader: null, lastActivity: Date.now(), timedOut: false, timer: null, onAbort: null, complete: false };
     const check = () => {
       const idle = Date.now() - exchange.lastActivity;
       if (idle >= this.#timeoutMs) {
@@ -485,19 +485,23 @@ class Run {
       return this.#failed(exchange, error);
     }
     exchange.lastActivity = Date.now();
-    this.#take(session.head(response.status, Array.from(response.headers), Date.now()));
-    if (session.finished()) return this.#closeExchange();
-    if (response.body?.getReader) {
+    const headers = headersText(response.headers);
+    if (action.stream && response.body?.getReader) {
+      this.#take(session.head(response.status, headers, Date.now()));
+      if (session.finished()) return this.#closeExchange();
       exchange.reader = response.body.getReader();
       return;
     }
+    let bytes;
     try {
-      this.#feed(new Uint8Array(await response.arrayBuffer()));
+      bytes = new Uint8Array(await response.arrayBuffer());
     } catch (error) {
       return this.#failed(exchange, error);
     }
+    if (!this.#session) return; // closed while the body was read
+    exchange.complete = true;
     this.#closeExchange();
-    this.#take(session.end(Date.now()));
+    this.#take(session.response(response.status, headers, bytes, Date.now()));
   }
 
   async #read() {
@@ -518,12 +522,9 @@ class Run {
     if (this.#session.finished()) this.#closeExchange(); // the session decided mid-body
   }
 
-  // One network read into the session: copied into its buffer, one call, one JSON.parse.
+  // One network read into the session: one call, one JSON.parse.
   #feed(bytes) {
-    const session = this.#session;
-    const at = session.bodyBuffer(bytes.length);
-    this.#module.HEAPU8.set(bytes, at); // HEAPU8 read after bodyBuffer: the heap may have grown
-    this.#take(session.body(bytes.length, Date.now()));
+    this.#take(this.#session.body(bytes, Date.now()));
   }
 
   #closeExchange() {
@@ -533,7 +534,7 @@ class Run {
     clearTimeout(exchange.timer);
     if (exchange.onAbort) this.#signal.removeEventListener('abort', exchange.onAbort);
     if (exchange.reader) exchange.reader.cancel().catch(() => {});
-    else exchange.controller.abort();
+    else if (!exchange.complete) exchange.controller.abort();
   }
 
   // Runs the calls the model asked for, all at once; a throw or a rejection is a failed tool.

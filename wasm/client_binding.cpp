@@ -1,8 +1,11 @@
 #include "client_binding.hpp"
 
+#include "boundary.hpp"
 #include "js_store.hpp"
 
 #include <llmux/resolve.hpp>
+
+#include <emscripten/emscripten.h>
 
 #include <limits>
 
@@ -36,7 +39,7 @@ constexpr std::string_view user_models_key = "catalog/user-models.json";
 
 // What `name` resolves to with the client's catalog and settings; an empty name is the model
 // the settings name (LLM_PROVIDER and its _MODEL).
-Result<ResolvedModel> resolve_name(const ClientState &client, const std::string &name) {
+Result<ResolvedModel> resolve_name(const ClientState &client, std::string_view name) {
   return name.empty() ? resolve_from_settings(client.catalog, client.options.settings)
                       : resolve_model(client.catalog, name, client.options.settings);
 }
@@ -58,16 +61,6 @@ Result<ResolvedModel> resolve_ready(const ClientState &client, const std::string
 }
 
 } // namespace
-
-std::int64_t to_ms(double ms) {
-  // NaN and anything beyond the range of a date clamp (a double outside int64 would be UB).
-  constexpr double limit = 9.0e15;
-  if (!(ms > -limit))
-    return static_cast<std::int64_t>(-limit);
-  if (!(ms < limit))
-    return static_cast<std::int64_t>(limit);
-  return static_cast<std::int64_t>(ms);
-}
 
 Result<SessionConfig> session_config(ClientState &client, api::CallSpec call,
                                      std::uint64_t default_seed) {
@@ -112,7 +105,7 @@ Result<SessionConfig> session_config(ClientState &client, api::CallSpec call,
 
 ClientBinding::ClientBinding() : state_(std::make_shared<ClientState>()) {}
 
-std::string ClientBinding::configure(const std::string &options_json, const emscripten::val &store) {
+std::string ClientBinding::configure(std::string_view options_json, int store) {
   auto options = api::parse_client_options(options_json);
   if (!options.ok())
     return error_json(options.error());
@@ -123,7 +116,7 @@ std::string ClientBinding::configure(const std::string &options_json, const emsc
       return error_json(loaded.error());
     state.has_routes = true;
   }
-  const bool persistent = !store.isUndefined() && !store.isNull();
+  const bool persistent = store != 0;
   if (persistent)
     state.store = std::make_unique<JsStore>(store);
   else
@@ -150,7 +143,7 @@ std::string ClientBinding::models() const {
   return state_->catalog.to_json();
 }
 
-std::string ClientBinding::add_models(const std::string &catalog_json) {
+std::string ClientBinding::add_models(std::string_view catalog_json) {
   ClientState &state = *state_;
   if (auto added = state.catalog.add_json(catalog_json); !added.ok())
     return error_json(added.error());
@@ -164,7 +157,7 @@ std::string ClientBinding::add_models(const std::string &catalog_json) {
   return "";
 }
 
-std::string ClientBinding::resolve(const std::string &name) const {
+std::string ClientBinding::resolve(std::string_view name) const {
   auto resolved = resolve_name(*state_, name);
   if (!resolved.ok())
     return "{\"error\":" + error_json(resolved.error()) + "}";
@@ -192,7 +185,7 @@ std::string ClientBinding::resolve(const std::string &name) const {
   return out + "]}";
 }
 
-std::string ClientBinding::cost(const std::string &name, const std::string &usage_json) const {
+std::string ClientBinding::cost(std::string_view name, std::string_view usage_json) const {
   const ClientState &state = *state_;
   auto usage = api::parse_usage(usage_json);
   if (!usage.ok())
@@ -205,8 +198,8 @@ std::string ClientBinding::cost(const std::string &name, const std::string &usag
   return out + "}";
 }
 
-std::string ClientBinding::usage(const std::string &group, double from, double until,
-                                 const std::string &user) const {
+std::string ClientBinding::usage(std::string_view group, double from, double until,
+                                 std::string_view user) const {
   auto by = group_from_name(group);
   if (!by)
     return "{\"error\":" +
@@ -232,7 +225,7 @@ std::string ClientBinding::usage(const std::string &group, double from, double u
   return out + "]";
 }
 
-std::string ClientBinding::set_budget(const std::string &scope, const std::string &amount) {
+std::string ClientBinding::set_budget(std::string_view scope, std::string_view amount) {
   std::optional<Picodollars> limit;
   if (!amount.empty()) {
     // Dollars with up to six decimals: exactly the micro-dollars a per-million price reads.
@@ -242,12 +235,12 @@ std::string ClientBinding::set_budget(const std::string &scope, const std::strin
           "a budget is an amount of dollars as a decimal string (\"5\", \"12.50\")"));
     limit = *micro * 1'000'000;
   }
-  if (auto set = state_->ledger->set_budget(scope, limit); !set.ok())
+  if (auto set = state_->ledger->set_budget(std::string(scope), limit); !set.ok())
     return error_json(set.error());
   return "";
 }
 
-std::string ClientBinding::budget(const std::string &scope, double at_ms) const {
+std::string ClientBinding::budget(std::string_view scope, double at_ms) const {
   const auto limit = state_->ledger->budget(scope);
   std::string out = "{\"limit\":";
   out += limit ? "\"" + api::dollars(*limit) + "\"" : "null";
@@ -260,3 +253,73 @@ void ClientBinding::clear_cache() {
 }
 
 } // namespace llmux::wasm
+
+// The client's C exports (wasm/core.mjs): string arguments come from the input buffer in the
+// order of the parameters, text answers go to the output buffer (boundary.hpp).
+using llmux::wasm::answer;
+using llmux::wasm::ClientBinding;
+using llmux::wasm::Input;
+
+extern "C" {
+
+EMSCRIPTEN_KEEPALIVE ClientBinding *llmux_client_new() {
+  return new ClientBinding();
+}
+
+EMSCRIPTEN_KEEPALIVE void llmux_client_delete(ClientBinding *client) {
+  delete client;
+}
+
+EMSCRIPTEN_KEEPALIVE std::size_t llmux_client_configure(ClientBinding *client,
+                                                        std::size_t options_length, int store) {
+  return answer(client->configure(Input().take(options_length), store));
+}
+
+EMSCRIPTEN_KEEPALIVE std::size_t llmux_client_models(const ClientBinding *client) {
+  return answer(client->models());
+}
+
+EMSCRIPTEN_KEEPALIVE std::size_t llmux_client_add_models(ClientBinding *client,
+                                                         std::size_t catalog_length) {
+  return answer(client->add_models(Input().take(catalog_length)));
+}
+
+EMSCRIPTEN_KEEPALIVE std::size_t llmux_client_resolve(const ClientBinding *client,
+                                                      std::size_t name_length) {
+  return answer(client->resolve(Input().take(name_length)));
+}
+
+EMSCRIPTEN_KEEPALIVE std::size_t llmux_client_cost(const ClientBinding *client,
+                                                   std::size_t name_length,
+                                                   std::size_t usage_length) {
+  Input input;
+  const std::string_view name = input.take(name_length);
+  return answer(client->cost(name, input.take(usage_length)));
+}
+
+EMSCRIPTEN_KEEPALIVE std::size_t llmux_client_usage(const ClientBinding *client,
+                                                    std::size_t group_length, double from_ms,
+                                                    double until_ms, std::size_t user_length) {
+  Input input;
+  const std::string_view group = input.take(group_length);
+  return answer(client->usage(group, from_ms, until_ms, input.take(user_length)));
+}
+
+EMSCRIPTEN_KEEPALIVE std::size_t llmux_client_set_budget(ClientBinding *client,
+                                                         std::size_t scope_length,
+                                                         std::size_t dollars_length) {
+  Input input;
+  const std::string_view scope = input.take(scope_length);
+  return answer(client->set_budget(scope, input.take(dollars_length)));
+}
+
+EMSCRIPTEN_KEEPALIVE std::size_t llmux_client_budget(const ClientBinding *client,
+                                                     std::size_t scope_length, double at_ms) {
+  return answer(client->budget(Input().take(scope_length), at_ms));
+}
+
+EMSCRIPTEN_KEEPALIVE void llmux_client_clear_cache(ClientBinding *client) {
+  client->clear_cache();
+}
+
+} // extern "C"

@@ -11,10 +11,9 @@
 #include <llmux/routing_table.hpp>
 #include <llmux/session.hpp>
 
-#include <emscripten/val.h>
-
 #include <memory>
 #include <string>
+#include <string_view>
 
 namespace llmux::wasm {
 
@@ -28,9 +27,6 @@ struct ClientState {
   std::unique_ptr<ResponseCache> cache;
 };
 
-/// A JavaScript number of milliseconds as an int64, clamped to the range of a date.
-std::int64_t to_ms(double ms);
-
 /// A SessionConfig for `call` from the client's state, or the error that stops it before
 /// any request (an unknown model, a model missing its API key, a bad routing kind).
 Result<SessionConfig> session_config(ClientState &client, api::CallSpec call,
@@ -38,39 +34,40 @@ Result<SessionConfig> session_config(ClientState &client, api::CallSpec call,
 
 class SessionBinding;
 
-/// llmux's client as JavaScript sees it (wasm/client.mjs drives it).
+/// llmux's client as JavaScript sees it (wasm/client.mjs drives it, through the exports at
+/// the end of client_binding.cpp).
 class ClientBinding {
 public:
   ClientBinding();
 
   /// Applies createClient's options (JSON, see api::parse_client_options) and opens the
-  /// ledger, the cache and the saved user models in `store` (a JavaScript store, see
-  /// JsStore; undefined keeps them in memory). Returns "" or the error as JSON.
-  std::string configure(const std::string &options_json, const emscripten::val &store);
+  /// ledger, the cache and the saved user models in the JavaScript store numbered `store`
+  /// (see JsStore; 0 keeps them in memory). Returns "" or the error as JSON.
+  std::string configure(std::string_view options_json, int store);
 
   /// The catalog as JSON (user models included).
   std::string models() const;
   /// Adds user models (a catalog document). "" or the error as JSON.
-  std::string add_models(const std::string &catalog_json);
+  std::string add_models(std::string_view catalog_json);
   /// What `name` resolves to, as JSON {model, inCatalog, baseUrl, ready, missingSettings}, or
   /// {error}.
-  std::string resolve(const std::string &name) const;
+  std::string resolve(std::string_view name) const;
 
   /// The exact cost of `usage_json` (api::parse_usage's form) at the prices of the model
   /// `name` resolves to: api::write_cost's JSON (null when the model has no prices), or
   /// {"error"}.
-  std::string cost(const std::string &name, const std::string &usage_json) const;
+  std::string cost(std::string_view name, std::string_view usage_json) const;
 
   /// Ledger totals grouped by `group` (user, model, provider, scope, day, week, month) for
   /// from_ms <= at < to_ms, only `user`'s when not empty: JSON [{key, requests, ...}] or
   /// {error}.
-  std::string usage(const std::string &group, double from_ms, double to_ms,
-                    const std::string &user) const;
+  std::string usage(std::string_view group, double from_ms, double to_ms,
+                    std::string_view user) const;
   /// Sets (dollars as a decimal string) or removes ("") a scope's monthly budget. "" or the
   /// error as JSON.
-  std::string set_budget(const std::string &scope, const std::string &dollars);
+  std::string set_budget(std::string_view scope, std::string_view dollars);
   /// {"limit": dollars | null, "spent": dollars} for the month of at_ms.
-  std::string budget(const std::string &scope, double at_ms) const;
+  std::string budget(std::string_view scope, double at_ms) const;
   /// Every entry of the response cache removed.
   void clear_cache();
 

@@ -1,6 +1,7 @@
 // decode() and createDecoder(): provider response bytes to neutral values, through the core.
-// Only argument checks and the ownership of Embind handles live here.
+// Only argument checks and the ownership of the core's handles live here.
 
+import { headersText } from './core.mjs';
 import { abortedWith, loaded } from './load.mjs';
 
 function checkHead(options, what) {
@@ -14,23 +15,25 @@ function checkHead(options, what) {
   if (!Number.isInteger(status) || status < 100 || status > 599)
     fail('status must be an HTTP status (an integer from 100 to 599)');
   if (!Number.isSafeInteger(receivedAtMs)) fail('receivedAtMs must be an integer (Unix epoch milliseconds)');
-  return { provider, stream, status, headers: headerPairs(headers, what), receivedAtMs };
+  return { provider, stream, status, headers: headersText(headerPairs(headers, what)), receivedAtMs };
 }
 
-// [[name, value], ...] from an array of pairs, a Headers or Map, or a plain object.
+// [[name, value], ...] from an array of pairs, a Headers or Map, or a plain object. No name or
+// value holds a NUL, which HTTP forbids and the core's header text uses as its separator.
 function headerPairs(headers, what) {
   let pairs = null;
   if (headers !== null && typeof headers === 'object')
     pairs = typeof headers[Symbol.iterator] === 'function' ? Array.from(headers) : Object.entries(headers);
-  const isPair = (pair) =>
-    Array.isArray(pair) && pair.length === 2 && typeof pair[0] === 'string' && typeof pair[1] === 'string';
+  const isText = (text) => typeof text === 'string' && !text.includes('\0');
+  const isPair = (pair) => Array.isArray(pair) && pair.length === 2 && isText(pair[0]) && isText(pair[1]);
   if (!pairs?.every(isPair))
     throw new TypeError(`${what}: headers must be [name, value] string pairs, a Headers or an object of strings`);
   return pairs;
 }
 
 function checkBytes(bytes, what) {
-  if (typeof bytes === 'string' || bytes instanceof Uint8Array || bytes instanceof ArrayBuffer) return bytes;
+  if (typeof bytes === 'string' || bytes instanceof Uint8Array) return bytes;
+  if (bytes instanceof ArrayBuffer) return new Uint8Array(bytes);
   throw new TypeError(`${what} must be a Uint8Array, an ArrayBuffer or a string`);
 }
 
@@ -109,5 +112,5 @@ export async function errorCodes() {
 /** @internal For the memory tests: the Wasm heap's size and the bytes malloc holds. */
 export async function _memoryUsage() {
   const module = await loaded();
-  return { heapBytes: module.HEAP8.length, mallocBytes: module.heapBytesInUse() };
+  return { heapBytes: module.heapBytes(), mallocBytes: module.heapBytesInUse() };
 }

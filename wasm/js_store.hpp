@@ -4,20 +4,21 @@
 // calls are synchronous: JavaScript keeps every value in memory and persists in the
 // background, so the core's ledger and cache work unchanged.
 //
-// The JavaScript side never throws into Wasm (a throw would unwind the Wasm frames without
-// running destructors): each method returns its value, or {error: "message"} on failure.
+// The store is reached through JavaScript functions the module imports (EM_JS in
+// js_store.cpp): wasm/core.mjs numbers each client's store and keeps it where they find it.
+// They never throw into Wasm (a throw would unwind the Wasm frames without running
+// destructors): a store method's throw or {error} answer becomes a `storage` error.
 
 #include <llmux/key_value_store.hpp>
-
-#include <emscripten/val.h>
 
 namespace llmux::wasm {
 
 class JsStore final : public KeyValueStore {
 public:
-  /// `store` has get(key) -> string | undefined, put(key, value), remove(key) -> boolean and
-  /// list(prefix) -> string[], each of which may return {error} instead.
-  explicit JsStore(emscripten::val store) : store_(std::move(store)) {}
+  /// The store wasm/core.mjs registered as `handle`: get(key) -> string | undefined,
+  /// put(key, value), remove(key) -> boolean and list(prefix) -> string[], each of which may
+  /// return {error} instead.
+  explicit JsStore(int handle) : handle_(handle) {}
 
   Result<std::optional<std::string>> get(std::string_view key) override;
   Result<bool> put(std::string_view key, std::string_view value) override;
@@ -25,7 +26,7 @@ public:
   Result<std::vector<std::string>> list(std::string_view prefix) override;
 
 private:
-  emscripten::val store_;
+  int handle_;
 };
 
 } // namespace llmux::wasm

@@ -9,6 +9,7 @@
 // if the module ever aborts, every later call rejects with the abort's error.
 
 import createLlmuxCore from './llmux-core.mjs';
+import { bindCore } from './core.mjs';
 
 const wasmName = 'llmux-core.wasm';
 const nodeFs = 'node:fs/promises'; // not a literal: browser bundlers leave the import alone
@@ -21,7 +22,7 @@ let abortError = null; // set once the module has aborted: it is unusable from t
  * Loads the module, optionally from a given source; call it before first use to choose:
  * `wasmModule` (a WebAssembly.Module, as edge runtimes import a .wasm), `wasmBinary` (the
  * bytes), or `locateFile(name)` (its URL, e.g. a bundler's asset URL). Returns the memoised
- * module promise; a load that fails rejects it, and every call after.
+ * promise of the core (core.mjs); a load that fails rejects it, and every call after.
  */
 export function init(options) {
   if (options && modulePromise) throw new Error('llmux: init(options) must come before first use');
@@ -72,7 +73,7 @@ async function instantiate() {
           .catch(reject);
         return {};
       },
-    }).then(resolve, reject);
+    }).then((module) => resolve(bindCore(module)), reject);
   });
 }
 

@@ -1,8 +1,10 @@
 #include "session_binding.hpp"
 
-#include "js_headers.hpp"
+#include "boundary.hpp"
 
 #include <llmux/api_json.hpp>
+
+#include <emscripten/emscripten.h>
 
 #include <string_view>
 #include <utility>
@@ -10,9 +12,8 @@
 namespace llmux::wasm {
 namespace {
 
-using emscripten::val;
-
-void write_action(const SessionAction &action, std::string &out) {
+// The action as step() describes it; the ends carry the session's result.
+void write_action(const SessionAction &action, const Session &session, std::string &out) {
   switch (action.kind) {
     case SessionAction::Kind::Send: {
       const HttpRequest &request = action.request;
@@ -60,17 +61,17 @@ void write_action(const SessionAction &action, std::string &out) {
       out += "{\"kind\":\"idle\"}";
       return;
     case SessionAction::Kind::Done:
-      out += "{\"kind\":\"done\"}";
+      out += "{\"kind\":\"done\",\"result\":" + api::result_json(session.result()) + "}";
       return;
     case SessionAction::Kind::Fail:
-      out += "{\"kind\":\"fail\"}";
+      out += "{\"kind\":\"fail\",\"result\":" + api::result_json(session.result()) + "}";
       return;
   }
 }
 
 } // namespace
 
-SessionBinding::SessionBinding(const ClientBinding &client, const std::string &call_json,
+SessionBinding::SessionBinding(const ClientBinding &client, std::string_view call_json,
                                bool with_events, double seed)
     : client_(client.state()), with_events_(with_events) {
   auto call = api::parse_call(call_json);
@@ -114,33 +115,27 @@ std::string SessionBinding::events() {
 
 std::string SessionBinding::step(double now_ms) {
   if (!session_)
-    return "{\"events\":[],\"action\":{\"kind\":\"fail\"}}";
+    return "{\"events\":[],\"action\":{\"kind\":\"fail\",\"result\":" + result() + "}}";
   const SessionAction action = session_->next_action(to_ms(now_ms));
   std::string out = "{\"events\":" + events() + ",\"action\":";
-  write_action(action, out);
+  write_action(action, *session_, out);
   return out + "}";
 }
 
-std::string SessionBinding::head(int status, const val &headers, double now_ms) {
+std::string SessionBinding::head(int status, std::string_view headers, double now_ms) {
   if (!session_)
     return "[]";
-  // client.mjs passes Array.from(response.headers): pairs of strings, always.
-  HttpResponseHead head{status, headers_from_js(headers).value_or(std::vector<Header>{}),
+  // client.mjs writes a fetch Response's headers: whole pairs, always.
+  HttpResponseHead head{status, headers_from_text(headers).value_or(std::vector<Header>{}),
                         to_ms(now_ms)};
   session_->on_response_head(head, to_ms(now_ms));
   return events();
 }
 
-std::uintptr_t SessionBinding::body_buffer(std::size_t bytes) {
-  if (input_.size() < bytes)
-    input_.resize(bytes);
-  return reinterpret_cast<std::uintptr_t>(input_.data());
-}
-
-std::string SessionBinding::body(std::size_t bytes, double now_ms) {
-  if (!session_ || bytes > input_.size())
+std::string SessionBinding::body(std::string_view bytes, double now_ms) {
+  if (!session_)
     return "[]";
-  session_->on_response_body(std::string_view(input_.data(), bytes), to_ms(now_ms));
+  session_->on_response_body(bytes, to_ms(now_ms));
   return events();
 }
 
@@ -151,14 +146,30 @@ std::string SessionBinding::end(double now_ms) {
   return events();
 }
 
-std::string SessionBinding::transport_error(const std::string &code, const std::string &message,
+std::string SessionBinding::response(int status, std::string_view headers,
+                                     std::string_view body, double now_ms) {
+  if (!session_)
+    return "[]";
+  HttpResponseHead head{status, headers_from_text(headers).value_or(std::vector<Header>{}),
+                        to_ms(now_ms)};
+  session_->on_response_head(head, to_ms(now_ms));
+  // A session that decided on the head alone (a cancel while the body was read) ignores the
+  // rest, as it would the reads of a streamed body.
+  if (!session_->finished()) {
+    session_->on_response_body(body, to_ms(now_ms));
+    session_->on_response_end(to_ms(now_ms));
+  }
+  return events();
+}
+
+std::string SessionBinding::transport_error(std::string_view code, std::string_view message,
                                             double now_ms) {
   if (!session_)
     return "[]";
   ErrorCode error_code = ErrorCode::Network;
   if (code == "timeout")
     error_code = ErrorCode::Timeout;
-  session_->on_transport_error(make_error(error_code, ErrorOrigin::Network, message),
+  session_->on_transport_error(make_error(error_code, ErrorOrigin::Network, std::string(message)),
                                to_ms(now_ms));
   return events();
 }
@@ -170,12 +181,12 @@ std::string SessionBinding::timer(double now_ms) {
   return events();
 }
 
-void SessionBinding::tool_output(const std::string &id, bool ok, const std::string &content,
+void SessionBinding::tool_output(std::string_view id, bool ok, std::string_view content,
                                  double duration_ms) {
   std::optional<std::int64_t> duration;
   if (duration_ms >= 0)
     duration = to_ms(duration_ms);
-  outputs_.push_back(ToolOutput{id, ok, content, duration});
+  outputs_.push_back(ToolOutput{std::string(id), ok, std::string(content), duration});
 }
 
 std::string SessionBinding::tools_done(double now_ms) {
@@ -202,3 +213,98 @@ std::string SessionBinding::result() const {
 }
 
 } // namespace llmux::wasm
+
+// The session's C exports (wasm/core.mjs): string arguments come from the input buffer in the
+// order of the parameters, text answers go to the output buffer (boundary.hpp).
+using llmux::wasm::answer;
+using llmux::wasm::ClientBinding;
+using llmux::wasm::Input;
+using llmux::wasm::SessionBinding;
+
+extern "C" {
+
+/// Input: the call's JSON.
+EMSCRIPTEN_KEEPALIVE SessionBinding *llmux_session_new(const ClientBinding *client,
+                                                       std::size_t call_length, bool with_events,
+                                                       double seed) {
+  return new SessionBinding(*client, Input().take(call_length), with_events, seed);
+}
+
+EMSCRIPTEN_KEEPALIVE void llmux_session_delete(SessionBinding *session) {
+  delete session;
+}
+
+EMSCRIPTEN_KEEPALIVE std::size_t llmux_session_setup_error(const SessionBinding *session) {
+  return answer(session->setup_error());
+}
+
+EMSCRIPTEN_KEEPALIVE std::size_t llmux_session_step(SessionBinding *session, double now_ms) {
+  return answer(session->step(now_ms));
+}
+
+/// Input: the headers.
+EMSCRIPTEN_KEEPALIVE std::size_t llmux_session_head(SessionBinding *session, int status,
+                                                    std::size_t headers_length, double now_ms) {
+  return answer(session->head(status, Input().take(headers_length), now_ms));
+}
+
+/// Input: the bytes read.
+EMSCRIPTEN_KEEPALIVE std::size_t llmux_session_body(SessionBinding *session, std::size_t length,
+                                                    double now_ms) {
+  return answer(session->body(Input().take(length), now_ms));
+}
+
+EMSCRIPTEN_KEEPALIVE std::size_t llmux_session_end(SessionBinding *session, double now_ms) {
+  return answer(session->end(now_ms));
+}
+
+/// Input: the headers, then the body.
+EMSCRIPTEN_KEEPALIVE std::size_t llmux_session_response(SessionBinding *session, int status,
+                                                        std::size_t headers_length,
+                                                        std::size_t body_length, double now_ms) {
+  Input input;
+  const std::string_view headers = input.take(headers_length);
+  return answer(session->response(status, headers, input.take(body_length), now_ms));
+}
+
+/// Input: the code (network, timeout), then the message.
+EMSCRIPTEN_KEEPALIVE std::size_t llmux_session_transport_error(SessionBinding *session,
+                                                               std::size_t code_length,
+                                                               std::size_t message_length,
+                                                               double now_ms) {
+  Input input;
+  const std::string_view code = input.take(code_length);
+  return answer(session->transport_error(code, input.take(message_length), now_ms));
+}
+
+EMSCRIPTEN_KEEPALIVE std::size_t llmux_session_timer(SessionBinding *session, double now_ms) {
+  return answer(session->timer(now_ms));
+}
+
+/// Input: the tool call's id, then the output.
+EMSCRIPTEN_KEEPALIVE void llmux_session_tool_output(SessionBinding *session, std::size_t id_length,
+                                                    bool ok, std::size_t content_length,
+                                                    double duration_ms) {
+  Input input;
+  const std::string_view id = input.take(id_length);
+  session->tool_output(id, ok, input.take(content_length), duration_ms);
+}
+
+EMSCRIPTEN_KEEPALIVE std::size_t llmux_session_tools_done(SessionBinding *session,
+                                                          double now_ms) {
+  return answer(session->tools_done(now_ms));
+}
+
+EMSCRIPTEN_KEEPALIVE std::size_t llmux_session_cancel(SessionBinding *session, double now_ms) {
+  return answer(session->cancel(now_ms));
+}
+
+EMSCRIPTEN_KEEPALIVE bool llmux_session_finished(const SessionBinding *session) {
+  return session->finished();
+}
+
+EMSCRIPTEN_KEEPALIVE std::size_t llmux_session_result(const SessionBinding *session) {
+  return answer(session->result());
+}
+
+} // extern "C"

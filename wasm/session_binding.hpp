@@ -1,19 +1,18 @@
 #pragma once
-// One chat call as JavaScript drives it (wasm/client.mjs): the session's actions go out as
-// JSON, what happened comes back in through one call per network read. Events are handed
-// over as one JSON array text per call, so that JavaScript pays one boundary crossing and
-// one JSON.parse per read, not per event.
+// One chat call as JavaScript drives it (wasm/client.mjs, through the exports at the end of
+// session_binding.cpp): the session's actions go out as JSON, what happened comes back in
+// through one call per network read. Events are handed over as one JSON array text per call,
+// so that JavaScript pays one boundary crossing and one JSON.parse per read, not per event.
 
 #include "client_binding.hpp"
 
 #include <llmux/session.hpp>
 
-#include <emscripten/val.h>
-
 #include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace llmux::wasm {
@@ -23,7 +22,7 @@ public:
   /// A session for `call_json` (api::parse_call's form) on `client`. `with_events` false
   /// drops events instead of encoding them (chat() reads only the result). A call that
   /// cannot start fails at the first step; setup_error() tells why.
-  SessionBinding(const ClientBinding &client, const std::string &call_json, bool with_events,
+  SessionBinding(const ClientBinding &client, std::string_view call_json, bool with_events,
                  double seed);
 
   /// "" when the session started, else the error as JSON, with "argument": true when the
@@ -33,26 +32,27 @@ public:
   /// {"events": [...], "action": {...}}: what happened, then what to do now. Actions:
   /// {"kind": "send", "method", "url", "headers": [[name, value]], "body", "stream"},
   /// {"kind": "wait", "untilMs"}, {"kind": "tools", "calls": [{id, name, argumentsText,
-  /// round}]}, {"kind": "idle"}, {"kind": "done"}, {"kind": "fail"}.
+  /// round}]}, {"kind": "idle"}, and the ends {"kind": "done", "result"} and
+  /// {"kind": "fail", "result"} with api::result_json's result.
   std::string step(double now_ms);
 
-  /// The response head arrived; returns the events it caused, as a JSON array.
-  std::string head(int status, const emscripten::val &headers, double now_ms);
-  /// A buffer in the Wasm heap for the next body bytes, at least `bytes` long: JavaScript
-  /// copies a network read into it and calls body(). Its address changes when it grows.
-  std::uintptr_t body_buffer(std::size_t bytes);
-  /// `bytes` of body are in the buffer; returns the events they completed.
-  std::string body(std::size_t bytes, double now_ms);
+  /// The response head arrived (headers as boundary.hpp's text); returns the events it
+  /// caused, as a JSON array.
+  std::string head(int status, std::string_view headers, double now_ms);
+  /// A network read of the body; returns the events it completed.
+  std::string body(std::string_view bytes, double now_ms);
   /// The body ended normally.
   std::string end(double now_ms);
+  /// A whole response at once (head, body and end, as a body that is not streamed is read):
+  /// returns the events.
+  std::string response(int status, std::string_view headers, std::string_view body,
+                       double now_ms);
   /// The exchange failed: `code` is network, timeout or cancelled.
-  std::string transport_error(const std::string &code, const std::string &message,
-                              double now_ms);
+  std::string transport_error(std::string_view code, std::string_view message, double now_ms);
   /// A Wait's time came.
   std::string timer(double now_ms);
   /// One tool's output; tools_done() hands them all to the session.
-  void tool_output(const std::string &id, bool ok, const std::string &content,
-                   double duration_ms);
+  void tool_output(std::string_view id, bool ok, std::string_view content, double duration_ms);
   std::string tools_done(double now_ms);
   /// Cancels the call (an AbortSignal fired).
   std::string cancel(double now_ms);
@@ -68,7 +68,6 @@ private:
   std::optional<Session> session_;
   std::string setup_error_;
   bool with_events_ = true;
-  std::vector<char> input_;
   std::vector<ToolOutput> outputs_;
   SessionResult failed_setup_;
 };

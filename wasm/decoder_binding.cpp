@@ -1,19 +1,17 @@
-// Embind bindings of the core's decode entry point. Only conversion lives here: JavaScript
-// values become core values, core results go back as JSON text (one copy each way; nothing
-// returned points into the Wasm heap). The module is built without exceptions, so a C++
-// throw would abort it: arguments that cannot be converted become an invalid_argument error
-// result instead, and nothing here calls an API that throws.
+// The core's decode entry point as plain C exports (wasm/core.mjs calls them): decode() of a
+// whole body, the streaming ResponseDecoder, and the error-code table. Only conversion lives
+// here: arguments come as text from the input buffer (boundary.hpp), results go back as JSON
+// text. The module is built without exceptions, so a C++ throw would abort it: arguments that
+// cannot be converted become an invalid_argument error result instead, and nothing here
+// calls an API that throws.
 
-#include "client_binding.hpp"
-#include "js_headers.hpp"
-#include "session_binding.hpp"
+#include "boundary.hpp"
 
 #include <llmux/decode.hpp>
 #include <llmux/error.hpp>
 #include <llmux/provider.hpp>
 
-#include <emscripten/bind.h>
-#include <emscripten/val.h>
+#include <emscripten/emscripten.h>
 
 #include <malloc.h>
 
@@ -27,7 +25,8 @@
 
 namespace {
 
-using emscripten::val;
+using llmux::wasm::answer;
+using llmux::wasm::Input;
 
 llmux::Error invalid_argument(std::string message) {
   return llmux::make_error(llmux::ErrorCode::InvalidArgument, llmux::ErrorOrigin::Caller,
@@ -51,12 +50,12 @@ std::string events_json(const std::vector<llmux::StreamEvent> &events) {
 // alike. Calls out of order (feed or finish after finish) give invalid_argument errors too.
 class ResponseDecoderBinding {
 public:
-  ResponseDecoderBinding(const std::string &provider_name, bool stream, int status,
-                         const val &headers, double received_at_ms) {
+  ResponseDecoderBinding(std::string_view provider_name, bool stream, int status,
+                         std::string_view headers, double received_at_ms) {
     std::optional<llmux::Provider> provider = llmux::provider_from_name(provider_name);
-    std::optional<std::vector<llmux::Header>> converted = llmux::wasm::headers_from_js(headers);
+    std::optional<std::vector<llmux::Header>> converted = llmux::wasm::headers_from_text(headers);
     if (!provider) {
-      invalid_ = invalid_argument("unknown provider \"" + provider_name + "\"");
+      invalid_ = invalid_argument("unknown provider \"" + std::string(provider_name) + "\"");
     } else if (!converted) {
       invalid_ = invalid_argument(
           "headers must be an array of [name, value] string pairs or an object of strings");
@@ -71,7 +70,7 @@ public:
   }
 
   /// The JSON array of the stream events `bytes` completed.
-  std::string feed(const std::string &bytes) {
+  std::string feed(std::string_view bytes) {
     if (finished_)
       return events_json({llmux::StreamEvent::failure(invalid_argument("feed after finish"))});
     if (!decoder_)
@@ -109,57 +108,57 @@ private:
   bool finished_ = false;
 };
 
-std::string decode(const std::string &provider_name, bool stream, int status, const val &headers,
-                   const std::string &body, double received_at_ms) {
-  ResponseDecoderBinding decoder(provider_name, stream, status, headers, received_at_ms);
+} // namespace
+
+extern "C" {
+
+/// decode(): input provider, headers, body; answers the result's JSON.
+EMSCRIPTEN_KEEPALIVE std::size_t llmux_decode(std::size_t provider_length, bool stream, int status,
+                                              std::size_t headers_length, std::size_t body_length,
+                                              double received_at_ms) {
+  Input input;
+  const std::string_view provider = input.take(provider_length);
+  const std::string_view headers = input.take(headers_length);
+  const std::string_view body = input.take(body_length);
+  ResponseDecoderBinding decoder(provider, stream, status, headers, received_at_ms);
   decoder.feed(body);
   std::vector<llmux::StreamEvent> ignored; // the result holds what the events built
-  return llmux::to_json(decoder.finish_into(ignored));
+  return answer(llmux::to_json(decoder.finish_into(ignored)));
+}
+
+/// A streaming decoder: input provider, headers.
+EMSCRIPTEN_KEEPALIVE ResponseDecoderBinding *
+llmux_decoder_new(std::size_t provider_length, bool stream, int status,
+                  std::size_t headers_length, double received_at_ms) {
+  Input input;
+  const std::string_view provider = input.take(provider_length);
+  const std::string_view headers = input.take(headers_length);
+  return new ResponseDecoderBinding(provider, stream, status, headers, received_at_ms);
+}
+
+/// Input: the bytes; answers the events' JSON array.
+EMSCRIPTEN_KEEPALIVE std::size_t llmux_decoder_feed(ResponseDecoderBinding *decoder,
+                                                    std::size_t length) {
+  return answer(decoder->feed(Input().take(length)));
+}
+
+EMSCRIPTEN_KEEPALIVE std::size_t llmux_decoder_finish(ResponseDecoderBinding *decoder) {
+  return answer(decoder->finish());
+}
+
+EMSCRIPTEN_KEEPALIVE void llmux_decoder_delete(ResponseDecoderBinding *decoder) {
+  delete decoder;
+}
+
+/// The error-code table as JSON: [{number, code, message}].
+EMSCRIPTEN_KEEPALIVE std::size_t llmux_error_codes() {
+  return answer(llmux::error_table_json());
 }
 
 /// Bytes of the Wasm heap currently allocated by malloc: lets the memory tests see leaks
 /// that do not (yet) grow the heap. Not part of the public API.
-double heap_bytes_in_use() {
+EMSCRIPTEN_KEEPALIVE double llmux_heap_bytes_in_use() {
   return static_cast<double>(mallinfo().uordblks);
 }
 
-} // namespace
-
-EMSCRIPTEN_BINDINGS(llmux) {
-  emscripten::function("decode", &decode);
-  emscripten::function("errorCodes", &llmux::error_table_json);
-  emscripten::function("heapBytesInUse", &heap_bytes_in_use);
-  emscripten::class_<ResponseDecoderBinding>("ResponseDecoder")
-      .constructor<const std::string &, bool, int, const val &, double>()
-      .function("feed", &ResponseDecoderBinding::feed)
-      .function("finish", &ResponseDecoderBinding::finish);
-
-  using llmux::wasm::ClientBinding;
-  using llmux::wasm::SessionBinding;
-  emscripten::class_<ClientBinding>("Client")
-      .constructor<>()
-      .function("configure", &ClientBinding::configure)
-      .function("models", &ClientBinding::models)
-      .function("addModels", &ClientBinding::add_models)
-      .function("resolve", &ClientBinding::resolve)
-      .function("cost", &ClientBinding::cost)
-      .function("usage", &ClientBinding::usage)
-      .function("setBudget", &ClientBinding::set_budget)
-      .function("budget", &ClientBinding::budget)
-      .function("clearCache", &ClientBinding::clear_cache);
-  emscripten::class_<SessionBinding>("Session")
-      .constructor<const ClientBinding &, const std::string &, bool, double>()
-      .function("setupError", &SessionBinding::setup_error)
-      .function("step", &SessionBinding::step)
-      .function("head", &SessionBinding::head)
-      .function("bodyBuffer", &SessionBinding::body_buffer)
-      .function("body", &SessionBinding::body)
-      .function("end", &SessionBinding::end)
-      .function("transportError", &SessionBinding::transport_error)
-      .function("timer", &SessionBinding::timer)
-      .function("toolOutput", &SessionBinding::tool_output)
-      .function("toolsDone", &SessionBinding::tools_done)
-      .function("cancel", &SessionBinding::cancel)
-      .function("finished", &SessionBinding::finished)
-      .function("result", &SessionBinding::result);
-}
+} // extern "C"

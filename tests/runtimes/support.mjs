@@ -23,7 +23,7 @@ export const packageDir = resolve(root, process.env.LLMUX_PACKAGE_DIR || 'dist')
 
 /** Fails unless the package folder holds a complete payload. */
 export function checkPackage() {
-  for (const file of ['index.mjs', 'load.mjs', 'llmux-core.mjs', 'llmux-core.wasm']) {
+  for (const file of ['index.mjs', 'index.d.ts', 'llmux-core.wasm']) {
     assert.ok(existsSync(join(packageDir, file)),
       `${join(packageDir, file)} is missing: run scripts/build-wasm.sh (or set LLMUX_PACKAGE_DIR to a payload folder)`);
   }

@@ -2,7 +2,7 @@
 # Builds the Wasm module twice with Debian's Emscripten (3.1.6):
 #   build/wasm-release  -Oz: what the npm package ships (copied to dist/)
 #   build/wasm-debug    -O0, ASSERTIONS=2, SAFE_HEAP: the tests run on it too
-# Each build's wasm/ folder holds llmux-core.mjs, llmux-core.wasm and the wrapper index.mjs.
+# Each build's wasm/ folder holds llmux-core.wasm and the package's JavaScript (index.mjs ...).
 # Prints the sizes of the .wasm and .mjs files, raw and gzipped.
 #
 # Needs the Debian packages emscripten and nlohmann-json3-dev, and cmake (scripts/setup.sh
@@ -46,7 +46,6 @@ if [[ -d build/wasm-release ]]; then
   rm -rf dist
   mkdir -p dist
   cp build/wasm-release/wasm/llmux-core.wasm build/wasm-release/wasm/*.d.ts dist/
-  # The loader's CommonJS branch (node-esm-shim.js) is never taken: its require()s stay.
   "$esbuild" build/wasm-release/wasm/index.mjs --bundle --minify --format=esm --platform=neutral \
     --legal-comments=none --log-level=error --outfile=dist/index.mjs
 fi
@@ -54,7 +53,7 @@ fi
 echo
 printf '%-36s %10s %10s\n' file bytes gzipped
 for variant in $variants; do
-  for file in build/wasm-$variant/wasm/llmux-core.wasm build/wasm-$variant/wasm/llmux-core.mjs; do
+  for file in build/wasm-$variant/wasm/llmux-core.wasm; do
     printf '%-36s %10d %10d\n' "$file" "$(wc -c <"$file")" "$(gzip -9c "$file" | wc -c)"
   done
 done

@@ -3,26 +3,108 @@
 // Arguments go into the module's input buffer one after another (strings as UTF-8) and the
 // exports get their lengths; a text answer is read from the output buffer (boundary.hpp).
 // Nothing here checks what a caller passes: decode.mjs and client.mjs do, before this.
+//
+// The module is a .wasm without Emscripten's loader (wasm/CMakeLists.txt): this file gives it
+// its imports and runs its constructors.
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
-/** The core over an instantiated Emscripten module. */
-export function bindCore(m) {
-  // What js_store.cpp's imported functions use: the stores by handle, and the text helpers.
+/**
+ * Instantiates the core from `source`: a WebAssembly.Module, the .wasm's bytes, or a fetch
+ * Response of it. `onAbort(message)` is told when the module aborts (a C++ abort(), or a
+ * fault the debug build traps); the call that aborted throws.
+ */
+export async function instantiateCore(source, onAbort) {
+  let memory = null;
+  let heap = new Uint8Array(0);
+  // The heap's bytes; a view made again once the memory has grown (its old buffer detaches).
+  const bytes = () => (heap.buffer === memory.buffer ? heap : (heap = new Uint8Array(memory.buffer)));
+  const text = (at, length) => decoder.decode(bytes().subarray(at, at + length));
+  const abort = (what) => {
+    onAbort(what);
+    throw new Error(`llmux: the Wasm module aborted (${what})`);
+  };
+
+  // The stores of js_store.cpp, by handle, and the text a store call left waiting.
   const stores = new Map();
+  let waiting = null;
+  const wait = (answer) => {
+    waiting = encoder.encode(answer);
+  };
+  const storeCall = (handle, method, key, keyLength, value, valueLength) => {
+    try {
+      const store = stores.get(handle);
+      const keyText = text(key, keyLength);
+      const answer = method === 0 ? store.get(keyText)
+        : method === 1 ? store.put(keyText, text(value, valueLength))
+        : method === 2 ? store.remove(keyText) : store.list(keyText);
+      if (answer !== null && typeof answer === 'object' && !Array.isArray(answer) && 'error' in answer) {
+        wait(typeof answer.error === 'string' ? answer.error : 'failed');
+        return 2; // StoreAnswer::Failed
+      }
+      if (method === 0) {
+        if (answer === undefined || answer === null) return 1; // Absent
+        if (typeof answer !== 'string') return 3; // Malformed
+        wait(answer);
+        return 0; // Done
+      }
+      if (method === 1) return 0;
+      if (method === 2) return answer === true ? 0 : 1;
+      if (!Array.isArray(answer) || !answer.every((item) => typeof item === 'string' && !item.includes('\0'))) return 3;
+      wait(answer.join('\0'));
+      return 0;
+    } catch (error) {
+      wait(String(error?.message ?? error));
+      return 2;
+    }
+  };
+
+  const env = {
+    llmux_read_double: (at, length) => Number(text(at, length)),
+    llmux_store_call: storeCall,
+    llmux_store_waiting: () => waiting.length,
+    llmux_store_take: (to) => {
+      bytes().set(waiting, to);
+      waiting = null;
+    },
+    emscripten_notify_memory_growth: () => {}, // bytes() sees the new buffer
+    // The debug build's SAFE_HEAP checks.
+    segfault: () => abort('segmentation fault'),
+    alignfault: () => abort('alignment fault'),
+  };
+  const imports = {
+    env,
+    wasi_snapshot_preview1: { proc_exit: (code) => abort(`abort(), exit code ${code}`) },
+  };
+  const instantiated = await (source instanceof WebAssembly.Module ? WebAssembly.instantiate(source, imports)
+    : typeof source.arrayBuffer === 'function' && typeof source.headers?.get === 'function'
+      ? (WebAssembly.instantiateStreaming && /wasm/.test(source.headers.get('content-type'))
+        ? WebAssembly.instantiateStreaming(source, imports)
+        : source.arrayBuffer().then((body) => WebAssembly.instantiate(body, imports)))
+      : WebAssembly.instantiate(source, imports));
+  const m = (instantiated.instance ?? instantiated).exports; // a Module gives an Instance
+  memory = m.memory;
+  if (m.emscripten_stack_init) {
+    // The debug build checks every stack pointer move against limits set from here.
+    m.emscripten_stack_init();
+    m.__set_stack_limits(m.emscripten_stack_get_base(), m.emscripten_stack_get_end());
+  }
+  m._initialize();
+  return bindCore(m, bytes, stores);
+}
+
+// The core over the instance's exports; `bytes()` is the heap, `stores` js_store.cpp's.
+function bindCore(m, bytes, stores) {
   let nextStore = 1;
-  m.llmuxStores = stores;
-  m.llmuxEncode = (text) => encoder.encode(text);
-  m.llmuxDecode = (at, length) => decoder.decode(m.HEAPU8.subarray(at, at + length));
 
   // Writes the parts (strings or Uint8Arrays) into the input buffer; returns their lengths.
   const lengths = [];
   const input = (...parts) => {
     let capacity = 0;
     for (const part of parts) capacity += typeof part === 'string' ? part.length * 3 : part.length;
-    let at = m._llmux_input(capacity);
-    const heap = m.HEAPU8; // read after _llmux_input: the heap may have grown
+    let at = m.llmux_input(capacity);
+    const heap = bytes(); // after llmux_input: the heap may have grown
     lengths.length = 0;
     for (const part of parts) {
       let written;
@@ -40,65 +122,65 @@ export function bindCore(m) {
   // The answer of the last call, `length` bytes of text.
   const answer = (length) => {
     if (length === 0) return '';
-    const at = m._llmux_output();
-    return decoder.decode(m.HEAPU8.subarray(at, at + length));
+    const at = m.llmux_output();
+    return decoder.decode(bytes().subarray(at, at + length));
   };
 
   class ResponseDecoder {
     #handle;
     constructor(provider, stream, status, headersText, receivedAtMs) {
       const [providerLength, headersLength] = input(provider, headersText);
-      this.#handle = m._llmux_decoder_new(providerLength, stream, status, headersLength, receivedAtMs);
+      this.#handle = m.llmux_decoder_new(providerLength, stream, status, headersLength, receivedAtMs);
     }
     feed(bytes) {
-      return answer(m._llmux_decoder_feed(this.#handle, input(bytes)[0]));
+      return answer(m.llmux_decoder_feed(this.#handle, input(bytes)[0]));
     }
     finish() {
-      return answer(m._llmux_decoder_finish(this.#handle));
+      return answer(m.llmux_decoder_finish(this.#handle));
     }
     delete() {
-      m._llmux_decoder_delete(this.#handle);
+      m.llmux_decoder_delete(this.#handle);
     }
   }
 
   class Client {
-    handle = m._llmux_client_new();
+    handle = m.llmux_client_new();
     #store = 0;
     /** Applies the options (JSON); `store` is a store object, or undefined for memory. */
     configure(optionsText, store) {
       if (store) stores.set((this.#store = nextStore++), store);
-      return answer(m._llmux_client_configure(this.handle, input(optionsText)[0], this.#store));
+      return answer(m.llmux_client_configure(this.handle, input(optionsText)[0], this.#store));
     }
     models() {
-      return answer(m._llmux_client_models(this.handle));
+      return answer(m.llmux_client_models(this.handle));
     }
     addModels(catalogText) {
-      return answer(m._llmux_client_add_models(this.handle, input(catalogText)[0]));
+      return answer(m.llmux_client_add_models(this.handle, input(catalogText)[0]));
     }
     resolve(name) {
-      return answer(m._llmux_client_resolve(this.handle, input(name)[0]));
+      return answer(m.llmux_client_resolve(this.handle, input(name)[0]));
     }
     cost(name, usageText) {
       const [nameLength, usageLength] = input(name, usageText);
-      return answer(m._llmux_client_cost(this.handle, nameLength, usageLength));
+      return answer(m.llmux_client_cost(this.handle, nameLength, usageLength));
     }
     usage(group, fromMs, untilMs, user) {
       const [groupLength, userLength] = input(group, user);
-      return answer(m._llmux_client_usage(this.handle, groupLength, fromMs, untilMs, userLength));
+      return answer(m.llmux_client_usage(this.handle, groupLength, fromMs, untilMs, userLength));
     }
     setBudget(scope, dollars) {
       const [scopeLength, dollarsLength] = input(scope, dollars);
-      return answer(m._llmux_client_set_budget(this.handle, scopeLength, dollarsLength));
+      return answer(m.llmux_client_set_budget(this.handle, scopeLength, dollarsLength));
     }
     budget(scope, atMs) {
-      return answer(m._llmux_client_budget(this.handle, input(scope)[0], atMs));
+      return answer(m.llmux_client_budget(this.handle, input(scope)[0], atMs));
     }
     clearCache() {
-      m._llmux_client_clear_cache(this.handle);
+      m.llmux_client_clear_cache(this.handle);
     }
     /** Frees the client; sessions still running keep what they share with it. */
     delete() {
-      m._llmux_client_delete(this.handle);
+      m.llmux_client_delete(this.handle);
       stores.delete(this.#store);
     }
   }
@@ -107,67 +189,68 @@ export function bindCore(m) {
   class Session {
     #handle;
     constructor(client, callText, withEvents, seed) {
-      this.#handle = m._llmux_session_new(client.handle, input(callText)[0], withEvents, seed);
+      this.#handle = m.llmux_session_new(client.handle, input(callText)[0], withEvents, seed);
     }
     setupError() {
-      return answer(m._llmux_session_setup_error(this.#handle));
+      return answer(m.llmux_session_setup_error(this.#handle));
     }
     step(now) {
-      return answer(m._llmux_session_step(this.#handle, now));
+      return answer(m.llmux_session_step(this.#handle, now));
     }
     head(status, headersText, now) {
-      return answer(m._llmux_session_head(this.#handle, status, input(headersText)[0], now));
+      return answer(m.llmux_session_head(this.#handle, status, input(headersText)[0], now));
     }
     body(bytes, now) {
-      return answer(m._llmux_session_body(this.#handle, input(bytes)[0], now));
+      return answer(m.llmux_session_body(this.#handle, input(bytes)[0], now));
     }
     end(now) {
-      return answer(m._llmux_session_end(this.#handle, now));
+      return answer(m.llmux_session_end(this.#handle, now));
     }
     response(status, headersText, bytes, now) {
       const [headersLength, bodyLength] = input(headersText, bytes);
-      return answer(m._llmux_session_response(this.#handle, status, headersLength, bodyLength, now));
+      return answer(m.llmux_session_response(this.#handle, status, headersLength, bodyLength, now));
     }
     transportError(code, message, now) {
       const [codeLength, messageLength] = input(code, message);
-      return answer(m._llmux_session_transport_error(this.#handle, codeLength, messageLength, now));
+      return answer(m.llmux_session_transport_error(this.#handle, codeLength, messageLength, now));
     }
     timer(now) {
-      return answer(m._llmux_session_timer(this.#handle, now));
+      return answer(m.llmux_session_timer(this.#handle, now));
     }
     toolOutput(id, ok, content, durationMs) {
       const [idLength, contentLength] = input(id, content);
-      m._llmux_session_tool_output(this.#handle, idLength, ok, contentLength, durationMs);
+      m.llmux_session_tool_output(this.#handle, idLength, ok, contentLength, durationMs);
     }
     toolsDone(now) {
-      return answer(m._llmux_session_tools_done(this.#handle, now));
+      return answer(m.llmux_session_tools_done(this.#handle, now));
     }
     cancel(now) {
-      return answer(m._llmux_session_cancel(this.#handle, now));
+      return answer(m.llmux_session_cancel(this.#handle, now));
     }
     finished() {
-      return m._llmux_session_finished(this.#handle) !== 0;
+      return m.llmux_session_finished(this.#handle) !== 0;
     }
     result() {
-      return answer(m._llmux_session_result(this.#handle));
+      return answer(m.llmux_session_result(this.#handle));
     }
     delete() {
-      m._llmux_session_delete(this.#handle);
+      m.llmux_session_delete(this.#handle);
     }
   }
 
   return {
-    module: m,
+    exports: m,
+    bytes,
     ResponseDecoder,
     Client,
     Session,
     decode(provider, stream, status, headersText, body, receivedAtMs) {
       const [providerLength, headersLength, bodyLength] = input(provider, headersText, body);
-      return answer(m._llmux_decode(providerLength, stream, status, headersLength, bodyLength, receivedAtMs));
+      return answer(m.llmux_decode(providerLength, stream, status, headersLength, bodyLength, receivedAtMs));
     },
-    errorCodes: () => answer(m._llmux_error_codes()),
-    heapBytesInUse: () => m._llmux_heap_bytes_in_use(),
-    heapBytes: () => m.HEAPU8.length,
+    errorCodes: () => answer(m.llmux_error_codes()),
+    heapBytesInUse: () => m.llmux_heap_bytes_in_use(),
+    heapBytes: () => m.memory.buffer.byteLength,
   };
 }
 

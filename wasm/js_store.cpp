@@ -1,14 +1,12 @@
 #include "js_store.hpp"
 
-#include <emscripten/emscripten.h>
-
 #include <cstddef>
 #include <string>
 
 namespace {
 
-// What a store call answered, as llmux_js_store_call returns it. Text (a value, a listing,
-// an error message) waits in JavaScript until take() copies it into the Wasm heap.
+// What a store call answered, as llmux_store_call returns it. Text (a value, a listing, an
+// error message) waits in JavaScript until take() copies it into the Wasm heap.
 enum StoreAnswer : int {
   Done = 0,       ///< put, remove: done; get, list: the value or listing is waiting
   Absent = 1,     ///< get: no such key; remove: nothing was removed
@@ -19,53 +17,20 @@ enum StoreMethod : int { Get = 0, Put = 1, Remove = 2, List = 3 };
 
 } // namespace
 
-// Calls method `method` (StoreMethod) of the store wasm/core.mjs registered as `handle`, with
-// the key and, for put, the value (UTF-8 in the Wasm heap); returns a StoreAnswer. A listing
-// waits as its keys joined by NUL: store keys hold no NUL (is_valid_store_key).
-EM_JS(int, llmux_js_store_call,
-      (int handle, int method, const char *key, std::size_t key_length, const char *value,
-       std::size_t value_length),
-      {
-        const nul = String.fromCharCode(0); // no escapes: the body goes through JSON unescaped
-        const wait = (text) => {
-          Module.llmuxWaiting = Module.llmuxEncode(text);
-        };
-        try {
-          const store = Module.llmuxStores.get(handle);
-          const keyText = Module.llmuxDecode(key, key_length);
-          const answer = method === 0 ? store.get(keyText)
-            : method === 1 ? store.put(keyText, Module.llmuxDecode(value, value_length))
-            : method === 2 ? store.remove(keyText) : store.list(keyText);
-          if (answer !== null && typeof answer === 'object' && !Array.isArray(answer) && 'error' in answer) {
-            wait(typeof answer.error === 'string' ? answer.error : 'failed');
-            return 2;
-          }
-          if (method === 0) {
-            if (answer === undefined || answer === null) return 1;
-            if (typeof answer !== 'string') return 3;
-            wait(answer);
-            return 0;
-          }
-          if (method === 1) return 0;
-          if (method === 2) return answer === true ? 0 : 1;
-          if (!Array.isArray(answer) || !answer.every((item) => typeof item === 'string' && !item.includes(nul)))
-            return 3;
-          wait(answer.join(nul));
-          return 0;
-        } catch (error) {
-          wait(String((error && error.message) || error));
-          return 2;
-        }
-      });
-
-// The length of the text waiting, in bytes.
-EM_JS(std::size_t, llmux_js_store_waiting, (), { return Module.llmuxWaiting.length; });
-
-// Copies the waiting text to `to` (llmux_js_store_waiting() bytes) and lets it go.
-EM_JS(void, llmux_js_store_take, (char *to), {
-  HEAPU8.set(Module.llmuxWaiting, to);
-  Module.llmuxWaiting = null;
-});
+// The store functions wasm/core.mjs provides (imports of the module). llmux_store_call calls
+// method `method` (StoreMethod) of the store it registered as `handle`, with the key and, for
+// put, the value (UTF-8 in the Wasm heap), and returns a StoreAnswer; text it answers (a
+// value, a listing as its keys joined by NUL, an error message) waits there: its length is
+// llmux_store_waiting(), and llmux_store_take copies it to `to` and lets it go.
+#define LLMUX_IMPORT(name) __attribute__((import_module("env"), import_name(#name)))
+extern "C" {
+LLMUX_IMPORT(llmux_store_call)
+int llmux_store_call(int handle, int method, const char *key, std::size_t key_length,
+                     const char *value, std::size_t value_length);
+LLMUX_IMPORT(llmux_store_waiting) std::size_t llmux_store_waiting();
+LLMUX_IMPORT(llmux_store_take) void llmux_store_take(char *to);
+}
+#undef LLMUX_IMPORT
 
 namespace llmux::wasm {
 namespace {
@@ -82,15 +47,15 @@ Error invalid_key(std::string_view key) {
 }
 
 std::string take() {
-  std::string text(llmux_js_store_waiting(), '\0');
-  llmux_js_store_take(text.data());
+  std::string text(llmux_store_waiting(), '\0');
+  llmux_store_take(text.data());
   return text;
 }
 
 StoreAnswer call(int handle, StoreMethod method, std::string_view key,
                  std::string_view value = {}) {
   return static_cast<StoreAnswer>(
-      llmux_js_store_call(handle, method, key.data(), key.size(), value.data(), value.size()));
+      llmux_store_call(handle, method, key.data(), key.size(), value.data(), value.size()));
 }
 
 } // namespace

@@ -4,10 +4,10 @@
 // calls are synchronous: JavaScript keeps every value in memory and persists in the
 // background, so the core's ledger and cache work unchanged.
 //
-// The store is reached through JavaScript functions the module imports (EM_JS in
-// js_store.cpp): wasm/core.mjs numbers each client's store and keeps it where they find it.
-// They never throw into Wasm (a throw would unwind the Wasm frames without running
-// destructors): a store method's throw or {error} answer becomes a `storage` error.
+// The store is reached through JavaScript functions the module imports (js_store.cpp):
+// wasm/core.mjs numbers each client's store and provides them. They never throw into Wasm (a
+// throw would unwind the Wasm frames without running destructors): a store method's throw or
+// {error} answer becomes a `storage` error.
 
 #include <llmux/key_value_store.hpp>
 

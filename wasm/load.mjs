@@ -2,14 +2,12 @@
 // init's options, else from llmux-core.wasm beside this file: read from disk for a file: URL
 // (Node, Deno, Bun), fetched otherwise (browsers; bundles with the .wasm copied beside them).
 // Edge runtimes (workerd, Vercel) import the .wasm as a WebAssembly.Module for init.
-// The instance is made here (instantiateWasm), and the generated loader is given a
-// locateFile: it never reads files nor builds URLs from import.meta.url (workerd has none).
+// core.mjs makes the instance (there is no generated loader).
 //
 // The module loads once, on first use (or through `init`), and that promise is memoised;
 // if the module ever aborts, every later call rejects with the abort's error.
 
-import createLlmuxCore from './llmux-core.mjs';
-import { bindCore } from './core.mjs';
+import { instantiateCore } from './core.mjs';
 
 const wasmName = 'llmux-core.wasm';
 const nodeFs = 'node:fs/promises'; // not a literal: browser bundlers leave the import alone
@@ -54,26 +52,10 @@ async function wasmSource({ wasmModule, wasmBinary, locateFile }) {
 }
 
 async function instantiate() {
-  const source = await wasmSource(loadOptions);
-  return new Promise((resolve, reject) => {
-    createLlmuxCore({
-      locateFile: (name) => name,
-      onAbort(what) {
-        abortError = new Error(`llmux: the Wasm module aborted (${what})`);
-        modulePromise = Promise.reject(abortError);
-        modulePromise.catch(() => {});
-      },
-      // The loader cannot see a failure here: it is rejected from here.
-      instantiateWasm(imports, receive) {
-        const streaming = source.arrayBuffer && WebAssembly.instantiateStreaming &&
-          /wasm/.test(source.headers.get('content-type'));
-        (streaming ? WebAssembly.instantiateStreaming(source, imports)
-          : Promise.resolve(source.arrayBuffer?.() ?? source).then((bytes) => WebAssembly.instantiate(bytes, imports)))
-          .then((result) => receive(result.instance ?? result)) // a Module gives an Instance
-          .catch(reject);
-        return {};
-      },
-    }).then((module) => resolve(bindCore(module)), reject);
+  return instantiateCore(await wasmSource(loadOptions), (what) => {
+    abortError = new Error(`llmux: the Wasm module aborted (${what})`);
+    modulePromise = Promise.reject(abortError);
+    modulePromise.catch(() => {});
   });
 }
 

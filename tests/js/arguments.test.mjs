@@ -115,11 +115,11 @@ for (const build of builds) {
         assert.equal(errorOf(core.decode('openai', true, 200, '', good.bytes, receivedAtMs)).code, 'invalid_argument');
       assert.equal(errorOf(core.decode('nope', true, 200, '', good.bytes, 0)).message, 'unknown provider "nope"');
       // Lengths past what was written (or past the buffer) read less, never outside it.
-      const m = core.module;
-      const answer = (length) => new TextDecoder().decode(m.HEAPU8.subarray(m._llmux_output(), m._llmux_output() + length));
+      const m = core.exports;
+      const answer = (length) => new TextDecoder().decode(core.bytes().subarray(m.llmux_output(), m.llmux_output() + length));
       for (const bodyLength of [1e6, 2 ** 32 - 1, -1]) {
         core.decode('openai', false, 200, '', '{}', 0); // "openai" and "{}" in the buffer
-        const result = JSON.parse(answer(m._llmux_decode(6, false, 200, 0, bodyLength, 0)));
+        const result = JSON.parse(answer(m.llmux_decode(6, false, 200, 0, bodyLength, 0)));
         assert.equal(result.error.code, 'bad_response', String(bodyLength));
       }
       const decoder = new core.ResponseDecoder('openai', true, 200, '', 0);

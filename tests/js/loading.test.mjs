@@ -60,6 +60,25 @@ for (const build of builds) {
       await checkDecodes(api);
     });
 
+    test('the module imports what core.mjs gives it and nothing else', async () => {
+      const imports = WebAssembly.Module.imports(await WebAssembly.compile(readFileSync(wasmPath)))
+        .map(({ module, name }) => `${module}.${name}`).sort();
+      const expected = ['env.emscripten_notify_memory_growth', 'env.llmux_read_double', 'env.llmux_store_call',
+        'env.llmux_store_take', 'env.llmux_store_waiting', 'wasi_snapshot_preview1.proc_exit'];
+      if (build.name === 'debug') expected.push('env.alignfault', 'env.segfault'); // SAFE_HEAP's
+      assert.deepEqual(imports, expected.sort());
+    });
+
+    test('a module that aborts rejects every later call', async () => {
+      const api = await freshWrapper(build);
+      const core = await api.init();
+      await checkDecodes(api);
+      // An input buffer of 2 GiB cannot be had (the heap's limit): operator new aborts.
+      assert.throws(() => core.exports.llmux_input(2 ** 31 - 1), /the Wasm module aborted \(abort\(\)/);
+      await assert.rejects(api.decode({ ...headOf(good), body: good.bytes }), /the Wasm module aborted/);
+      await assert.rejects(api.createClient({ settings: {} }).models(), /the Wasm module aborted/);
+    });
+
     test('a module that cannot load rejects every call, and does not hang', async () => {
       const api = await freshWrapper(build);
       const empty = await WebAssembly.compile(new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]));

@@ -5,16 +5,11 @@
 #include <string>
 
 #ifdef __EMSCRIPTEN__
-#include <emscripten/emscripten.h>
-
-// JavaScript's Number() over the bytes of a decimal number (ASCII, so each byte is one char
-// code). Number() rounds correctly and reads the same grammar once the caller has checked it.
-EM_JS(double, llmux_read_double, (const char *text, std::size_t length), {
-  let s = "";
-  for (let i = 0; i < length; ++i)
-    s += String.fromCharCode(HEAPU8[text + i]);
-  return Number(s);
-});
+// JavaScript's Number() over the bytes of a decimal number, which the package's loader
+// (wasm/core.mjs) provides: Number() rounds correctly and reads the same grammar once the
+// caller has checked it, and it saves the module musl's strtod (7 KB gzipped).
+extern "C" __attribute__((import_module("env"), import_name("llmux_read_double"))) double
+llmux_read_double(const char *text, std::size_t length);
 #endif
 
 namespace llmux::json {

@@ -2,6 +2,7 @@
 // The Unicode character classes the tokenizer's split patterns ask about, for one code point.
 
 #include <cstdint>
+#include <span>
 
 namespace llmux::tokenize {
 
@@ -15,5 +16,11 @@ extern const std::uint8_t latin1_char_classes[256];
 
 /// The class of `code_point` (Unicode 15.0). Code points past U+10FFFF are Other.
 CharClass char_class(std::uint32_t code_point) noexcept;
+
+/// Every maximal run of code points of one class, as (first code point << 4) | class: the
+/// table char_class searches, in increasing order, the first run at U+0000 and the last below
+/// U+110000. Decoded from the generated table on first use (this call or char_class past
+/// U+00FF); the view stays valid for the program's life. Safe from several threads at once.
+std::span<const std::uint32_t> class_runs() noexcept;
 
 } // namespace llmux::tokenize

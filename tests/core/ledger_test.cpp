@@ -75,6 +75,13 @@ TEST_CASE("The calendar converts days and dates both ways", "[ledger][calendar]"
   CHECK(day_key(20782) == "2026-11-25");
   CHECK(day_key(-1) == "1969-12-31");
   CHECK(day_key(2932896) == "9999-12-31");
+  // Years padded to four digits, as printf's %04lld (and beyond the keys' years 0..9999, its
+  // sign first and every digit).
+  CHECK(day_key(days_from_civil({999, 12, 31})) == "0999-12-31");
+  CHECK(day_key(days_from_civil({1, 1, 1})) == "0001-01-01");
+  CHECK(day_key(days_from_civil({0, 1, 1})) == "0000-01-01");
+  CHECK(day_key(days_from_civil({-1, 12, 31})) == "-001-12-31");
+  CHECK(day_key(days_from_civil({12345, 6, 7})) == "12345-06-07");
   CHECK(days_from_civil({2024, 2, 29}) == 19782);
   CHECK(days_from_civil({2000, 3, 1}) == 11017);
   for (std::int64_t day = -800'000; day < 3'000'000; day += 37) {
@@ -97,6 +104,9 @@ TEST_CASE("ISO weeks start on Monday and belong to the year of their Thursday",
   CHECK(week_key(18630) == "2020-W53"); // Sunday 2021-01-03
   CHECK(week_key(0) == "1970-W01");
   CHECK(week_key(2932896) == "9999-W52");
+  CHECK(week_key(days_from_civil({999, 12, 31})) == "1000-W01");
+  CHECK(week_key(days_from_civil({1, 1, 1})) == "0001-W01");
+  CHECK(week_key(days_from_civil({0, 1, 1})) == "-001-W52"); // a Saturday
   CHECK(week_range(20786).first == 20780);
   CHECK(week_range(20786).end == 20787);
   CHECK(week_range(20787).first == 20787);
@@ -104,6 +114,8 @@ TEST_CASE("ISO weeks start on Monday and belong to the year of their Thursday",
   CHECK(month_range(20757).first == 20727);
   CHECK(month_range(20757).end == 20758);
   CHECK(month_key(20757) == "2026-10");
+  CHECK(month_key(days_from_civil({999, 12, 31})) == "0999-12");
+  CHECK(month_key(days_from_civil({-1, 1, 31})) == "-001-01");
   CHECK(month_range(days_from_civil({2024, 2, 10})).end == days_from_civil({2024, 3, 1}));
   CHECK(month_range(days_from_civil({2026, 12, 31})).end == days_from_civil({2027, 1, 1}));
 }

@@ -7,6 +7,8 @@
 // The module is a .wasm without Emscripten's loader (wasm/CMakeLists.txt): this file gives it
 // its imports and runs its constructors.
 
+import { formatDouble } from './format-double.mjs';
+
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
@@ -62,6 +64,9 @@ export async function instantiateCore(source, onAbort) {
 
   const env = {
     llmux_read_double: (at, length) => Number(text(at, length)),
+    // json::format_double's printf %.*g and %.*e, written into the core's buffer
+    llmux_format_double: (value, precision, general, to, capacity) =>
+      encoder.encodeInto(formatDouble(value, precision, general !== 0), bytes().subarray(to, to + capacity)).written,
     llmux_store_call: storeCall,
     llmux_store_waiting: () => waiting.length,
     llmux_store_take: (to) => {

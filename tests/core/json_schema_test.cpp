@@ -225,6 +225,27 @@ TEST_CASE("Number bounds and multipleOf are exact", "[json_schema]") {
   CHECK_FALSE(valid(R"({"multipleOf": 2})", "1e400"));
 }
 
+TEST_CASE("multipleOf reads each double as the shortest %e that reads back",
+          "[json_schema][format_double]") {
+  // The digits and the exponent come from format_double: one to 17 digits, a tie, a
+  // subnormal, three-digit exponents.
+  CHECK(valid(R"({"multipleOf": 0.0001})", "0.0075")); // 1e-04, 7.5e-03
+  CHECK(valid(R"({"multipleOf": 2.5e-5})", "0.0001")); // 2.5e-05, 1e-04
+  CHECK_FALSE(valid(R"({"multipleOf": 2.5e-5})", "0.00011"));
+  CHECK(valid(R"({"multipleOf": 5e-324})", "1e-323")); // subnormals: 5e-324, 1e-323
+  CHECK(valid(R"({"multipleOf": 0.1})", "1.7976931348623157e308"));
+  CHECK_FALSE(valid(R"({"multipleOf": 0.1})", "0.30000000000000004")); // 17 digits
+  CHECK(valid(R"({"multipleOf": 1e-17})", "0.30000000000000004"));
+  CHECK(valid(R"({"multipleOf": 1e21})", "3e21"));
+  CHECK_FALSE(valid(R"({"multipleOf": 1e21})", "123456789012345680000"));
+  CHECK(valid(R"({"multipleOf": 1e4})", "123456789012345680000"));
+  // 1 + 2^-17 is a tie at 17 digits: rounded to even, 1.0000076293945312.
+  CHECK(valid(R"({"multipleOf": 2e-16})", "1.00000762939453125"));
+  CHECK_FALSE(valid(R"({"multipleOf": 3e-16})", "1.00000762939453125"));
+  CHECK(valid(R"({"multipleOf": 1.3e-105})", "8.45e-104"));
+  CHECK_FALSE(valid(R"({"multipleOf": 5e-105})", "8.45e-104"));
+}
+
 TEST_CASE("String lengths count code points, not bytes", "[json_schema]") {
   CHECK(valid(R"({"maxLength": 5})", R"("héllo")"));
   CHECK(valid(R"({"maxLength": 1, "minLength": 1})", "\"\xF0\x9F\x98\x80\"")); // one emoji

@@ -70,8 +70,24 @@ TEST_CASE("JSON writer formats doubles as the shortest text that reads back", "[
   CHECK(dump(Value(1.0 / 3.0)) == "0.33333333333333331");
   CHECK(dump(Value(1e300)) == "1e+300");
   CHECK(dump(Value(2.0)) == "2");
+  CHECK(dump(Value(12470.400000000001)) == "12470.400000000001");
   CHECK(dump(Value(std::numeric_limits<double>::infinity())) == "null");
   CHECK(dump(Value(std::numeric_limits<double>::quiet_NaN())) == "null");
+}
+
+TEST_CASE("JSON writer writes each double as printf's %.15g, or %.17g when 15 digits do not "
+          "read back",
+          "[json][format_double]") {
+  // The same texts as tests/js/numbers.test.mjs expects of the Wasm module. Numbers with an
+  // integer value within std::int64_t (1e15, -0.0) are written as integers.
+  CHECK(round_trip("[0, -0.0, 0.1, 1e21, 1e-7, 123456789012345680000, 5e-324, "
+                   "1.7976931348623157e308, 0.30000000000000004, 100, 1e15, 1e16, 1.5, "
+                   "-2.5e-5, 9.9999999999999995e-5, 0.0001, 0.00001, 999999999999999.9, "
+                   "123456789012345.6, 1.00000762939453125, 8.45e-104]") ==
+        "[0,0,0.1,1e+21,1e-07,1.2345678901234568e+20,4.94065645841247e-324,"
+        "1.7976931348623157e+308,0.30000000000000004,100,1000000000000000,10000000000000000,1.5,"
+        "-2.5e-05,9.9999999999999991e-05,0.0001,1e-05,999999999999999.88,123456789012345.59,"
+        "1.0000076293945312,8.45e-104]");
 }
 
 TEST_CASE("JSON writer escapes what JSON requires and repairs invalid UTF-8", "[json]") {

@@ -4,8 +4,10 @@
 #include <llmux/response_cache.hpp>
 
 #include "cache/cache_key.hpp"
+#include "cache/canonical_json.hpp"
 #include "cache/response_codec.hpp"
 #include "cache/sha256.hpp"
+#include "json/json.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -169,6 +171,21 @@ TEST_CASE("The cache key writes numbers in their shortest round-trip form", "[ca
         std::string::npos);
   CHECK(text_with(1e-7).find("\"temperature\":1e-07,") != std::string::npos);
   CHECK(text_with(0.1) != text_with(0.10000000000000002));
+}
+
+TEST_CASE("Canonical JSON writes each double in the fewest %g digits that read back",
+          "[cache][key][format_double]") {
+  auto parsed = json::parse("[0.1, 1e21, 1e-7, 123456789012345680000, 5e-324, "
+                            "1.7976931348623157e308, 0.30000000000000004, 100, 1e15, 1e16, 1.5, "
+                            "-2.5e-5, -0.0, 9.9999999999999995e-5, 999999999999999.9, "
+                            "123456789012345.6, 1.00000762939453125, 8.45e-104, 0.7, 2.5e-7]");
+  REQUIRE(parsed.ok());
+  std::string text;
+  write_canonical_json(parsed.value(), text);
+  CHECK(text == "[0.1,1e+21,1e-07,1.2345678901234568e+20,5e-324,1.7976931348623157e+308,"
+                "0.30000000000000004,100,1000000000000000,10000000000000000,1.5,-2.5e-05,0,"
+                "9.999999999999999e-05,999999999999999.9,123456789012345.6,1.0000076293945312,"
+                "8.45e-104,0.7,2.5e-07]");
 }
 
 TEST_CASE("The cache key ignores the API key, the user and stream", "[cache][key]") {

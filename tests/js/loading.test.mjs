@@ -63,8 +63,8 @@ for (const build of builds) {
     test('the module imports what core.mjs gives it and nothing else', async () => {
       const imports = WebAssembly.Module.imports(await WebAssembly.compile(readFileSync(wasmPath)))
         .map(({ module, name }) => `${module}.${name}`).sort();
-      const expected = ['env.emscripten_notify_memory_growth', 'env.llmux_read_double', 'env.llmux_store_call',
-        'env.llmux_store_take', 'env.llmux_store_waiting', 'wasi_snapshot_preview1.proc_exit'];
+      const expected = ['env.emscripten_notify_memory_growth', 'env.llmux_format_double', 'env.llmux_read_double',
+        'env.llmux_store_call', 'env.llmux_store_take', 'env.llmux_store_waiting', 'wasi_snapshot_preview1.proc_exit'];
       if (build.name === 'debug') expected.push('env.alignfault', 'env.segfault'); // SAFE_HEAP's
       assert.deepEqual(imports, expected.sort());
     });

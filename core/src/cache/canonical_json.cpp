@@ -1,14 +1,13 @@
 #include "cache/canonical_json.hpp"
 
 #include "schema/json_equality.hpp"
+#include "json/format_double.hpp"
 #include "json/read_double.hpp"
 
 #include <llmux/utf8.hpp>
 
 #include <charconv>
 #include <cmath>
-#include <cstdio>
-#include <cstdlib>
 #include <vector>
 
 namespace llmux {
@@ -26,15 +25,15 @@ void write_number(const json::Value &value, std::string &out) {
     out += "null";
     return;
   }
-  // The fewest significant digits that read back as the same double (17 always do). snprintf
-  // rather than to_chars: Emscripten's libc++ has no floating-point to_chars.
-  char buffer[32];
+  // The fewest significant digits that read back as the same double (17 always do).
+  // format_double rather than to_chars: Emscripten's libc++ has no floating-point to_chars.
+  json::DoubleText text;
   for (int digits = 1; digits <= 17; ++digits) {
-    std::snprintf(buffer, sizeof buffer, "%.*g", digits, number);
-    if (json::read_double(buffer) == number)
+    text = json::format_double(number, json::DoubleStyle::General, digits);
+    if (json::read_double(text.view()) == number)
       break;
   }
-  out += buffer;
+  out += text.view();
 }
 
 void write_string(const std::string &text, std::string &out) {

@@ -1,3 +1,4 @@
+#include "json/format_double.hpp"
 #include "json/json.hpp"
 #include "json/read_double.hpp"
 
@@ -5,8 +6,6 @@
 
 #include <charconv>
 #include <cmath>
-#include <cstdio>
-#include <cstdlib>
 
 namespace llmux::json {
 namespace {
@@ -26,11 +25,10 @@ void write_number(const Value &value, std::string &out) {
   // The shortest of 15 or 17 significant digits that reads back as the same double: 0.7
   // stays "0.7" rather than "0.69999999999999996". (Emscripten's libc++ has no
   // floating-point to_chars.)
-  char buffer[32];
-  std::snprintf(buffer, sizeof buffer, "%.15g", number);
-  if (read_double(buffer) != number)
-    std::snprintf(buffer, sizeof buffer, "%.17g", number);
-  out += buffer;
+  DoubleText text = format_double(number, DoubleStyle::General, 15);
+  if (read_double(text.view()) != number)
+    text = format_double(number, DoubleStyle::General, 17);
+  out += text.view();
 }
 
 void write_value(const Value &value, std::string &out) {

@@ -1,10 +1,9 @@
 #include "schema/number.hpp"
 
+#include "json/format_double.hpp"
 #include "json/read_double.hpp"
 
 #include <cmath>
-#include <cstdio>
-#include <cstdlib>
 #include <limits>
 
 namespace llmux::schema {
@@ -44,28 +43,31 @@ Decimal strip_trailing_zeros(Decimal decimal) noexcept {
 }
 
 // The shortest decimal (at most 17 significant digits) that strtod reads back as `value`.
-// snprintf and read_double use the C locale's decimal point, which llmux never changes.
+// format_double and read_double use the C locale's decimal point, which llmux never changes.
 Decimal decimal_of(double value) noexcept {
   value = std::fabs(value);
   if (value == 0 || !std::isfinite(value)) // an infinite divisor reads as zero digits
     return {};
-  char buffer[40];
+  json::DoubleText text;
   int precision = 0; // digits after the point in %e: precision + 1 significant digits
   for (; precision < 16; ++precision) {
-    std::snprintf(buffer, sizeof buffer, "%.*e", precision, value);
-    if (json::read_double(buffer) == value)
+    text = json::format_double(value, json::DoubleStyle::Exponent, precision);
+    if (json::read_double(text.view()) == value)
       break;
   }
   if (precision == 16)
-    std::snprintf(buffer, sizeof buffer, "%.*e", precision, value);
+    text = json::format_double(value, json::DoubleStyle::Exponent, precision);
   // "d.ddddde+XX"
   Decimal decimal;
-  const char *at = buffer;
-  for (; *at != 'e' && *at != '\0'; ++at)
-    if (*at >= '0' && *at <= '9')
-      decimal.digits = decimal.digits * 10 + static_cast<std::uint64_t>(*at - '0');
-  const int exponent = *at == 'e' ? std::atoi(at + 1) : 0;
-  decimal.exponent = exponent - precision;
+  std::size_t at = 0;
+  for (; at < text.size && text.bytes[at] != 'e'; ++at)
+    if (text.bytes[at] >= '0' && text.bytes[at] <= '9')
+      decimal.digits = decimal.digits * 10 + static_cast<std::uint64_t>(text.bytes[at] - '0');
+  int exponent = 0;
+  const bool negative = at + 1 < text.size && text.bytes[at + 1] == '-';
+  for (at += 2; at < text.size; ++at) // past "e+" or "e-"
+    exponent = exponent * 10 + (text.bytes[at] - '0');
+  decimal.exponent = (negative ? -exponent : exponent) - precision;
   return strip_trailing_zeros(decimal);
 }
 

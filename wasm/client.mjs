@@ -8,7 +8,6 @@
 // however many events the read completes. A body that is not streamed is read whole and
 // handed over with its head in one call.
 
-import { headersText } from './core.mjs';
 import { loaded } from './load.mjs';
 import { toLlmuxError } from './errors.mjs';
 import { guardStore, openIndexedDbStore } from './storage.mjs';
@@ -261,6 +260,7 @@ class Run {
   #definitions;
   #timeoutMs;
   #what;
+  #core = null; // core.mjs's binding of the module
   #session = null; // the core's session while the call runs
   #ended = false;
   #events = []; // the batch being handed out
@@ -361,6 +361,7 @@ class Run {
 
   async #start() {
     const { core, binding } = await this.#client.ready();
+    this.#core = core;
     const spec = {};
     for (const [key, value] of Object.entries(this.#call))
       if (!callOnly.has(key) && value !== undefined) spec[key] = value;
@@ -485,7 +486,7 @@ class Run {
       return this.#failed(exchange, error);
     }
     exchange.lastActivity = Date.now();
-    const headers = headersText(response.headers);
+    const headers = this.#core.responseHeadersText(response.headers);
     if (action.stream && response.body?.getReader) {
       this.#take(session.head(response.status, headers, Date.now()));
       if (session.finished()) return this.#closeExchange();

@@ -243,8 +243,21 @@ function bindCore(m, bytes, stores) {
     }
   }
 
+  // The response headers the core reads: a fetch Response's are looked up by name, which in
+  // Node costs less than iterating them all (undici builds every name's and value's strings).
+  const headerNames = answer(m.llmux_response_header_names()).split('\0').slice(0, -1);
+  const responseHeadersText = (headers) => {
+    let text = '';
+    for (const name of headerNames) {
+      const value = headers.get(name);
+      if (value !== null) text += `${name}\0${value}\0`;
+    }
+    return text;
+  };
+
   return {
     exports: m,
+    responseHeadersText,
     bytes,
     ResponseDecoder,
     Client,

@@ -223,6 +223,15 @@ using llmux::wasm::SessionBinding;
 
 extern "C" {
 
+/// The response headers the core reads (llmux::response_header_names), NUL after each: the
+/// driver hands a session only these.
+EMSCRIPTEN_KEEPALIVE std::size_t llmux_response_header_names() {
+  std::string names;
+  for (std::string_view name : llmux::response_header_names())
+    (names += name) += '\0';
+  return answer(std::move(names));
+}
+
 /// Input: the call's JSON.
 EMSCRIPTEN_KEEPALIVE SessionBinding *llmux_session_new(const ClientBinding *client,
                                                        std::size_t call_length, bool with_events,

@@ -38,6 +38,17 @@ std::optional<std::string_view> HttpResponseHead::header(std::string_view name) 
   return find_header(headers, name);
 }
 
+std::span<const std::string_view> response_header_names() noexcept {
+  static constexpr std::string_view names[] = {
+      "content-type",                                      // adapter.cpp
+      "retry-after-ms", "retry-after",                     // http/retry_after.cpp
+      "x-ratelimit-remaining-requests", "x-ratelimit-reset-requests",
+      "x-ratelimit-remaining-tokens", "x-ratelimit-reset-tokens", "x-ratelimit-reset",
+      "x-request-id", "request-id", "apim-request-id",     // http/provider_error.cpp
+  };
+  return names;
+}
+
 bool is_secret_header(std::string_view name) noexcept {
   for (std::string_view secret : {"authorization", "proxy-authorization", "x-api-key", "api-key",
                                   "x-goog-api-key", "cookie", "ocp-apim-subscription-key"})

@@ -163,6 +163,77 @@ TEST_CASE("every covered fixture decodes to what expected.json says", "[conforma
   CHECK(seen == covered_providers);
 }
 
+// The head with only the headers the core reads (what the Wasm driver hands over).
+llmux::HttpResponseHead with_read_headers(const llmux::HttpResponseHead &head) {
+  llmux::HttpResponseHead kept{head.status, {}, head.received_at_ms};
+  for (const llmux::Header &header : head.headers)
+    for (std::string_view name : llmux::response_header_names())
+      if (llmux::equals_ignore_case(header.name, name))
+        kept.headers.push_back(header);
+  return kept;
+}
+
+TEST_CASE("a response decodes the same with only the headers the core reads",
+          "[conformance]") {
+  for (const Fixture &fixture : covered_fixtures()) {
+    INFO(fixture.path);
+    CHECK(llmux::to_json(llmux::decode(*fixture.provider, fixture.stream, fixture.head,
+                                       fixture.bytes)) ==
+          llmux::to_json(llmux::decode(*fixture.provider, fixture.stream,
+                                       with_read_headers(fixture.head), fixture.bytes)));
+  }
+  // Error bodies of every provider under heads with one header each of those the providers
+  // document for rate limits, retries and request ids (and some they add), so that a header
+  // the core starts reading without listing it shows here even if no fixture carries it.
+  const std::vector<llmux::Header> documented = {
+      {"Retry-After", "7"}, {"Retry-After", "Fri, 08 Aug 2025 15:41:00 GMT"},
+      {"retry-after-ms", "6500"}, {"x-ratelimit-limit-requests", "500"},
+      {"x-ratelimit-reset-requests", "1m30s"}, {"x-ratelimit-reset-tokens", "12s"},
+      {"x-ratelimit-reset", "1754667660000"}, {"x-ratelimit-reset", "30"},
+      {"anthropic-ratelimit-requests-remaining", "0"},
+      {"anthropic-ratelimit-requests-reset", "2025-08-08T15:41:00Z"},
+      {"anthropic-ratelimit-tokens-reset", "2025-08-08T15:41:00Z"}, {"x-ratelimit-remaining", "0"},
+      {"ratelimit-reset", "30"}, {"X-Request-ID", "req_1"}, {"request-id", "req_2"},
+      {"apim-request-id", "req_3"}, {"cf-ray", "8a1b2c3d"}, {"openai-processing-ms", "12"},
+      {"x-goog-request-id", "g_1"}, {"x-amzn-requestid", "a_1"}, {"Content-Type", "text/html"}};
+  const std::string error_body = R"({"error":{"message":"slow down","type":"rate_limit"}})";
+  using llmux::Provider;
+  for (Provider provider :
+       {Provider::OpenAi, Provider::AzureOpenAi, Provider::Vllm, Provider::RunPod, Provider::Local,
+        Provider::HuggingFace, Provider::Mistral, Provider::Xai, Provider::OpenRouter,
+        Provider::Anthropic, Provider::Ollama, Provider::Gemini, Provider::Cohere}) {
+    for (const llmux::Header &header : documented) {
+      for (int status : {429, 503}) {
+        INFO(llmux::provider_info(provider).name << " " << status << " " << header.name);
+        const llmux::HttpResponseHead head{status, {header}, llmux::testing::fixture_now_ms};
+        CHECK(llmux::to_json(llmux::decode(provider, false, head, error_body)) ==
+              llmux::to_json(llmux::decode(provider, false, with_read_headers(head), error_body)));
+      }
+    }
+  }
+  // The session asks the head whether a 2xx body is a stream (a JSON answer to a streamed
+  // request is not).
+  for (std::string_view type :
+       {"application/json", "Application/JSON; charset=utf-8", "text/event-stream",
+        "application/x-ndjson"}) {
+    INFO(type);
+    const llmux::HttpResponseHead head{200, {{"Content-Type", std::string(type)}}, 0};
+    for (Provider provider : {Provider::OpenAi, Provider::Anthropic, Provider::Ollama}) {
+      const auto adapter = llmux::make_adapter(provider);
+      CHECK(adapter->is_stream(head) == adapter->is_stream(with_read_headers(head)));
+    }
+  }
+  // The OpenAI pair: a reset counts only while its remaining count is 0.
+  const llmux::HttpResponseHead pair{
+      429,
+      {{"x-ratelimit-remaining-tokens", "0"}, {"x-ratelimit-reset-tokens", "12s"}},
+      llmux::testing::fixture_now_ms};
+  const std::string with_pair = llmux::to_json(llmux::decode(Provider::OpenAi, false, pair, error_body));
+  CHECK(with_pair.find("\"retry_after_ms\":12000") != std::string::npos);
+  CHECK(with_pair ==
+        llmux::to_json(llmux::decode(Provider::OpenAi, false, with_read_headers(pair), error_body)));
+}
+
 TEST_CASE("error fixtures get their stable codes", "[conformance]") {
   const std::map<std::string, std::string> codes = {
       {"openai/error-400-unsupported-parameter.json", "invalid_request"},

@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -41,6 +42,13 @@ struct HttpResponseHead {
   /// The first header named `name` (case-insensitive), if any.
   std::optional<std::string_view> header(std::string_view name) const;
 };
+
+/// Every response header the core reads, lowercase: content-type, the retry hints and the
+/// request id. A driver for which each header handed over has a cost may hand over only
+/// these (the Wasm package's: iterating a fetch Response's headers in Node builds every
+/// name's and value's strings); tests/conformance checks that a response decodes the same
+/// with only these as with all of its headers.
+std::span<const std::string_view> response_header_names() noexcept;
 
 /// The request as JSON ({"method", "url", "headers": [[name, value]...], "body", "stream"})
 /// with secret header values redacted: the only form in which a request should be printed.

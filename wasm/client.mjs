@@ -11,6 +11,7 @@
 import { loaded } from './load.mjs';
 import { toLlmuxError } from './errors.mjs';
 import { guardStore, openIndexedDbStore } from './storage.mjs';
+import { unwatch, watch } from './watchdog.mjs';
 
 const fail = (what, message) => {
   throw new TypeError(`llmux ${what}: ${message}`);
@@ -454,19 +455,16 @@ class Run {
     const session = this.#session;
     const controller = new AbortController();
     const signal = this.#signal;
-    // One timer for the whole exchange: it fires when nothing arrived for timeoutMs since
-    // the last read (a read only notes the time, so reads cost no timer calls).
-    const exchange = { controller, reader: null, lastActivity: Date.now(), timedOut: false, timer: null, onAbort: null, complete: false };
-    const check = () => {
-      const idle = Date.now() - exchange.lastActivity;
-      if (idle >= this.#timeoutMs) {
+    // Timed out once nothing arrived for timeoutMs (watchdog.mjs): a read only notes the time.
+    const exchange = {
+      controller, reader: null, onAbort: null, complete: false, timedOut: false,
+      lastActivity: Date.now(), timeoutMs: this.#timeoutMs,
+      expire() {
         exchange.timedOut = true;
         controller.abort();
-      } else {
-        exchange.timer = setTimeout(check, this.#timeoutMs - idle);
-      }
+      },
     };
-    exchange.timer = setTimeout(check, this.#timeoutMs);
+    watch(exchange);
     if (signal) {
       exchange.onAbort = () => controller.abort(signal.reason);
       signal.addEventListener('abort', exchange.onAbort, { once: true });
@@ -532,7 +530,7 @@ class Run {
     const exchange = this.#exchange;
     if (!exchange) return;
     this.#exchange = null;
-    clearTimeout(exchange.timer);
+    unwatch(exchange);
     if (exchange.onAbort) this.#signal.removeEventListener('abort', exchange.onAbort);
     if (exchange.reader) exchange.reader.cancel().catch(() => {});
     else if (!exchange.complete) exchange.controller.abort();

@@ -249,6 +249,19 @@ const clientCases = {
     check(seen.filter((type) => type === 'text-delta').length < 16, `the stream ran to its end: ${seen}`);
   },
 
+  async 'a stalled server, before its head or mid-stream, rejects with code timeout'({ llmux, lane }) {
+    await lane.script([{ hang: true }, { text: 'a b c d', chunk_delay_ms: 3000 }, { text: 'after' }]);
+    const client = clientOn(llmux, lane, { retry: { maxRetries: 0 }, timeoutMs: 300 });
+    checkLlmuxError(llmux, await rejection(client.chat({ prompt: 'Hi' })), 'timeout', 'a server that never answers');
+    const seen = [];
+    const error = await rejection((async () => {
+      for await (const event of client.stream({ prompt: 'Hi' })) seen.push(event.type);
+    })());
+    checkLlmuxError(llmux, error, 'timeout', 'a stream that stalls');
+    check(!seen.includes('done'), `the stalled stream ended: ${seen}`);
+    equal((await client.chat({ prompt: 'Hi' })).text, 'after', 'the call after the timeouts');
+  },
+
   async 'a 401 rejects with code auth_failed'({ llmux, lane }) {
     await lane.script([{ status: 401 }]);
     const error = await rejection(clientOn(llmux, lane).chat({ prompt: 'Hi' }));

@@ -37,7 +37,10 @@ export interface ClientOptions {
    * (browsers: they survive a reload), or in a store of yours.
    */
   storage?: 'memory' | 'indexeddb' | KeyValueStore;
-  /** The longest wait for a response head or the next piece of a body, in ms (default 600000). */
+  /**
+   * The longest wait for a response head or the next piece of a streamed body, or for the
+   * whole of a body that is not streamed, in ms (default 600000).
+   */
   timeoutMs?: number;
 }
 

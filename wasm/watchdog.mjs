@@ -71,8 +71,10 @@ function watchAlone(exchange) {
  */
 export function watch(exchange) {
   if (shared === null) {
-    // Only runtimes whose event loop is the process's; there, whether a timer can be unref'd.
-    const serverRuntime = typeof globalThis.process?.versions?.node === 'string' || typeof globalThis.Deno === 'object';
+    // Only runtimes whose event loop is the process's (workerd with nodejs_compat has a
+    // `process` too); there, whether a timer can be unref'd.
+    const serverRuntime = (typeof globalThis.process?.versions?.node === 'string' || typeof globalThis.Deno === 'object') &&
+      globalThis.navigator?.userAgent !== 'Cloudflare-Workers';
     const probe = serverRuntime ? unrefTimer(() => {}, 0) : null;
     if (probe !== null) clearTimeout(probe);
     shared = probe !== null;

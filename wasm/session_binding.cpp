@@ -122,13 +122,17 @@ std::string SessionBinding::step(double now_ms) {
   return out + "}";
 }
 
-std::string SessionBinding::head(int status, std::string_view headers, double now_ms) {
-  if (!session_)
-    return "[]";
+void SessionBinding::on_head(int status, std::string_view headers, double now_ms) {
   // client.mjs writes a fetch Response's headers: whole pairs, always.
   HttpResponseHead head{status, headers_from_text(headers).value_or(std::vector<Header>{}),
                         to_ms(now_ms)};
   session_->on_response_head(head, to_ms(now_ms));
+}
+
+std::string SessionBinding::head(int status, std::string_view headers, double now_ms) {
+  if (!session_)
+    return "[]";
+  on_head(status, headers, now_ms);
   return events();
 }
 
@@ -150,11 +154,9 @@ std::string SessionBinding::response(int status, std::string_view headers,
                                      std::string_view body, double now_ms) {
   if (!session_)
     return "[]";
-  HttpResponseHead head{status, headers_from_text(headers).value_or(std::vector<Header>{}),
-                        to_ms(now_ms)};
-  session_->on_response_head(head, to_ms(now_ms));
-  // A session that decided on the head alone (a cancel while the body was read) ignores the
-  // rest, as it would the reads of a streamed body.
+  on_head(status, headers, now_ms);
+  // A session that is done once it has the head takes no body, as client.mjs stops reading a
+  // streamed one then.
   if (!session_->finished()) {
     session_->on_response_body(body, to_ms(now_ms));
     session_->on_response_end(to_ms(now_ms));

@@ -62,6 +62,7 @@ public:
   std::string result() const;
 
 private:
+  void on_head(int status, std::string_view headers, double now_ms);
   std::string events();
 
   std::shared_ptr<ClientState> client_;

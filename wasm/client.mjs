@@ -12,6 +12,7 @@ import { loaded } from './load.mjs';
 import { toLlmuxError } from './errors.mjs';
 import { guardStore, openIndexedDbStore } from './storage.mjs';
 import { unwatch, watch } from './watchdog.mjs';
+import { serverRuntime } from './runtime.mjs';
 
 const fail = (what, message) => {
   throw new TypeError(`llmux ${what}: ${message}`);
@@ -23,6 +24,31 @@ const internals = Symbol('llmux client internals');
 // A page calling Anthropic directly must say so, or Anthropic refuses the CORS request; the
 // official SDK sends the same header when it is allowed to run in a browser.
 const inBrowserPage = typeof document === 'object' && typeof window === 'object';
+
+// Redirects are not followed, as the native client does not follow them: a key sent as
+// x-api-key, api-key or x-goog-api-key would go wherever the redirect points (fetch drops only
+// Authorization across origins), and a 301 or 302 turns the POST into a GET. Server runtimes
+// reject a redirect with a message that names it ('error'; in Node this also spares undici a
+// copy of every request and its body, about 40 µs); elsewhere 'manual' hands it back: an
+// opaque redirect in browsers, the 3xx itself in workerd (which has no 'error'), which the
+// core reads as bad_response like any status it does not expect.
+const redirectMode = serverRuntime ? 'error' : 'manual';
+const redirectRefused = 'the server answered with a redirect, which llmux does not follow: use the URL it points to';
+
+// What a fetch rejection says, with its cause (undici's "fetch failed" says nothing alone),
+// with the request's header values and URL query taken out: a key must not reach an error.
+function describeFailure(error, action) {
+  let message = String(error?.message ?? error);
+  const cause = error?.cause?.message ?? (typeof error?.cause === 'string' ? error.cause : '');
+  if (cause && !message.includes(cause)) message += ` (${cause})`;
+  const query = action.url.indexOf('?');
+  if (query >= 0) message = message.split(action.url.slice(query)).join('?[redacted]');
+  for (const [, value] of action.headers) {
+    for (const secret of [value, value.slice(value.lastIndexOf(' ') + 1)]) // "Bearer <key>"
+      if (secret.length >= 8) message = message.split(secret).join('[redacted]');
+  }
+  return message;
+}
 
 const isObject = (value) => value !== null && typeof value === 'object' && !Array.isArray(value);
 const isStringArray = (value) => Array.isArray(value) && value.every((item) => typeof item === 'string');
@@ -438,7 +464,8 @@ class Run {
     this.#session = null;
   }
 
-  // What a failed exchange becomes for the session: a cancel, a timeout or a network error.
+  // What a failed exchange becomes for the session: a cancel, a timeout, a redirect refused
+  // or a network error.
   #failed(exchange, error) {
     const session = this.#session;
     this.#closeExchange();
@@ -446,7 +473,10 @@ class Run {
     if (this.#signal?.aborted) return this.#take(session.cancel(Date.now()));
     if (exchange.timedOut)
       return this.#take(session.transportError('timeout', `no answer within ${this.#timeoutMs} ms`, Date.now()));
-    this.#take(session.transportError('network', String(error?.message ?? error), Date.now()));
+    const message = describeFailure(error, exchange.action);
+    if (/redirect/i.test(message))
+      return this.#take(session.transportError('redirect', `${redirectRefused} (${message})`, Date.now()));
+    this.#take(session.transportError('network', message, Date.now()));
   }
 
   // Sends the request the session built. A streamed body is read by #read, one network read
@@ -457,7 +487,7 @@ class Run {
     const signal = this.#signal;
     // Timed out once nothing arrived for timeoutMs (watchdog.mjs): a read only notes the time.
     const exchange = {
-      controller, reader: null, onAbort: null, complete: false, timedOut: false,
+      action, controller, reader: null, onAbort: null, complete: false, timedOut: false,
       lastActivity: Date.now(), timeoutMs: this.#timeoutMs,
       expire() {
         exchange.timedOut = true;
@@ -478,12 +508,18 @@ class Run {
         method: action.method,
         headers,
         body: action.method === 'GET' ? undefined : action.body,
+        redirect: redirectMode,
         signal: controller.signal,
       });
     } catch (error) {
       return this.#failed(exchange, error);
     }
     exchange.lastActivity = Date.now();
+    if (response.type === 'opaqueredirect') {
+      this.#closeExchange();
+      if (this.#session) this.#take(session.transportError('redirect', redirectRefused, Date.now()));
+      return;
+    }
     const headers = this.#core.responseHeadersText(response.headers);
     if (action.stream && response.body?.getReader) {
       this.#take(session.head(response.status, headers, Date.now()));

@@ -168,11 +168,16 @@ std::string SessionBinding::transport_error(std::string_view code, std::string_v
                                             double now_ms) {
   if (!session_)
     return "[]";
-  ErrorCode error_code = ErrorCode::Network;
-  if (code == "timeout")
-    error_code = ErrorCode::Timeout;
-  session_->on_transport_error(make_error(error_code, ErrorOrigin::Network, std::string(message)),
-                               to_ms(now_ms));
+  // A redirect the driver was told not to follow is the provider's answer, not a failure
+  // to reach it: bad_response, not retried, as the native client reports a 3xx.
+  Error error = make_error(ErrorCode::Network, ErrorOrigin::Network, std::string(message));
+  if (code == "timeout") {
+    error.code = ErrorCode::Timeout;
+  } else if (code == "redirect") {
+    error.code = ErrorCode::BadResponse;
+    error.origin = ErrorOrigin::Provider;
+  }
+  session_->on_transport_error(std::move(error), to_ms(now_ms));
   return events();
 }
 

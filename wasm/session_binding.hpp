@@ -47,7 +47,8 @@ public:
   /// returns the events.
   std::string response(int status, std::string_view headers, std::string_view body,
                        double now_ms);
-  /// The exchange failed: `code` is network, timeout or cancelled.
+  /// The exchange failed: `code` is network, timeout, or redirect (one it would not follow);
+  /// anything else is network.
   std::string transport_error(std::string_view code, std::string_view message, double now_ms);
   /// A Wait's time came.
   std::string timer(double now_ms);

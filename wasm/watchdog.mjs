@@ -11,6 +11,8 @@
 // timers a request set when that request ends, so a shared timer set by an earlier request
 // could be gone.
 
+import { serverRuntime } from './runtime.mjs';
+
 const watched = new Set(); // the exchanges the shared timer keeps
 let shared = null; // whether this runtime gets the shared timer; decided at the first watch
 let timer = null;
@@ -71,10 +73,7 @@ function watchAlone(exchange) {
  */
 export function watch(exchange) {
   if (shared === null) {
-    // Only runtimes whose event loop is the process's (workerd with nodejs_compat has a
-    // `process` too); there, whether a timer can be unref'd.
-    const serverRuntime = (typeof globalThis.process?.versions?.node === 'string' || typeof globalThis.Deno === 'object') &&
-      globalThis.navigator?.userAgent !== 'Cloudflare-Workers';
+    // Only runtimes whose event loop is the process's; there, whether a timer can be unref'd.
     const probe = serverRuntime ? unrefTimer(() => {}, 0) : null;
     if (probe !== null) clearTimeout(probe);
     shared = probe !== null;

@@ -221,6 +221,31 @@ for (const build of builds) {
       await client.close();
     });
 
+    test('a redirect is not followed: a BadResponseError, asked once; a failure says its cause and never a key', async () => {
+      const { lane, settings } = setup();
+      lane.script([
+        { raw: { status: 307, headers: { location: `${lane.baseUrl('openai')}/chat/completions` } } },
+        { text: 'followed the redirect' },
+      ]);
+      const client = api.createClient({ settings, model: 'gpt-4o-mini', retry: fastRetry });
+      await assert.rejects(client.chat({ prompt: 'x' }), (error) => error instanceof api.BadResponseError &&
+        /does not follow/.test(error.message) && /redirect/.test(error.message));
+      assert.equal(lane.requests().length, 1);
+      await client.close();
+      // A fetch whose error holds the key (a runtime may quote the request): scrubbed, cause kept.
+      const leaky = api.createClient({
+        settings: { OPENAI_API_KEY: 'sk-test-leaky-key', OPENAI_BASE_URL: 'http://127.0.0.1:9/v1?key=query-secret' },
+        model: 'gpt-4o-mini', retry: { maxRetries: 0 },
+        fetch: (url, init) => Promise.reject(new TypeError('fetch failed', {
+          cause: new Error(`connect ECONNREFUSED for ${url} with ${new Headers(init.headers).get('authorization')} and sk-test-leaky-key`),
+        })),
+      });
+      await assert.rejects(leaky.chat({ prompt: 'x' }), (error) => error instanceof api.NetworkError &&
+        /^fetch failed \(connect ECONNREFUSED for http:\/\/127\.0\.0\.1:9\/v1\?\[redacted\] with \[redacted\] and \[redacted\]\)$/.test(error.message) &&
+        !/leaky|query-secret/.test(JSON.stringify(error.result)));
+      await leaky.close();
+    });
+
     test('wrong arguments are TypeErrors that say what is wrong, and the module lives on', async () => {
       assert.throws(() => api.createClient({ settings: { OPENAI_API_KEY: 42 } }), TypeError);
       assert.throws(() => api.createClient({ fetch: 'no' }), /fetch must be a function/);

@@ -262,6 +262,17 @@ const clientCases = {
     equal((await client.chat({ prompt: 'Hi' })).text, 'after', 'the call after the timeouts');
   },
 
+  async 'a redirect is not followed: it rejects with code bad_response, asked once'({ llmux, lane }) {
+    // Followed, the redirect would get the second answer; retried, the same.
+    await lane.script([
+      { raw: { status: 307, headers: { location: `${lane.baseUrl('openai')}/chat/completions` } } },
+      { text: 'followed the redirect' },
+    ]);
+    const error = await rejection(clientOn(llmux, lane).chat({ prompt: 'Hi' }));
+    checkLlmuxError(llmux, error, 'bad_response', 'a 307');
+    equal((await lane.requests()).length, 1, 'requests');
+  },
+
   async 'a 401 rejects with code auth_failed'({ llmux, lane }) {
     await lane.script([{ status: 401 }]);
     const error = await rejection(clientOn(llmux, lane).chat({ prompt: 'Hi' }));

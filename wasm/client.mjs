@@ -417,7 +417,8 @@ class Run {
     const session = this.#session;
     if (this.#exchange) return this.#read();
     if (this.#signal?.aborted) session.cancel(Date.now());
-    const step = JSON.parse(session.step(Date.now()));
+    const [stepText, body] = session.step(Date.now());
+    const step = JSON.parse(stepText);
     if (step.events.length) {
       this.#events = step.events;
       this.#next = 0;
@@ -425,7 +426,7 @@ class Run {
     const action = step.action;
     switch (action.kind) {
       case 'send':
-        return this.#send(action);
+        return this.#send(action, body);
       case 'wait':
         try {
           await sleep(action.untilMs - Date.now(), this.#signal);
@@ -481,7 +482,7 @@ class Run {
 
   // Sends the request the session built. A streamed body is read by #read, one network read
   // per #advance; any other is read whole here and handed over with its head in one call.
-  async #send(action) {
+  async #send(action, body) {
     const session = this.#session;
     const controller = new AbortController();
     const signal = this.#signal;
@@ -507,7 +508,7 @@ class Run {
       response = await this.#client.fetch(action.url, {
         method: action.method,
         headers,
-        body: action.method === 'GET' ? undefined : action.body,
+        body: action.method === 'GET' ? undefined : body,
         redirect: redirectMode,
         signal: controller.signal,
       });

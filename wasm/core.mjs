@@ -199,8 +199,14 @@ function bindCore(m, bytes, stores) {
     setupError() {
       return answer(m.llmux_session_setup_error(this.#handle));
     }
+    /** [the step's JSON, the request's body or null]: a send action's body follows a newline. */
     step(now) {
-      return answer(m.llmux_session_step(this.#handle, now));
+      const length = m.llmux_session_step(this.#handle, now);
+      const at = m.llmux_output();
+      const text = bytes().subarray(at, at + length);
+      const newline = text.indexOf(10);
+      if (newline < 0) return [decoder.decode(text), null];
+      return [decoder.decode(text.subarray(0, newline)), decoder.decode(text.subarray(newline + 1))];
     }
     head(status, headersText, now) {
       return answer(m.llmux_session_head(this.#handle, status, input(headersText)[0], now));

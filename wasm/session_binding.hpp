@@ -30,7 +30,8 @@ public:
   std::string setup_error() const { return setup_error_; }
 
   /// {"events": [...], "action": {...}}: what happened, then what to do now. Actions:
-  /// {"kind": "send", "method", "url", "headers": [[name, value]], "body", "stream"},
+  /// {"kind": "send", "method", "url", "headers": [[name, value]], "stream"} (followed by a
+  /// newline and the request's body, as it is: the JSON never holds a newline),
   /// {"kind": "wait", "untilMs"}, {"kind": "tools", "calls": [{id, name, argumentsText,
   /// round}]}, {"kind": "idle"}, and the ends {"kind": "done", "result"} and
   /// {"kind": "fail", "result"} with api::result_json's result.

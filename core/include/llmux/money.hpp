@@ -23,6 +23,8 @@ std::optional<Picodollars> parse_price_per_million(std::string_view dollars) noe
 /// `amount` as dollars with every significant decimal and no trailing zeros: "$0.00045",
 /// "$12", "-$0.5".
 std::string format_usd(Picodollars amount);
+/// Appends `amount` as format_usd writes it but without the "$": "0.00045", "12", "-0.5".
+void append_dollars(Picodollars amount, std::string &out);
 
 /// a + b, or nothing when the sum does not fit.
 std::optional<Picodollars> add_money(Picodollars a, Picodollars b) noexcept;

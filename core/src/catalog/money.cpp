@@ -1,5 +1,7 @@
 #include <llmux/money.hpp>
 
+#include <charconv>
+
 namespace llmux {
 
 std::optional<Picodollars> parse_price_per_million(std::string_view dollars) noexcept {
@@ -35,6 +37,28 @@ std::optional<Picodollars> parse_price_per_million(std::string_view dollars) noe
   return micros; // micro-dollars per million tokens == picodollars per token
 }
 
+namespace {
+
+// Appends the digits of `magnitude` picodollars: the whole dollars, then the fraction without
+// its trailing zeros. Written into a buffer, not through std::to_string: every result's cost
+// passes here five times, and the temporary strings were most of its time.
+void append_magnitude(std::uint64_t magnitude, std::string &out) {
+  const std::uint64_t per_dollar = static_cast<std::uint64_t>(picodollars_per_dollar);
+  char buffer[20 + 1 + 12]; // uint64's 20 digits, '.', 12 decimals
+  auto end = std::to_chars(buffer, buffer + 20, magnitude / per_dollar).ptr;
+  std::uint64_t fraction = magnitude % per_dollar;
+  if (fraction != 0) {
+    *end++ = '.';
+    for (std::uint64_t scale = per_dollar / 10; fraction != 0; scale /= 10) {
+      *end++ = static_cast<char>('0' + fraction / scale);
+      fraction %= scale;
+    }
+  }
+  out.append(buffer, end);
+}
+
+} // namespace
+
 std::string format_usd(Picodollars amount) {
   std::string out;
   // Work on the magnitude in unsigned arithmetic: -(INT64_MIN) does not fit an int64.
@@ -43,18 +67,16 @@ std::string format_usd(Picodollars amount) {
   if (amount < 0)
     out += '-';
   out += '$';
-  const std::uint64_t per_dollar = static_cast<std::uint64_t>(picodollars_per_dollar);
-  out += std::to_string(magnitude / per_dollar);
-  std::uint64_t fraction = magnitude % per_dollar;
-  if (fraction != 0) {
-    std::string digits = std::to_string(fraction);
-    digits.insert(0, 12 - digits.size(), '0');
-    while (digits.back() == '0')
-      digits.pop_back();
-    out += '.';
-    out += digits;
-  }
+  append_magnitude(magnitude, out);
   return out;
+}
+
+void append_dollars(Picodollars amount, std::string &out) {
+  std::uint64_t magnitude =
+      amount < 0 ? 0 - static_cast<std::uint64_t>(amount) : static_cast<std::uint64_t>(amount);
+  if (amount < 0)
+    out += '-';
+  append_magnitude(magnitude, out);
 }
 
 std::optional<Picodollars> add_money(Picodollars a, Picodollars b) noexcept {

@@ -1,5 +1,6 @@
 #include "json/json.hpp"
 #include "json/read_double.hpp"
+#include "json/string_scan.hpp"
 
 #include <llmux/utf8.hpp>
 
@@ -12,17 +13,6 @@ namespace {
 
 bool is_digit(char c) noexcept {
   return c >= '0' && c <= '9';
-}
-
-// True when one of the 8 bytes in `word` is '"', '\\' or a control character: the bytes a
-// string scan must stop at. May report a byte that is not one (then the byte loop moves
-// on); never misses one.
-bool needs_attention(std::uint64_t word) noexcept {
-  constexpr std::uint64_t ones = 0x0101010101010101ULL;
-  constexpr std::uint64_t highs = 0x8080808080808080ULL;
-  auto has_zero_byte = [](std::uint64_t v) { return (v - ones) & ~v & highs; };
-  return has_zero_byte(word ^ (ones * '"')) | has_zero_byte(word ^ (ones * '\\')) |
-         ((word - ones * 0x20) & ~word & highs);
 }
 
 void append_utf8(std::uint32_t code_point, std::string &out) {

@@ -1,11 +1,13 @@
 #include "json/format_double.hpp"
 #include "json/json.hpp"
 #include "json/read_double.hpp"
+#include "json/string_scan.hpp"
 
 #include <llmux/utf8.hpp>
 
 #include <charconv>
 #include <cmath>
+#include <cstring>
 
 namespace llmux::json {
 namespace {
@@ -74,50 +76,77 @@ void write_value(const Value &value, std::string &out) {
   }
 }
 
+// The length of the leading run of `text` that a JSON string holds as it is: no '"', '\\' or
+// control character, and no byte >= 0x80 when `stop_at_non_ascii`. Scanned eight bytes at a
+// time: most strings written (request bodies, headers, a result's members) are long runs of
+// such bytes.
+std::size_t unescaped_prefix(std::string_view text, bool stop_at_non_ascii) noexcept {
+  const std::uint64_t non_ascii = stop_at_non_ascii ? 0x8080808080808080ULL : 0;
+  std::size_t i = 0;
+  for (; i + 8 <= text.size(); i += 8) {
+    std::uint64_t word;
+    std::memcpy(&word, text.data() + i, sizeof word);
+    if (needs_attention(word) || (word & non_ascii))
+      break;
+  }
+  for (; i < text.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(text[i]);
+    if (c < 0x20 || c == '"' || c == '\\' || (c & non_ascii))
+      break;
+  }
+  return i;
+}
+
+// Precondition: `text` is valid UTF-8.
 void write_escaped(std::string_view text, std::string &out) {
   static constexpr char hex[] = "0123456789abcdef";
-  std::size_t run_start = 0;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    unsigned char c = static_cast<unsigned char>(text[i]);
-    if (c >= 0x20 && c != '"' && c != '\\')
-      continue;
-    out.append(text.substr(run_start, i - run_start));
-    run_start = i + 1;
+  while (true) {
+    const std::size_t run = unescaped_prefix(text, false);
+    out.append(text.data(), run);
+    if (run == text.size())
+      return;
+    const unsigned char c = static_cast<unsigned char>(text[run]);
+    text.remove_prefix(run + 1);
+    char escape;
     switch (c) {
       case '"':
-        out += "\\\"";
-        break;
       case '\\':
-        out += "\\\\";
+        escape = static_cast<char>(c);
         break;
       case '\n':
-        out += "\\n";
+        escape = 'n';
         break;
       case '\r':
-        out += "\\r";
+        escape = 'r';
         break;
       case '\t':
-        out += "\\t";
+        escape = 't';
         break;
       case '\b':
-        out += "\\b";
+        escape = 'b';
         break;
       case '\f':
-        out += "\\f";
+        escape = 'f';
         break;
-      default:
-        out += "\\u00";
-        out.push_back(hex[c >> 4]);
-        out.push_back(hex[c & 0xF]);
+      default: {
+        const char unicode[] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 0xF]};
+        out.append(unicode, sizeof unicode);
+        continue;
+      }
     }
+    const char pair[] = {'\\', escape};
+    out.append(pair, sizeof pair);
   }
-  out.append(text.substr(run_start));
 }
 
 } // namespace
 
 void write_string(std::string_view text, std::string &out) {
   out.push_back('"');
+  // The plain prefix is whole ASCII characters: the rest is checked and escaped alone.
+  const std::size_t plain = unescaped_prefix(text, true);
+  out.append(text.data(), plain);
+  text.remove_prefix(plain);
   if (is_valid_utf8(text))
     write_escaped(text, out);
   else

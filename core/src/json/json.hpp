@@ -9,11 +9,11 @@
 
 #include <cstdint>
 #include <initializer_list>
+#include <new>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
-#include <variant>
 #include <vector>
 
 namespace llmux::json {
@@ -41,12 +41,18 @@ public:
   Value(std::string_view value);
   Value(const char *value);
 
+  Value(const Value &other);
+  Value(Value &&other) noexcept;
+  Value &operator=(const Value &other);
+  Value &operator=(Value &&other) noexcept;
+  ~Value();
+
   /// An array of `items`.
   static Value array(std::initializer_list<Value> items = {});
   /// An object of `members`, in order.
   static Value object(std::initializer_list<std::pair<std::string_view, Value>> members = {});
 
-  Type type() const noexcept { return static_cast<Type>(data_.index()); }
+  Type type() const noexcept { return type_; }
   bool is_null() const noexcept { return type() == Type::Null; }
   bool is_bool() const noexcept { return type() == Type::Bool; }
   bool is_number() const noexcept { return type() == Type::Number; }
@@ -88,9 +94,26 @@ private:
     bool is_integer = false;
   };
   Value(std::int64_t value, int) noexcept;
+  explicit Value(Number number) noexcept : type_(Type::Number), number_(number) {}
+  void set_items(std::vector<Value> &&items) noexcept;
+  void set_members(std::vector<Member> &&members) noexcept;
+  // Precondition: this holds nothing (constructing, or destroyed). `other` keeps its type,
+  // holding what a moved-from string or vector holds.
+  void move_from(Value &&other) noexcept;
+  void destroy() noexcept;
 
-  std::variant<std::monostate, bool, Number, std::string, std::vector<Value>, std::vector<Member>>
-      data_;
+  // A tagged union, not std::variant: libc++'s variant moves and destroys through tables of
+  // functions that the Wasm build (-Oz) does not inline, and building, parsing and freeing a
+  // tree is mostly moves and destructions (a chat's response parse spent a third of its time
+  // in them).
+  Type type_ = Type::Null;
+  union {
+    bool boolean_;
+    Number number_;
+    std::string string_;
+    std::vector<Value> items_;
+    std::vector<Member> members_;
+  };
 };
 
 struct Member {
@@ -99,21 +122,66 @@ struct Member {
   friend bool operator==(const Member &, const Member &) noexcept = default;
 };
 
-// Value's constructors are defined only here, after Member is complete: defining them in the
-// class instantiates the variant while Member is incomplete, which clang with libstdc++
-// rejects (g++ accepts it).
-inline Value::Value() noexcept = default;
+// Value's constructors, destructor and moves are defined only here, after Member is complete:
+// defined in the class, they would use std::vector<Member> while Member is incomplete, which
+// clang with libstdc++ rejects (g++ accepts it).
+inline Value::Value() noexcept {}
 inline Value::Value(std::nullptr_t) noexcept {}
-inline Value::Value(bool value) noexcept : data_(value) {}
-inline Value::Value(int value) noexcept : data_(Number{static_cast<double>(value), value, true}) {}
+inline Value::Value(bool value) noexcept : type_(Type::Bool), boolean_(value) {}
+inline Value::Value(int value) noexcept : Value(Number{static_cast<double>(value), value, true}) {}
 inline Value::Value(long value) noexcept : Value(static_cast<std::int64_t>(value), 0) {}
 inline Value::Value(long long value) noexcept : Value(static_cast<std::int64_t>(value), 0) {}
 inline Value::Value(unsigned value) noexcept : Value(static_cast<std::int64_t>(value), 0) {}
-inline Value::Value(std::string value) noexcept : data_(std::move(value)) {}
-inline Value::Value(std::string_view value) : data_(std::string(value)) {}
-inline Value::Value(const char *value) : data_(std::string(value)) {}
+inline Value::Value(std::string value) noexcept : type_(Type::String), string_(std::move(value)) {}
+inline Value::Value(std::string_view value) : type_(Type::String), string_(value) {}
+inline Value::Value(const char *value) : type_(Type::String), string_(value) {}
 inline Value::Value(std::int64_t value, int) noexcept
-    : data_(Number{static_cast<double>(value), value, true}) {}
+    : Value(Number{static_cast<double>(value), value, true}) {}
+inline Value::Value(Value &&other) noexcept {
+  move_from(std::move(other));
+}
+inline Value::~Value() {
+  destroy();
+}
+
+inline void Value::move_from(Value &&other) noexcept {
+  type_ = other.type_;
+  switch (type_) {
+    case Type::Null:
+      break;
+    case Type::Bool:
+      boolean_ = other.boolean_;
+      break;
+    case Type::Number:
+      number_ = other.number_;
+      break;
+    case Type::String:
+      new (&string_) std::string(std::move(other.string_));
+      break;
+    case Type::Array:
+      new (&items_) std::vector<Value>(std::move(other.items_));
+      break;
+    case Type::Object:
+      new (&members_) std::vector<Member>(std::move(other.members_));
+      break;
+  }
+}
+
+inline void Value::destroy() noexcept {
+  switch (type_) {
+    case Type::String:
+      string_.~basic_string();
+      break;
+    case Type::Array:
+      items_.~vector();
+      break;
+    case Type::Object:
+      members_.~vector();
+      break;
+    default:
+      break;
+  }
+}
 
 /// Deepest nesting accepted. Provider responses nest a handful of levels and tool arguments
 /// rarely a dozen; the limit keeps the recursive parser, writer and destructor far from the

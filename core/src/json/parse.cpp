@@ -106,7 +106,7 @@ private:
         std::string text;
         if (!parse_string(text))
           return false;
-        out.data_ = std::move(text);
+        out = Value(std::move(text));
         return true;
       }
       case 't':
@@ -187,8 +187,8 @@ private:
         return false;
     }
     auto first = members_.begin() + static_cast<std::ptrdiff_t>(base);
-    out.data_ = std::vector<Member>(std::make_move_iterator(first),
-                                    std::make_move_iterator(members_.end()));
+    out.set_members(std::vector<Member>(std::make_move_iterator(first),
+                                        std::make_move_iterator(members_.end())));
     members_.erase(first, members_.end());
     return true;
   }
@@ -211,8 +211,8 @@ private:
         return false;
     }
     auto first = items_.begin() + static_cast<std::ptrdiff_t>(base);
-    out.data_ = std::vector<Value>(std::make_move_iterator(first),
-                                   std::make_move_iterator(items_.end()));
+    out.set_items(std::vector<Value>(std::make_move_iterator(first),
+                                     std::make_move_iterator(items_.end())));
     items_.erase(first, items_.end());
     return true;
   }

@@ -12,28 +12,80 @@ const std::vector<Member> empty_members;
 constexpr double int64_limit = 9223372036854775808.0;
 } // namespace
 
-Value::Value(double value) noexcept {
+Value::Value(const Value &other) : type_(other.type_) {
+  switch (type_) {
+    case Type::Null:
+      break;
+    case Type::Bool:
+      boolean_ = other.boolean_;
+      break;
+    case Type::Number:
+      number_ = other.number_;
+      break;
+    case Type::String:
+      new (&string_) std::string(other.string_);
+      break;
+    case Type::Array:
+      new (&items_) std::vector<Value>(other.items_);
+      break;
+    case Type::Object:
+      new (&members_) std::vector<Member>(other.members_);
+      break;
+  }
+}
+
+Value &Value::operator=(const Value &other) {
+  if (this != &other) {
+    Value copy(other);
+    destroy();
+    move_from(std::move(copy));
+  }
+  return *this;
+}
+
+Value &Value::operator=(Value &&other) noexcept {
+  if (this != &other) {
+    // Through a temporary: `other` may live inside this value (a member of it), and
+    // destroying this first would free it.
+    Value taken(std::move(other));
+    destroy();
+    move_from(std::move(taken));
+  }
+  return *this;
+}
+
+void Value::set_items(std::vector<Value> &&items) noexcept {
+  destroy();
+  type_ = Type::Array;
+  new (&items_) std::vector<Value>(std::move(items));
+}
+
+void Value::set_members(std::vector<Member> &&members) noexcept {
+  destroy();
+  type_ = Type::Object;
+  new (&members_) std::vector<Member>(std::move(members));
+}
+
+Value::Value(double value) noexcept : type_(Type::Number) {
   Number number{value, 0, false};
   if (std::isfinite(value) && std::trunc(value) == value && value >= -int64_limit &&
       value < int64_limit) {
     number.integer = static_cast<std::int64_t>(value);
     number.is_integer = true;
   }
-  data_ = number;
+  number_ = number;
 }
 
 Value::Value(unsigned long value) noexcept : Value(static_cast<unsigned long long>(value)) {}
 
-Value::Value(unsigned long long value) noexcept {
-  if (value <= static_cast<unsigned long long>(INT64_MAX))
-    data_ = Number{static_cast<double>(value), static_cast<std::int64_t>(value), true};
-  else
-    data_ = Number{static_cast<double>(value), 0, false};
-}
+Value::Value(unsigned long long value) noexcept
+    : Value(value <= static_cast<unsigned long long>(INT64_MAX)
+                ? Number{static_cast<double>(value), static_cast<std::int64_t>(value), true}
+                : Number{static_cast<double>(value), 0, false}) {}
 
 Value Value::array(std::initializer_list<Value> items) {
   Value out;
-  out.data_ = std::vector<Value>(items);
+  out.set_items(std::vector<Value>(items));
   return out;
 }
 
@@ -43,55 +95,55 @@ Value Value::object(std::initializer_list<std::pair<std::string_view, Value>> me
   list.reserve(members.size());
   for (const auto &[key, value] : members)
     list.push_back(Member{std::string(key), value});
-  out.data_ = std::move(list);
+  out.set_members(std::move(list));
   return out;
 }
 
 bool Value::is_integer() const noexcept {
-  const Number *number = std::get_if<Number>(&data_);
+  const Number *number = (type_ == Type::Number ? &number_ : nullptr);
   return number && number->is_integer;
 }
 
 bool Value::as_bool() const noexcept {
-  const bool *value = std::get_if<bool>(&data_);
+  const bool *value = (type_ == Type::Bool ? &boolean_ : nullptr);
   return value && *value;
 }
 
 std::int64_t Value::as_integer() const noexcept {
-  const Number *number = std::get_if<Number>(&data_);
+  const Number *number = (type_ == Type::Number ? &number_ : nullptr);
   return number && number->is_integer ? number->integer : 0;
 }
 
 double Value::as_double() const noexcept {
-  const Number *number = std::get_if<Number>(&data_);
+  const Number *number = (type_ == Type::Number ? &number_ : nullptr);
   return number ? number->value : 0;
 }
 
 const std::string &Value::as_string() const noexcept {
-  const std::string *value = std::get_if<std::string>(&data_);
+  const std::string *value = (type_ == Type::String ? &string_ : nullptr);
   return value ? *value : empty_string;
 }
 
 const std::vector<Value> &Value::items() const noexcept {
-  const auto *items = std::get_if<std::vector<Value>>(&data_);
+  const auto *items = (type_ == Type::Array ? &items_ : nullptr);
   return items ? *items : empty_items;
 }
 
 const std::vector<Member> &Value::members() const noexcept {
-  const auto *members = std::get_if<std::vector<Member>>(&data_);
+  const auto *members = (type_ == Type::Object ? &members_ : nullptr);
   return members ? *members : empty_members;
 }
 
 std::size_t Value::size() const noexcept {
-  if (const auto *items = std::get_if<std::vector<Value>>(&data_))
+  if (const auto *items = (type_ == Type::Array ? &items_ : nullptr))
     return items->size();
-  if (const auto *members = std::get_if<std::vector<Member>>(&data_))
+  if (const auto *members = (type_ == Type::Object ? &members_ : nullptr))
     return members->size();
   return 0;
 }
 
 const Value *Value::find(std::string_view key) const noexcept {
-  const auto *members = std::get_if<std::vector<Member>>(&data_);
+  const auto *members = (type_ == Type::Object ? &members_ : nullptr);
   if (!members)
     return nullptr;
   for (auto it = members->rbegin(); it != members->rend(); ++it)
@@ -102,8 +154,8 @@ const Value *Value::find(std::string_view key) const noexcept {
 
 Value &Value::operator[](std::string_view key) {
   if (!is_object())
-    data_ = std::vector<Member>();
-  auto &members = *std::get_if<std::vector<Member>>(&data_);
+    set_members({});
+  auto &members = *(type_ == Type::Object ? &members_ : nullptr);
   for (auto it = members.rbegin(); it != members.rend(); ++it)
     if (it->key == key)
       return it->value;
@@ -113,12 +165,12 @@ Value &Value::operator[](std::string_view key) {
 
 void Value::push_back(Value item) {
   if (!is_array())
-    data_ = std::vector<Value>();
-  std::get_if<std::vector<Value>>(&data_)->push_back(std::move(item));
+    set_items({});
+  (type_ == Type::Array ? &items_ : nullptr)->push_back(std::move(item));
 }
 
 Value &Value::back() noexcept {
-  return std::get_if<std::vector<Value>>(&data_)->back();
+  return (type_ == Type::Array ? &items_ : nullptr)->back();
 }
 
 bool operator==(const Value &a, const Value &b) noexcept {

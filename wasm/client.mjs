@@ -12,7 +12,7 @@ import { loaded } from './load.mjs';
 import { toLlmuxError } from './errors.mjs';
 import { guardStore, openIndexedDbStore } from './storage.mjs';
 import { unwatch, watch } from './watchdog.mjs';
-import { serverRuntime } from './runtime.mjs';
+import { nodeFetch, nodeFetchLimitMs, serverRuntime } from './runtime.mjs';
 
 const fail = (what, message) => {
   throw new TypeError(`llmux ${what}: ${message}`);
@@ -112,6 +112,60 @@ const sleep = (ms, signal) =>
     };
     signal?.addEventListener('abort', onAbort, { once: true });
   });
+
+/**
+ * One HTTP exchange in flight, and how it stops: it times out once nothing arrived for its
+ * timeoutMs (watchdog.mjs calls expire(); each read moves lastActivity), and it is dropped
+ * when the call ends before its body does. Stopping rejects what the driver awaits of it,
+ * cancels its body's reader (fetch then drops the connection) and aborts its fetch's signal.
+ *
+ * A fetch without a signal cannot be stopped before its response head, only left behind
+ * (the call still ends on time; a response that comes later is cancelled at once), and a
+ * server that never answers holds its connection, and keeps a Node process alive, until the
+ * runtime gives up. So every fetch gets a signal, except where that cannot happen: Node's
+ * own fetch (undici) gives up on a head after 5 minutes by itself, so there a call with no
+ * signal of its own and a timeoutMs of 5 minutes or more (the default is 10) leaves the head
+ * to that limit and goes without: a signal costs undici about 20 µs of wall time and 60 µs of
+ * CPU time a request (a listener, a WeakRef and a FinalizationRegistry entry each). Its body
+ * is stopped by cancelling the reader, which needs no signal.
+ */
+class Exchange {
+  timedOut = false;
+  stopped = false;
+  complete = false; // its body was read to the end
+  reader = null;
+  onAbort = null;
+  lastActivity = Date.now();
+  #reject = null;
+
+  constructor(action, timeoutMs, controller) {
+    this.action = action;
+    this.timeoutMs = timeoutMs;
+    this.controller = controller;
+  }
+
+  /** Settles as `promise` does, or rejects once the exchange has stopped (at once if it has). */
+  until(promise) {
+    return new Promise((resolve, reject) => {
+      promise.then(resolve, reject); // handled even when it rejects after a stop
+      if (this.stopped) reject(new Error('llmux: the exchange was stopped'));
+      else this.#reject = reject;
+    });
+  }
+
+  expire() {
+    this.timedOut = true;
+    this.stop();
+  }
+
+  stop(reason) {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.controller?.abort(reason);
+    this.reader?.cancel().catch(() => {});
+    this.#reject?.(reason ?? new Error('llmux: the exchange was stopped'));
+  }
+}
 
 /** A client: the settings, models and storage every call of it shares. */
 class Client {
@@ -265,7 +319,9 @@ class Client {
 
   // For Run: the loaded core, the fetch to use and the default timeout.
   [internals]() {
-    return { ready: () => this.#ready(), fetch: this.#fetch, timeoutMs: this.#timeoutMs };
+    return {
+      ready: () => this.#ready(), fetch: this.#fetch, ownFetch: this.#options.fetch !== undefined, timeoutMs: this.#timeoutMs,
+    };
   }
 }
 
@@ -474,6 +530,9 @@ class Run {
     if (this.#signal?.aborted) return this.#take(session.cancel(Date.now()));
     if (exchange.timedOut)
       return this.#take(session.transportError('timeout', `no answer within ${this.#timeoutMs} ms`, Date.now()));
+    // Node's fetch giving up on a head or a body by itself (see Exchange) is a timeout too.
+    if (/^UND_ERR_(HEADERS|BODY)_TIMEOUT$/.test(error?.cause?.code ?? error?.code ?? ''))
+      return this.#take(session.transportError('timeout', describeFailure(error, exchange.action), Date.now()));
     const message = describeFailure(error, exchange.action);
     if (/redirect/i.test(message))
       return this.#take(session.transportError('redirect', `${redirectRefused} (${message})`, Date.now()));
@@ -484,35 +543,31 @@ class Run {
   // per #advance; any other is read whole here and handed over with its head in one call.
   async #send(action, body) {
     const session = this.#session;
-    const controller = new AbortController();
     const signal = this.#signal;
-    // Timed out once nothing arrived for timeoutMs (watchdog.mjs): a read only notes the time.
-    const exchange = {
-      action, controller, reader: null, onAbort: null, complete: false, timedOut: false,
-      lastActivity: Date.now(), timeoutMs: this.#timeoutMs,
-      expire() {
-        exchange.timedOut = true;
-        controller.abort();
-      },
-    };
+    const headLimited = nodeFetch && !this.#client.ownFetch && this.#timeoutMs >= nodeFetchLimitMs;
+    const exchange = new Exchange(action, this.#timeoutMs, signal || !headLimited ? new AbortController() : null);
+    this.#exchange = exchange;
     watch(exchange);
     if (signal) {
-      exchange.onAbort = () => controller.abort(signal.reason);
+      exchange.onAbort = () => exchange.stop(signal.reason);
       signal.addEventListener('abort', exchange.onAbort, { once: true });
     }
-    this.#exchange = exchange;
     let response;
+    let pending;
     try {
       const headers = inBrowserPage && action.headers.some(([name]) => name === 'anthropic-version')
         ? [...action.headers, ['anthropic-dangerous-direct-browser-access', 'true']] : action.headers;
-      response = await this.#client.fetch(action.url, {
+      pending = this.#client.fetch(action.url, {
         method: action.method,
         headers,
         body: action.method === 'GET' ? undefined : body,
         redirect: redirectMode,
-        signal: controller.signal,
+        signal: exchange.controller?.signal,
       });
+      response = await exchange.until(pending);
     } catch (error) {
+      // A fetch left behind answers, if ever, into a body that is cancelled at once.
+      if (exchange.stopped) Promise.resolve(pending).then((late) => late?.body?.cancel?.().catch(() => {}), () => {});
       return this.#failed(exchange, error);
     }
     exchange.lastActivity = Date.now();
@@ -522,35 +577,44 @@ class Run {
       return;
     }
     const headers = this.#core.responseHeadersText(response.headers);
-    if (action.stream && response.body?.getReader) {
+    const reader = response.body?.getReader ? response.body.getReader() : null;
+    exchange.reader = reader;
+    if (action.stream && reader) {
       this.#take(session.head(response.status, headers, Date.now()));
-      if (session.finished()) return this.#closeExchange();
-      exchange.reader = response.body.getReader();
+      if (session.finished()) this.#closeExchange();
       return;
     }
-    let bytes;
+    const chunks = [];
     try {
-      bytes = new Uint8Array(await response.arrayBuffer());
+      if (reader) {
+        for (let chunk; !(chunk = await exchange.until(reader.read())).done;) {
+          exchange.lastActivity = Date.now();
+          chunks.push(chunk.value);
+        }
+      } else if (response.body !== null) {
+        chunks.push(new Uint8Array(await exchange.until(response.arrayBuffer())));
+      }
     } catch (error) {
       return this.#failed(exchange, error);
     }
     if (!this.#session) return; // closed while the body was read
     exchange.complete = true;
     this.#closeExchange();
-    this.#take(session.response(response.status, headers, bytes, Date.now()));
+    this.#take(session.response(response.status, headers, chunks, Date.now()));
   }
 
   async #read() {
     const exchange = this.#exchange;
     let chunk;
     try {
-      chunk = await exchange.reader.read();
+      chunk = await exchange.until(exchange.reader.read());
     } catch (error) {
       return this.#failed(exchange, error);
     }
     if (!this.#session) return; // closed while the read was pending
     exchange.lastActivity = Date.now();
     if (chunk.done) {
+      exchange.complete = true;
       this.#closeExchange();
       return this.#take(this.#session.end(Date.now()));
     }
@@ -563,14 +627,14 @@ class Run {
     this.#take(this.#session.body(bytes, Date.now()));
   }
 
+  // The exchange is over: done with, or dropped (which stops it when its body is not all read).
   #closeExchange() {
     const exchange = this.#exchange;
     if (!exchange) return;
     this.#exchange = null;
     unwatch(exchange);
     if (exchange.onAbort) this.#signal.removeEventListener('abort', exchange.onAbort);
-    if (exchange.reader) exchange.reader.cancel().catch(() => {});
-    else if (!exchange.complete) exchange.controller.abort();
+    if (!exchange.complete) exchange.stop();
   }
 
   // Runs the calls the model asked for, all at once; a throw or a rejection is a failed tool.

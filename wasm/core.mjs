@@ -217,8 +217,11 @@ function bindCore(m, bytes, stores) {
     end(now) {
       return answer(m.llmux_session_end(this.#handle, now));
     }
-    response(status, headersText, bytes, now) {
-      const [headersLength, bodyLength] = input(headersText, bytes);
+    /** The body as the chunks it was read in, written one after another. */
+    response(status, headersText, chunks, now) {
+      const [headersLength, ...chunkLengths] = input(headersText, ...chunks);
+      let bodyLength = 0;
+      for (const length of chunkLengths) bodyLength += length;
       return answer(m.llmux_session_response(this.#handle, status, headersLength, bodyLength, now));
     }
     transportError(code, message, now) {

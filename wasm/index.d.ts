@@ -38,8 +38,9 @@ export interface ClientOptions {
    */
   storage?: 'memory' | 'indexeddb' | KeyValueStore;
   /**
-   * The longest wait for a response head or the next piece of a streamed body, or for the
-   * whole of a body that is not streamed, in ms (default 600000).
+   * The longest wait for a response head or for the next piece of its body, in ms (default
+   * 600000). In Node, a call with no signal and a timeoutMs of 5 minutes or more leaves the
+   * head to Node's fetch, which gives up after 5 minutes (see README).
    */
   timeoutMs?: number;
 }

@@ -8,3 +8,11 @@
 export const serverRuntime =
   (typeof globalThis.process?.versions?.node === 'string' || typeof globalThis.Deno === 'object') &&
   globalThis.navigator?.userAgent !== 'Cloudflare-Workers';
+
+/**
+ * Whether globalThis.fetch is Node's own (undici), which gives up by itself on a response
+ * head that does not come (headersTimeout) and on a body that stays silent (bodyTimeout),
+ * each after `nodeFetchLimitMs` unless the process set another dispatcher.
+ */
+export const nodeFetch = serverRuntime && typeof globalThis.process?.versions?.undici === 'string';
+export const nodeFetchLimitMs = 300_000;

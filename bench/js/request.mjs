@@ -1,6 +1,9 @@
 // Per-request overhead of a small non-streamed chat, each client against the same loopback
 // server answering a fixed OpenAI chat.completion:
 //   fetch    raw fetch + JSON.parse of the body (the floor)
+//   fetch-no-redirect  the same with redirect: 'error', as llmux asks for in Node: undici then
+//            skips the copy of the request (and its body) it keeps for following redirects,
+//            which is most of the difference between the two rows
 //   openai   the official SDK: chat.completions.create
 //   ai-sdk   the Vercel AI SDK: generateText with createOpenAI(...).chat(model)
 //   llmux    client.chat({prompt}), one client for all its requests
@@ -122,6 +125,23 @@ const contestants = [
     },
   },
   {
+    name: 'fetch-no-redirect',
+    what: "the same with redirect: 'error'",
+    setup(baseUrl) {
+      const url = `${baseUrl}/chat/completions`;
+      return async () => {
+        const res = await fetch(url, {
+          method: 'POST',
+          redirect: 'error',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${apiKey}` },
+          body: JSON.stringify({ model, messages: [{ role: 'user', content: prompt }] }),
+        });
+        if (!res.ok) throw new Error(`fetch: HTTP ${res.status}`);
+        return JSON.parse(await res.text()).choices[0].message.content;
+      };
+    },
+  },
+  {
     name: 'openai',
     what: 'openai chat.completions.create',
     setup(baseUrl) {
@@ -163,7 +183,7 @@ function llmuxSetup(baseUrl) {
 
 // --only a,b: just those contestants (and the floor the ratios need), e.g. to profile one.
 const only = process.argv.slice(2).find((arg, i, argv) => argv[i - 1] === '--only' || arg.startsWith('--only='));
-const wanted = only ? new Set([...only.replace(/^--only=/, '').split(','), 'fetch']) : null;
+const wanted = only ? new Set([...only.replace(/^--only=/, '').split(','), 'fetch', 'fetch-no-redirect']) : null;
 for (const c of contestants) if (wanted && !wanted.has(c.name)) Object.assign(c, { skip: true, what: 'skipped (--only)' });
 const active = contestants.filter((c) => !c.skip);
 for (const c of active) {
@@ -211,6 +231,7 @@ const percentile = (values, p) => [...values].sort((a, b) => a - b)[Math.min(val
 const mean = (values) => values.reduce((sum, v) => sum + v, 0) / values.length;
 const base = active.find((c) => c.name === 'fetch');
 const baseMedian = median(base.samples);
+const noRedirect = active.find((c) => c.name === 'fetch-no-redirect');
 const baseMean = mean(base.samples);
 const cpuPerRequest = (c) => c.cpuUs / c.cpuRequests;
 const results = contestants.map((c) => {
@@ -223,6 +244,7 @@ const results = contestants.map((c) => {
     p10_us: percentile(c.samples, 0.1),
     p90_us: percentile(c.samples, 0.9),
     overhead_us: median(c.samples) - baseMedian,
+    overhead_no_redirect_us: median(c.samples) - median(noRedirect.samples),
     overhead_mean_us: mean(c.samples) - baseMean,
     cpu_us: cpuPerRequest(c),
     cpu_overhead_us: cpuPerRequest(c) - cpuPerRequest(base),
@@ -244,14 +266,17 @@ const summary = {
 const signed = (us) => `${us >= 0 ? '+' : ''}${us.toFixed(1)}`;
 if (emit(summary)) {
   printTable(
-    ['client', 'median µs', 'mean µs', 'p10 µs', 'p90 µs', 'overhead (median)', 'overhead (mean)', 'CPU µs', 'CPU overhead'],
-    results.map((r) => (r.skipped ? [r.name, 'skipped', '', '', '', '', '', '', ''] : [
+    ['client', 'median µs', 'mean µs', 'p10 µs', 'p90 µs', 'overhead (median)', 'overhead (mean)', 'over no-redirect',
+      'CPU µs', 'CPU overhead'],
+    results.map((r) => (r.skipped ? [r.name, 'skipped', '', '', '', '', '', '', '', ''] : [
       r.name, r.median_us.toFixed(1), r.mean_us.toFixed(1), r.p10_us.toFixed(1), r.p90_us.toFixed(1),
-      signed(r.overhead_us), signed(r.overhead_mean_us), r.cpu_us.toFixed(1), signed(r.cpu_overhead_us),
+      signed(r.overhead_us), signed(r.overhead_mean_us), signed(r.overhead_no_redirect_us), r.cpu_us.toFixed(1),
+      signed(r.cpu_overhead_us),
     ])),
   );
-  for (const r of results) console.log(`  ${r.name.padEnd(11)} ${r.what}`);
+  for (const r of results) console.log(`  ${r.name.padEnd(17)} ${r.what}`);
   console.log(`requirement: llmux adds <= 50 µs over raw fetch: ${summary.llmux_within === null ? 'not measured (' + llmux.reason + ')'
     : `+${llmuxRow.overhead_us.toFixed(1)} µs, ${summary.llmux_within ? 'met' : 'NOT met'}` +
-      (llmuxFresh && !llmuxFresh.skipped ? `; with a new client per block +${llmuxFresh.overhead_us.toFixed(1)} µs, ${summary.llmux_fresh_within ? 'met' : 'NOT met'}` : '')}`);
+      (llmuxFresh && !llmuxFresh.skipped ? `; with a new client per block +${llmuxFresh.overhead_us.toFixed(1)} µs, ${summary.llmux_fresh_within ? 'met' : 'NOT met'}` : '') +
+      `; over a fetch that also refuses redirects ${signed(llmuxRow.overhead_no_redirect_us)} µs`}`);
 }

@@ -64,8 +64,11 @@ if (request) {
       continue;
     }
     const issue = { openai: '(issue: ~+100)', 'ai-sdk': '(issue: ~+340)', llmux: '<= +50 µs', 'llmux-fresh': '<= +50 µs' }[r.name] ?? '';
+    const signed = (us) => `${us >= 0 ? '+' : ''}${us.toFixed(1)}`;
+    const noRedirect = r.name.startsWith('llmux') && r.overhead_no_redirect_us !== undefined
+      ? `; ${signed(r.overhead_no_redirect_us)} over fetch-no-redirect` : '';
     rows.push([label, r.name, r.median_us.toFixed(1), r.name === 'fetch' ? 'floor' :
-      `${r.overhead_us >= 0 ? '+' : ''}${r.overhead_us.toFixed(1)} µs; CPU ${r.cpu_overhead_us >= 0 ? '+' : ''}${r.cpu_overhead_us.toFixed(1)} µs`,
+      `${signed(r.overhead_us)} µs; CPU ${signed(r.cpu_overhead_us)} µs${noRedirect}`,
     issue, r.name === 'llmux' ? verdict(request.llmux_within) : r.name === 'llmux-fresh' ? verdict(request.llmux_fresh_within) : '']);
   }
 }

@@ -246,6 +246,39 @@ for (const build of builds) {
       await leaky.close();
     });
 
+    test('Node\'s fetch gets an AbortSignal unless it gives up on a head itself first; its own timeouts are TimeoutErrors', async () => {
+      const { settings } = setup(Array.from({ length: 4 }, () => ({ text: 'ok' })));
+      const signals = [];
+      const nodeFetch = globalThis.fetch;
+      globalThis.fetch = (url, init) => {
+        signals.push(init.signal !== undefined);
+        return nodeFetch(url, init);
+      };
+      try {
+        const defaults = api.createClient({ settings, model: 'gpt-4o-mini' }); // timeoutMs 10 minutes
+        assert.equal((await defaults.chat({ prompt: 'x' })).text, 'ok');
+        assert.equal((await defaults.chat({ prompt: 'x', signal: new AbortController().signal })).text, 'ok');
+        assert.equal((await defaults.chat({ prompt: 'x', timeoutMs: 299_999 })).text, 'ok');
+        const streamed = [];
+        for await (const event of defaults.stream({ prompt: 'x' })) streamed.push(event.type);
+        assert.ok(streamed.includes('done'));
+        await defaults.close();
+      } finally {
+        globalThis.fetch = nodeFetch;
+      }
+      assert.deepEqual(signals, [false, true, true, false]);
+      // undici's own limits (headersTimeout, bodyTimeout) end a call as llmux's timeout does.
+      const limited = api.createClient({
+        settings, model: 'gpt-4o-mini', retry: { maxRetries: 0 },
+        fetch: () => Promise.reject(new TypeError('fetch failed', {
+          cause: Object.assign(new Error('Headers Timeout Error'), { code: 'UND_ERR_HEADERS_TIMEOUT' }),
+        })),
+      });
+      await assert.rejects(limited.chat({ prompt: 'x' }), (error) => error instanceof api.TimeoutError &&
+        error.message === 'fetch failed (Headers Timeout Error)');
+      await limited.close();
+    });
+
     test('wrong arguments are TypeErrors that say what is wrong, and the module lives on', async () => {
       assert.throws(() => api.createClient({ settings: { OPENAI_API_KEY: 42 } }), TypeError);
       assert.throws(() => api.createClient({ fetch: 'no' }), /fetch must be a function/);

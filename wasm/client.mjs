@@ -530,10 +530,10 @@ class Run {
     if (this.#signal?.aborted) return this.#take(session.cancel(Date.now()));
     if (exchange.timedOut)
       return this.#take(session.transportError('timeout', `no answer within ${this.#timeoutMs} ms`, Date.now()));
+    const message = describeFailure(error, exchange.action);
     // Node's fetch giving up on a head or a body by itself (see Exchange) is a timeout too.
     if (/^UND_ERR_(HEADERS|BODY)_TIMEOUT$/.test(error?.cause?.code ?? error?.code ?? ''))
-      return this.#take(session.transportError('timeout', describeFailure(error, exchange.action), Date.now()));
-    const message = describeFailure(error, exchange.action);
+      return this.#take(session.transportError('timeout', message, Date.now()));
     if (/redirect/i.test(message))
       return this.#take(session.transportError('redirect', `${redirectRefused} (${message})`, Date.now()));
     this.#take(session.transportError('network', message, Date.now()));

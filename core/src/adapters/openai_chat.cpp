@@ -1,5 +1,6 @@
 #include "adapters/openai_chat.hpp"
 
+#include "adapters/request_body.hpp"
 #include "adapters/sse_stream_decoder.hpp"
 #include "adapters/wire_common.hpp"
 #include "http/provider_error.hpp"
@@ -15,42 +16,43 @@ constexpr std::string_view azure_default_api_version = "2024-10-21";
 // ---------------------------------------------------------------------------------------
 // Requests
 
-Value image_url_part(const Image &image) {
-  std::string url = image.url;
-  if (url.empty())
-    url = "data:" + image.media_type + ";base64," + image.base64;
-  return Value::object(
-      {{"type", "image_url"}, {"image_url", Value::object({{"url", std::move(url)}})}});
+void write_image_url_part(const Image &image, std::string &out) {
+  out += "{\"type\":\"image_url\",\"image_url\":{\"url\":";
+  if (image.url.empty())
+    json::write_string("data:" + image.media_type + ";base64," + image.base64, out);
+  else
+    json::write_string(image.url, out);
+  out += "}}";
 }
 
-// Appends the wire messages for one neutral message. Tool results become one "tool" message
-// each, whatever message they came in.
-Result<bool> append_messages(const Message &message, Value &out) {
-  Value parts = Value::array();
-  std::string text;
+// Writes the wire messages for one neutral message, each followed by a comma. Tool results
+// become one "tool" message each, whatever message they came in, written before it.
+Result<bool> write_messages(const Message &message, std::string &out) {
+  bool has_parts = false; // text or images
   bool only_text = true;
-  Value tool_calls = Value::array();
+  bool has_tool_calls = false;
   for (const ContentPart &part : message.content) {
     switch (part.kind) {
       case ContentPart::Kind::Text:
-        text += part.text;
-        parts.push_back(Value::object({{"type", "text"}, {"text", part.text}}));
+        has_parts = true;
         break;
       case ContentPart::Kind::Image:
         if (message.role != Role::User)
           return invalid_argument("images are only allowed in user messages");
+        has_parts = true;
         only_text = false;
-        parts.push_back(image_url_part(part.image));
         break;
       case ContentPart::Kind::ToolCall:
         if (message.role != Role::Assistant)
           return invalid_argument("tool calls are only allowed in assistant messages");
-        tool_calls.push_back(function_call(part.tool_call));
+        has_tool_calls = true;
         break;
       case ContentPart::Kind::ToolResult:
-        out.push_back(Value::object({{"role", "tool"},
-                                     {"tool_call_id", part.tool_result.tool_call_id},
-                                     {"content", part.tool_result.content}}));
+        out += "{\"role\":\"tool\",\"tool_call_id\":";
+        json::write_string(part.tool_result.tool_call_id, out);
+        out += ",\"content\":";
+        json::write_string(part.tool_result.content, out);
+        out += "},";
         break;
       case ContentPart::Kind::Reasoning:
       case ContentPart::Kind::ToolPlan:
@@ -60,65 +62,98 @@ Result<bool> append_messages(const Message &message, Value &out) {
     }
   }
   if (message.role == Role::Tool) {
-    if (!parts.empty())
+    if (has_parts)
       return invalid_argument("a tool message carries tool results only");
     return true;
   }
-  if (message.role == Role::Assistant) {
-    if (parts.empty() && tool_calls.empty())
-      return true;
-    Value wire = Value::object({{"role", "assistant"}});
-    wire["content"] = parts.empty() ? Value(nullptr) : Value(text);
-    if (!tool_calls.empty())
-      wire["tool_calls"] = std::move(tool_calls);
-    out.push_back(std::move(wire));
+  if (message.role == Role::Assistant ? !has_parts && !has_tool_calls : !has_parts)
     return true;
+  out += "{\"role\":";
+  json::write_string(to_string(message.role), out);
+  out += ",\"content\":";
+  if (message.role == Role::Assistant && !has_parts) {
+    out += "null";
+  } else if (only_text) {
+    // A plain string where possible: every compatible server understands it, not all
+    // understand content arrays.
+    std::string text;
+    for (const ContentPart &part : message.content)
+      if (part.kind == ContentPart::Kind::Text)
+        text += part.text;
+    json::write_string(text, out);
+  } else {
+    char separator = '[';
+    for (const ContentPart &part : message.content) {
+      if (part.kind != ContentPart::Kind::Text && part.kind != ContentPart::Kind::Image)
+        continue;
+      out += separator;
+      separator = ',';
+      if (part.kind == ContentPart::Kind::Image) {
+        write_image_url_part(part.image, out);
+        continue;
+      }
+      out += "{\"type\":\"text\",\"text\":";
+      json::write_string(part.text, out);
+      out += '}';
+    }
+    out += ']';
   }
-  if (parts.empty())
-    return true;
-  Value wire = Value::object({{"role", to_string(message.role)}});
-  // A plain string where possible: every compatible server understands it, not all
-  // understand content arrays.
-  if (only_text)
-    wire["content"] = text;
-  else
-    wire["content"] = std::move(parts);
-  out.push_back(std::move(wire));
+  if (has_tool_calls) {
+    char separator = '[';
+    out += ",\"tool_calls\":";
+    for (const ContentPart &part : message.content) {
+      if (part.kind != ContentPart::Kind::ToolCall)
+        continue;
+      out += separator;
+      separator = ',';
+      write_function_call(part.tool_call, out);
+    }
+    out += ']';
+  }
+  out += "},";
   return true;
 }
 
-Value tool_choice_value(const ToolChoice &choice) {
+void write_tool_choice(const ToolChoice &choice, std::string &out) {
   switch (choice.mode) {
     case ToolChoice::Mode::Auto:
-      return "auto";
+      out += "\"auto\"";
+      return;
     case ToolChoice::Mode::None:
-      return "none";
+      out += "\"none\"";
+      return;
     case ToolChoice::Mode::Required:
-      return "required";
+      out += "\"required\"";
+      return;
     case ToolChoice::Mode::Named:
       break;
   }
-  return Value::object(
-      {{"type", "function"}, {"function", Value::object({{"name", choice.name}})}});
+  out += "{\"type\":\"function\",\"function\":{\"name\":";
+  json::write_string(choice.name, out);
+  out += "}}";
 }
 
-Result<Value> response_format_value(const ResponseFormat &format) {
+// The response_format member, when the format asks for one.
+Result<bool> write_response_format(const ResponseFormat &format, RequestBody &body) {
   switch (format.type) {
     case ResponseFormat::Type::Text:
-      return Value(nullptr);
+      return true;
     case ResponseFormat::Type::JsonObject:
-      return Value::object({{"type", "json_object"}});
+      body.member("response_format") += "{\"type\":\"json_object\"}";
+      return true;
     case ResponseFormat::Type::JsonSchema:
       break;
   }
   auto schema = json::parse(format.schema);
   if (!schema.ok() || !schema.value().is_object())
     return invalid_argument("response_format schema must be a JSON Schema object");
-  return Value::object(
-      {{"type", "json_schema"},
-       {"json_schema", Value::object({{"name", format.name.empty() ? "response" : format.name},
-                                      {"schema", std::move(schema).value()},
-                                      {"strict", format.strict}})}});
+  std::string &out = body.member("response_format");
+  out += "{\"type\":\"json_schema\",\"json_schema\":{\"name\":";
+  json::write_string(format.name.empty() ? std::string_view("response") : format.name, out);
+  out += ",\"schema\":";
+  json::write(schema.value(), out);
+  out += format.strict ? ",\"strict\":true}}" : ",\"strict\":false}}";
+  return true;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -438,62 +473,85 @@ Result<HttpRequest> OpenAiChatAdapter::build_request(const ChatRequest &request,
   }
   http.headers = standard_headers(endpoint, request.stream);
 
-  Value body = Value::object();
+  RequestBody body(request);
   if (provider_ != Provider::AzureOpenAi)
-    body["model"] = request.model;
-  Value messages = Value::array();
-  if (!request.system.empty())
-    messages.push_back(Value::object({{"role", "system"}, {"content", request.system}}));
+    json::write_string(request.model, body.member("model"));
+  std::string &messages = body.member("messages");
+  const std::size_t messages_begin = messages.size();
+  messages += '[';
+  if (!request.system.empty()) {
+    messages += "{\"role\":\"system\",\"content\":";
+    json::write_string(request.system, messages);
+    messages += "},";
+  }
   for (const Message &message : request.messages)
-    if (auto appended = append_messages(message, messages); !appended.ok())
-      return std::move(appended).error();
-  body["messages"] = std::move(messages);
+    if (auto written = write_messages(message, messages); !written.ok())
+      return std::move(written).error();
+  // Each message ended with a comma: the last one's closes the array.
+  if (messages.size() == messages_begin + 1)
+    messages += ']';
+  else
+    messages.back() = ']';
 
   if (request.temperature)
-    body["temperature"] = *request.temperature;
+    json::write(*request.temperature, body.member("temperature"));
   if (request.top_p)
-    body["top_p"] = *request.top_p;
+    json::write(*request.top_p, body.member("top_p"));
   if (request.max_tokens)
-    body[info.max_completion_tokens ? "max_completion_tokens" : "max_tokens"] = *request.max_tokens;
-  if (!request.stop.empty())
-    body["stop"] = string_array(request.stop);
+    json::write(*request.max_tokens,
+                body.member(info.max_completion_tokens ? "max_completion_tokens" : "max_tokens"));
+  if (!request.stop.empty()) {
+    std::string &out = body.member("stop");
+    char separator = '[';
+    for (const std::string &stop : request.stop) {
+      out += separator;
+      separator = ',';
+      json::write_string(stop, out);
+    }
+    out += ']';
+  }
   if (!request.tools.empty()) {
-    Value tools = Value::array();
+    std::string &out = body.member("tools");
+    char separator = '[';
     for (const Tool &tool : request.tools) {
       if (tool.name.empty())
         return invalid_argument("a tool has no name");
       auto schema = tool_schema(tool);
       if (!schema.ok())
         return std::move(schema).error();
-      Value function = Value::object({{"name", tool.name}});
-      if (!tool.description.empty())
-        function["description"] = tool.description;
-      function["parameters"] = std::move(schema).value();
-      tools.push_back(Value::object({{"type", "function"}, {"function", std::move(function)}}));
+      out += separator;
+      separator = ',';
+      out += "{\"type\":\"function\",\"function\":{\"name\":";
+      json::write_string(tool.name, out);
+      if (!tool.description.empty()) {
+        out += ",\"description\":";
+        json::write_string(tool.description, out);
+      }
+      out += ",\"parameters\":";
+      json::write(schema.value(), out);
+      out += "}}";
     }
-    body["tools"] = std::move(tools);
+    out += ']';
   }
   if (request.tool_choice)
-    body["tool_choice"] = tool_choice_value(*request.tool_choice);
+    write_tool_choice(*request.tool_choice, body.member("tool_choice"));
   if (request.parallel_tool_calls && !request.tools.empty())
-    body["parallel_tool_calls"] = *request.parallel_tool_calls;
-  auto format = response_format_value(request.response_format);
-  if (!format.ok())
+    body.member("parallel_tool_calls") += *request.parallel_tool_calls ? "true" : "false";
+  if (auto format = write_response_format(request.response_format, body); !format.ok())
     return std::move(format).error();
-  if (!format.value().is_null())
-    body["response_format"] = std::move(format).value();
   if (!request.reasoning_effort.empty())
-    body["reasoning_effort"] = request.reasoning_effort;
+    json::write_string(request.reasoning_effort, body.member("reasoning_effort"));
   if (!request.user.empty())
-    body["user"] = request.user;
+    json::write_string(request.user, body.member("user"));
   if (request.stream) {
-    body["stream"] = true;
+    body.member("stream") += "true";
     if (info.stream_usage_option)
-      body["stream_options"] = Value::object({{"include_usage", true}});
+      body.member("stream_options") += "{\"include_usage\":true}";
   }
-  if (auto merged = merge_extra_body(request, body); !merged.ok())
-    return std::move(merged).error();
-  http.body = json::dump(body);
+  auto text = std::move(body).finish();
+  if (!text.ok())
+    return std::move(text).error();
+  http.body = std::move(text).value();
   return http;
 }
 

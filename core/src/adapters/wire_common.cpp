@@ -86,6 +86,7 @@ Result<std::string> base_url(const Endpoint &endpoint) {
 
 std::vector<Header> standard_headers(const Endpoint &endpoint, bool stream) {
   std::vector<Header> headers;
+  headers.reserve(3 + endpoint.extra_headers.size());
   headers.push_back({"content-type", "application/json"});
   headers.push_back({"accept", stream ? "text/event-stream" : "application/json"});
   if (!endpoint.api_key.empty()) {

@@ -199,6 +199,9 @@ std::string dump(const Value &value);
 void write(const Value &value, std::string &out);
 /// Appends `text` as a JSON string literal (quoted and escaped) to `out`.
 void write_string(std::string_view text, std::string &out);
+/// The same for a std::string: out of line, so that a caller does not inline the string's
+/// data() and size() (a request body writes a dozen of them).
+void write_string(const std::string &text, std::string &out);
 
 /// A readable name of the JSON type of `value` ("a number", "an object").
 std::string_view type_name(const Value &value) noexcept;

@@ -154,6 +154,10 @@ void write_string(std::string_view text, std::string &out) {
   out.push_back('"');
 }
 
+void write_string(const std::string &text, std::string &out) {
+  write_string(std::string_view(text), out);
+}
+
 void write(const Value &value, std::string &out) {
   write_value(value, out);
 }

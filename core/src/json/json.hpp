@@ -95,6 +95,11 @@ private:
   };
   Value(std::int64_t value, int) noexcept;
   explicit Value(Number number) noexcept : type_(Type::Number), number_(number) {}
+  // Precondition: this is null. Makes it an empty string, for the parser to fill in place.
+  std::string &make_string() noexcept {
+    type_ = Type::String;
+    return *new (&string_) std::string();
+  }
   void set_items(std::vector<Value> &&items) noexcept;
   void set_members(std::vector<Member> &&members) noexcept;
   // Precondition: this holds nothing (constructing, or destroyed). `other` keeps its type,

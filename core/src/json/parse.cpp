@@ -93,6 +93,7 @@ private:
     }
   }
 
+  // Precondition: `out` is null. Scalars are parsed into it in place; see parse_member.
   bool parse_value(Value &out, int depth) {
     skip_whitespace();
     if (pos_ >= text_.size())
@@ -102,13 +103,8 @@ private:
         return parse_object(out, depth);
       case '[':
         return parse_array(out, depth);
-      case '"': {
-        std::string text;
-        if (!parse_string(text))
-          return false;
-        out = Value(std::move(text));
-        return true;
-      }
+      case '"':
+        return parse_string(out.make_string());
       case 't':
         return parse_literal("true", out, Value(true));
       case 'f':
@@ -155,6 +151,23 @@ private:
     return After::Failed;
   }
 
+  // Parses a member's value or an item into its (null) entry atop a scratch stack. A
+  // scalar goes into the entry in place: a key or string is parsed straight into the string
+  // that keeps it, never moved. A container is parsed aside and moved in, since its own
+  // entries, pushed above the entry, may reallocate the stack under it; they are popped
+  // before it closes, so the entry is the stack's last again.
+  bool parse_element(bool in_object, int depth) {
+    auto slot = [&]() -> Value & { return in_object ? members_.back().value : items_.back(); };
+    skip_whitespace();
+    if (pos_ >= text_.size() || (text_[pos_] != '{' && text_[pos_] != '['))
+      return parse_value(slot(), depth);
+    Value container;
+    if (!parse_value(container, depth))
+      return false;
+    slot().move_from(std::move(container));
+    return true;
+  }
+
   // Members and items are collected on the scratch stacks, and moved into a vector of
   // exactly their count when their container closes: one allocation per container instead of
   // one per doubling (a stream chunk's root object of 3 members took 3), and no spare
@@ -171,16 +184,15 @@ private:
         skip_whitespace();
         if (pos_ >= text_.size() || text_[pos_] != '"')
           return fail(pos_ >= text_.size() ? "unexpected end of input" : "expected a string key");
-        Member member;
-        if (!parse_string(member.key))
+        members_.emplace_back();
+        if (!parse_string(members_.back().key))
           return false;
         skip_whitespace();
         if (pos_ >= text_.size() || text_[pos_] != ':')
           return fail(pos_ >= text_.size() ? "unexpected end of input" : "expected ':'");
         ++pos_;
-        if (!parse_value(member.value, depth + 1))
+        if (!parse_element(true, depth + 1))
           return false;
-        members_.push_back(std::move(member));
         next = after_element('}', "expected ',' or '}'");
       } while (next == After::More);
       if (next == After::Failed)
@@ -201,10 +213,9 @@ private:
     if (!consume(']')) {
       After next;
       do {
-        Value item;
-        if (!parse_value(item, depth + 1))
+        items_.emplace_back();
+        if (!parse_element(false, depth + 1))
           return false;
-        items_.push_back(std::move(item));
         next = after_element(']', "expected ',' or ']'");
       } while (next == After::More);
       if (next == After::Failed)
@@ -221,7 +232,7 @@ private:
     if (text_.substr(pos_, word.size()) != word)
       return fail("unexpected character");
     pos_ += word.size();
-    out = std::move(value);
+    out.move_from(std::move(value));
     return true;
   }
 
@@ -384,17 +395,17 @@ private:
         magnitude = magnitude * 10 + static_cast<std::uint64_t>(text_[i] - '0');
       constexpr std::uint64_t int64_max = 9223372036854775807ULL;
       if (!negative && magnitude <= int64_max) {
-        out = Value(static_cast<long long>(magnitude));
+        out.move_from(Value(static_cast<long long>(magnitude)));
         return true;
       }
       if (negative && magnitude <= int64_max + 1) {
         // -(2^63) is representable though 2^63 is not: negate in unsigned arithmetic.
-        out = Value(static_cast<long long>(0 - magnitude));
+        out.move_from(Value(static_cast<long long>(0 - magnitude)));
         return true;
       }
     }
     // The grammar was checked above: read_double takes the literal as it is.
-    out = Value(read_double(text_.substr(start, pos_ - start)));
+    out.move_from(Value(read_double(text_.substr(start, pos_ - start))));
     return true;
   }
 

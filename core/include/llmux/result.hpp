@@ -13,7 +13,11 @@ namespace llmux {
 /// caught by the accessors' preconditions (checked with `ok()` first); nothing throws.
 template <class T> class [[nodiscard]] Result {
 public:
-  Result(T value) noexcept(std::is_nothrow_move_constructible_v<T>) : state_(std::move(value)) {}
+  // By reference, not by value: a value taken by value is moved twice on its way in (into
+  // the parameter, then into the state), and a large T (a response, a resolved model) costs
+  // each move.
+  Result(T &&value) noexcept(std::is_nothrow_move_constructible_v<T>) : state_(std::move(value)) {}
+  Result(const T &value) : state_(value) {}
   Result(Error error) noexcept : state_(std::move(error)) {}
 
   bool ok() const noexcept { return state_.index() == 0; }

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstdlib>
+#include <cstring>
 #include <utility>
 
 namespace llmux {
@@ -58,16 +59,32 @@ std::optional<std::string_view> setting(const Settings &settings, std::string_vi
   return std::nullopt;
 }
 
-std::string setting_name(Provider provider, std::string_view suffix) {
-  std::string name(settings_prefix(provider));
-  name += '_';
-  name += suffix;
-  return name;
-}
+// A setting's name, "<PREFIX>_<SUFFIX>", built in place: resolving a model looks up half a
+// dozen of them, and as std::strings each cost an allocation. The suffixes are this file's
+// literals; the longest name, AZURE_OPENAI_TEMPERATURE, has 24 characters.
+class SettingName {
+public:
+  SettingName(Provider provider, std::string_view suffix) noexcept {
+    append(settings_prefix(provider));
+    append("_");
+    append(suffix);
+  }
+  std::string_view view() const noexcept { return {text_, size_}; }
 
-Error bad_setting(const std::string &name, std::string_view value, std::string_view expected) {
+private:
+  void append(std::string_view part) noexcept {
+    const std::size_t count = std::min(part.size(), sizeof text_ - size_);
+    std::memcpy(text_ + size_, part.data(), count);
+    size_ += count;
+  }
+  char text_[40];
+  std::size_t size_ = 0;
+};
+
+Error bad_setting(std::string_view name, std::string_view value, std::string_view expected) {
   return make_error(ErrorCode::InvalidArgument, ErrorOrigin::Caller,
-                    name + "=\"" + std::string(value) + "\" is not " + std::string(expected));
+                    std::string(name) + "=\"" + std::string(value) + "\" is not " +
+                        std::string(expected));
 }
 
 // Levenshtein distance, case-insensitive.
@@ -127,8 +144,9 @@ ModelTemplate ad_hoc(Provider provider, std::string_view upstream) {
   return model;
 }
 
-// Fills the endpoint and request defaults of `resolved.model` from the settings.
-Result<ResolvedModel> complete(ResolvedModel resolved, const Settings &settings) {
+// Fills the endpoint and request defaults of `resolved.model` from the settings; the error of
+// a malformed setting.
+std::optional<Error> complete(ResolvedModel &resolved, const Settings &settings) {
   ModelTemplate &model = resolved.model;
   const Provider provider = model.provider;
   Endpoint &endpoint = resolved.endpoint;
@@ -137,11 +155,11 @@ Result<ResolvedModel> complete(ResolvedModel resolved, const Settings &settings)
   // Settings name the model where the template leaves it to the user (a checkpoint, a
   // custom endpoint's model).
   if (model.upstream_model.empty())
-    if (auto named = setting(settings, setting_name(provider, "MODEL")))
+    if (auto named = setting(settings, SettingName(provider, "MODEL").view()))
       model.upstream_model = std::string(*named);
 
-  const std::string base_url_setting = setting_name(provider, "BASE_URL");
-  if (auto base = setting(settings, base_url_setting)) {
+  const SettingName base_url_setting(provider, "BASE_URL");
+  if (auto base = setting(settings, base_url_setting.view())) {
     endpoint.base_url = std::string(*base);
     // OLLAMA_HOST is often "host:port" without a scheme.
     if (endpoint.base_url.find("://") == std::string::npos)
@@ -152,7 +170,7 @@ Result<ResolvedModel> complete(ResolvedModel resolved, const Settings &settings)
     if (auto id = setting(settings, "RUNPOD_ENDPOINT_ID"))
       endpoint.base_url = "https://api.runpod.ai/v2/" + std::string(*id) + "/openai/v1";
   }
-  if (auto key = setting(settings, setting_name(provider, "API_KEY")))
+  if (auto key = setting(settings, SettingName(provider, "API_KEY").view()))
     endpoint.api_key = std::string(*key);
   if (provider == Provider::AzureOpenAi) {
     endpoint.deployment = std::string(
@@ -163,34 +181,36 @@ Result<ResolvedModel> complete(ResolvedModel resolved, const Settings &settings)
 
   // What is still missing: the template's requirements, the model name, a base URL where
   // the provider has no default, and a key where the provider is a cloud service.
-  auto missing = [&](std::string name) {
+  auto missing = [&](std::string_view name) {
     if (std::find(resolved.missing_settings.begin(), resolved.missing_settings.end(), name) ==
         resolved.missing_settings.end())
-      resolved.missing_settings.push_back(std::move(name));
+      resolved.missing_settings.push_back(std::string(name));
   };
   for (const std::string &name : model.required_settings) {
     bool satisfied = setting(settings, name).has_value() ||
-                     (name == base_url_setting && !endpoint.base_url.empty()) ||
-                     (name == setting_name(provider, "MODEL") && !model.upstream_model.empty());
+                     (name == base_url_setting.view() && !endpoint.base_url.empty()) ||
+                     (name == SettingName(provider, "MODEL").view() &&
+                      !model.upstream_model.empty());
     if (!satisfied)
       missing(name);
   }
   if (model.upstream_model.empty())
-    missing(setting_name(provider, "MODEL"));
+    missing(SettingName(provider, "MODEL").view());
   if (endpoint.base_url.empty() && provider_info(provider).default_base_url.empty())
-    missing(provider == Provider::AzureOpenAi ? "AZURE_OPENAI_ENDPOINT" : base_url_setting);
+    missing(provider == Provider::AzureOpenAi ? std::string_view("AZURE_OPENAI_ENDPOINT")
+                                              : base_url_setting.view());
   const bool keyless =
       provider == Provider::Vllm || provider == Provider::Local || provider == Provider::Ollama;
   if (endpoint.api_key.empty() && !keyless)
-    missing(setting_name(provider, "API_KEY"));
+    missing(SettingName(provider, "API_KEY").view());
 
-  if (auto text = setting(settings, setting_name(provider, "TEMPERATURE"))) {
+  if (auto text = setting(settings, SettingName(provider, "TEMPERATURE").view())) {
     const double value = json::is_decimal_number(*text) ? json::read_double(*text) : -1;
     if (!std::isfinite(value) || value < 0)
-      return bad_setting(setting_name(provider, "TEMPERATURE"), *text, "a temperature (0 to 2)");
+      return bad_setting(SettingName(provider, "TEMPERATURE").view(), *text, "a temperature (0 to 2)");
     resolved.temperature = value;
   }
-  if (auto text = setting(settings, setting_name(provider, "MAX_TOKENS"))) {
+  if (auto text = setting(settings, SettingName(provider, "MAX_TOKENS").view())) {
     std::int64_t value = 0;
     bool ok = !text->empty() && text->size() <= 9;
     for (char c : *text) {
@@ -200,28 +220,32 @@ Result<ResolvedModel> complete(ResolvedModel resolved, const Settings &settings)
         value = value * 10 + (c - '0');
     }
     if (!ok || value <= 0)
-      return bad_setting(setting_name(provider, "MAX_TOKENS"), *text,
+      return bad_setting(SettingName(provider, "MAX_TOKENS").view(), *text,
                          "a positive number of tokens");
     resolved.max_tokens = value;
   }
-  if (auto text = setting(settings, setting_name(provider, "STREAM"))) {
+  if (auto text = setting(settings, SettingName(provider, "STREAM").view())) {
     std::string value = lowercase(*text);
     if (value == "true" || value == "1" || value == "yes" || value == "on")
       resolved.stream = true;
     else if (value == "false" || value == "0" || value == "no" || value == "off")
       resolved.stream = false;
     else
-      return bad_setting(setting_name(provider, "STREAM"), *text, "true or false");
+      return bad_setting(SettingName(provider, "STREAM").view(), *text, "true or false");
   }
-  return resolved;
+  return std::nullopt;
 }
 
 Result<ResolvedModel> from_template(const ModelTemplate &model, bool in_catalog,
                                     const Settings &settings) {
+  // Completed in place, not passed along by value: a ResolvedModel (a template and an
+  // endpoint, a dozen strings) costs something each time it moves.
   ResolvedModel resolved;
   resolved.model = model;
   resolved.in_catalog = in_catalog;
-  return complete(std::move(resolved), settings);
+  if (auto problem = complete(resolved, settings))
+    return std::move(*problem);
+  return resolved;
 }
 
 } // namespace
@@ -329,13 +353,13 @@ Result<ResolvedModel> resolve_from_settings(const Catalog &catalog, const Settin
   auto provider = provider_from_name(*provider_name);
   if (!provider)
     return bad_setting("LLM_PROVIDER", *provider_name, "a provider llmux knows");
-  auto model = setting(settings, setting_name(*provider, "MODEL"));
+  auto model = setting(settings, SettingName(*provider, "MODEL").view());
   if (!model && *provider == Provider::AzureOpenAi)
     model = setting(settings, "AZURE_OPENAI_DEPLOYMENT");
   if (!model)
     return make_error(ErrorCode::InvalidArgument, ErrorOrigin::Caller,
                       "LLM_PROVIDER is " + std::string(*provider_name) + " but " +
-                          setting_name(*provider, "MODEL") + " names no model");
+                          std::string(SettingName(*provider, "MODEL").view()) + " names no model");
   return resolve_model(
       catalog, std::string(provider_info(*provider).name) + "/" + std::string(*model), settings);
 }

@@ -169,7 +169,7 @@ private:
     std::map<std::string, std::map<std::int64_t, Picodollars>, std::less<>> spent_by_day;
     std::map<std::string, Picodollars, std::less<>> budgets;
   };
-  static Result<bool> add_record(State &state, UsageRecord record);
+  static Result<bool> add_record(State &state, UsageRecord &&record);
   Result<bool> persist_day(std::int64_t day);
   Result<bool> persist_budgets(const std::map<std::string, Picodollars, std::less<>> &budgets);
   Picodollars spent_in(std::string_view scope, std::int64_t first_day, std::int64_t end_day) const;

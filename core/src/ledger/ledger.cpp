@@ -112,7 +112,7 @@ void add_to(Totals &totals, const UsageRecord &record) {
 
 Ledger::Ledger(KeyValueStore *store) : store_(store) {}
 
-Result<bool> Ledger::add_record(State &state, UsageRecord record) {
+Result<bool> Ledger::add_record(State &state, UsageRecord &&record) {
   if (auto problem = record_problem(record))
     return invalid(*problem);
   const std::int64_t day = day_of(record.at_ms);

@@ -123,7 +123,9 @@ struct Session::State {
   const ResolvedModel &model() const { return config.models[model_index]; }
   int round() const { return result.tool_rounds + 1; }
 
-  void emit(SessionEvent event) { events.push_back(std::move(event)); }
+  // By reference: an event is large (a stream event, a tool invocation, an error), and one
+  // taken by value would move twice on its way into `events`.
+  void emit(SessionEvent &&event) { events.push_back(std::move(event)); }
 
   void fail(Error error) {
     phase = Phase::Failed;

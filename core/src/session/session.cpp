@@ -166,7 +166,10 @@ struct Session::State {
   // defaults, and, once the tool rounds are used up, tool_choice none.
   ChatRequest build_round_request() const {
     ChatRequest request = config.request;
-    request.messages = result.messages;
+    // The conversation is the request's messages and then what the rounds added (start()
+    // copies them, rounds only append): only the added ones are copied again.
+    for (std::size_t i = request.messages.size(); i < result.messages.size(); ++i)
+      request.messages.push_back(result.messages[i]);
     const ResolvedModel &resolved = model();
     request.model = resolved.model.upstream_model;
     if (!request.temperature)

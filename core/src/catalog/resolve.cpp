@@ -187,10 +187,10 @@ std::optional<Error> complete(ResolvedModel &resolved, const Settings &settings)
       resolved.missing_settings.push_back(std::string(name));
   };
   for (const std::string &name : model.required_settings) {
-    bool satisfied = setting(settings, name).has_value() ||
-                     (name == base_url_setting.view() && !endpoint.base_url.empty()) ||
-                     (name == SettingName(provider, "MODEL").view() &&
-                      !model.upstream_model.empty());
+    bool satisfied =
+        setting(settings, name).has_value() ||
+        (name == base_url_setting.view() && !endpoint.base_url.empty()) ||
+        (name == SettingName(provider, "MODEL").view() && !model.upstream_model.empty());
     if (!satisfied)
       missing(name);
   }
@@ -207,7 +207,8 @@ std::optional<Error> complete(ResolvedModel &resolved, const Settings &settings)
   if (auto text = setting(settings, SettingName(provider, "TEMPERATURE").view())) {
     const double value = json::is_decimal_number(*text) ? json::read_double(*text) : -1;
     if (!std::isfinite(value) || value < 0)
-      return bad_setting(SettingName(provider, "TEMPERATURE").view(), *text, "a temperature (0 to 2)");
+      return bad_setting(SettingName(provider, "TEMPERATURE").view(), *text,
+                         "a temperature (0 to 2)");
     resolved.temperature = value;
   }
   if (auto text = setting(settings, SettingName(provider, "MAX_TOKENS").view())) {

@@ -60,10 +60,11 @@ void write_action(const SessionAction &action, const Session &session, std::stri
       out += "{\"kind\":\"idle\"}";
       return;
     case SessionAction::Kind::Done:
-      out += "{\"kind\":\"done\",\"result\":" + api::result_json(session.result()) + "}";
-      return;
     case SessionAction::Kind::Fail:
-      out += "{\"kind\":\"fail\",\"result\":" + api::result_json(session.result()) + "}";
+      out += action.kind == SessionAction::Kind::Done ? "{\"kind\":\"done\",\"result\":"
+                                                      : "{\"kind\":\"fail\",\"result\":";
+      api::write_result(session.result(), out);
+      out += '}';
       return;
   }
 }
@@ -116,7 +117,9 @@ std::string SessionBinding::step(double now_ms) {
   if (!session_)
     return "{\"events\":[],\"action\":{\"kind\":\"fail\",\"result\":" + result() + "}}";
   const SessionAction action = session_->next_action(to_ms(now_ms));
-  std::string out = "{\"events\":" + events() + ",\"action\":";
+  std::string out = "{\"events\":";
+  out += events();
+  out += ",\"action\":";
   write_action(action, *session_, out);
   out += '}';
   // The body after a newline, which the JSON before it never holds (control characters in

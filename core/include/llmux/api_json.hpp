@@ -86,6 +86,8 @@ Result<Usage> parse_usage(std::string_view json_text);
 /// whose only part is text is written with its content as a string. parse_call reads them
 /// back exactly, so result.messages can be sent again.
 std::string messages_json(const std::vector<Message> &messages);
+/// The same, appended to `out`.
+void write_messages(const std::vector<Message> &messages, std::string &out);
 
 /// `text` as a JSON string literal.
 void write_string_value(std::string_view text, std::string &out);
@@ -109,5 +111,7 @@ void append_events(const std::vector<SessionEvent> &events, std::string &out);
 /// cost, model, modelsTried, toolsCalled, modelCalls, toolRounds, fromCache, messages,
 /// responseId, error}.
 std::string result_json(const SessionResult &result);
+/// The same, appended to `out` (wasm/session_binding.cpp writes it inside a step's action).
+void write_result(const SessionResult &result, std::string &out);
 
 } // namespace llmux::api

@@ -188,9 +188,16 @@ std::vector<Message> read_messages(ApiReader &reader, const json::Value &message
 }
 
 std::string messages_json(const std::vector<Message> &messages) {
-  std::string out = "[";
-  for (const Message &message : messages) {
-    if (out.size() > 1)
+  std::string out;
+  write_messages(messages, out);
+  return out;
+}
+
+void write_messages(const std::vector<Message> &messages, std::string &out) {
+  out += '[';
+  for (std::size_t m = 0; m < messages.size(); ++m) {
+    const Message &message = messages[m];
+    if (m > 0)
       out += ',';
     out += "{\"role\":\"";
     out += to_string(message.role);
@@ -208,7 +215,7 @@ std::string messages_json(const std::vector<Message> &messages) {
     }
     out += '}';
   }
-  return out + "]";
+  out += ']';
 }
 
 } // namespace llmux::api

@@ -308,8 +308,13 @@ void append_events(const std::vector<SessionEvent> &events, std::string &out) {
 
 std::string result_json(const SessionResult &result) {
   std::string out;
+  write_result(result, out);
+  return out;
+}
+
+void write_result(const SessionResult &result, std::string &out) {
   // A small call's result is about a kilobyte: one allocation instead of one a doubling.
-  out.reserve(1024 + result.response.text.size());
+  out.reserve(out.size() + 1024 + result.response.text.size());
   ObjectWriter object(out);
   const ChatResponse &response = result.response;
   object.string("text", response.text);
@@ -361,13 +366,12 @@ std::string result_json(const SessionResult &result) {
   object.integer("modelCalls", result.model_calls);
   object.integer("toolRounds", result.tool_rounds);
   object.boolean("fromCache", result.from_cache);
-  object.raw("messages") += messages_json(result.messages);
+  write_messages(result.messages, object.raw("messages"));
   if (result.error)
     write_error(*result.error, object.raw("error"));
   else
     object.null("error");
   object.close();
-  return out;
 }
 
 } // namespace llmux::api

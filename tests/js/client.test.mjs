@@ -33,6 +33,18 @@ function setup(steps = []) {
 
 const fastRetry = { initialDelayMs: 5, maxDelayMs: 20 };
 
+// Node's global fetch, wrapped to note whether each call gave it an AbortSignal (a client
+// without a fetch of its own calls the global one); restore() puts it back.
+function spyOnSignals() {
+  const signals = [];
+  const nodeFetch = globalThis.fetch;
+  globalThis.fetch = (url, init) => {
+    signals.push(init.signal !== undefined);
+    return nodeFetch(url, init);
+  };
+  return { signals, restore: () => void (globalThis.fetch = nodeFetch) };
+}
+
 const addTool = {
   description: 'Adds two numbers',
   parameters: { type: 'object', properties: { a: { type: 'number' }, b: { type: 'number' } }, required: ['a', 'b'] },
@@ -249,12 +261,7 @@ for (const build of builds) {
 
     test('Node\'s fetch gets an AbortSignal unless it gives up on a head itself first; its own timeouts are TimeoutErrors', async () => {
       const { settings } = setup(Array.from({ length: 4 }, () => ({ text: 'ok' })));
-      const signals = [];
-      const nodeFetch = globalThis.fetch;
-      globalThis.fetch = (url, init) => {
-        signals.push(init.signal !== undefined);
-        return nodeFetch(url, init);
-      };
+      const { signals, restore } = spyOnSignals();
       try {
         const defaults = api.createClient({ settings, model: 'gpt-4o-mini' }); // timeoutMs 10 minutes
         assert.equal((await defaults.chat({ prompt: 'x' })).text, 'ok');
@@ -265,7 +272,7 @@ for (const build of builds) {
         assert.ok(streamed.includes('done'));
         await defaults.close();
       } finally {
-        globalThis.fetch = nodeFetch;
+        restore();
       }
       assert.deepEqual(signals, [false, true, true, false]);
       // undici's own limits (headersTimeout, bodyTimeout) end a call as llmux's timeout does.
@@ -298,12 +305,7 @@ for (const build of builds) {
         });
       });
       await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-      const signals = [];
-      const nodeFetch = globalThis.fetch;
-      globalThis.fetch = (url, init) => {
-        signals.push(init.signal !== undefined);
-        return nodeFetch(url, init);
-      };
+      const { signals, restore } = spyOnSignals();
       try {
         const client = api.createClient({
           settings: { OPENAI_API_KEY: 'sk-test', OPENAI_BASE_URL: `http://127.0.0.1:${server.address().port}/v1` },
@@ -323,7 +325,7 @@ for (const build of builds) {
         assert.equal(outcome, 'closed', 'the dropped stream kept its connection');
         await client.close();
       } finally {
-        globalThis.fetch = nodeFetch;
+        restore();
         server.closeAllConnections();
         await new Promise((resolve) => server.close(resolve));
       }

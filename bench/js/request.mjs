@@ -107,40 +107,26 @@ async function server() {
 const srv = await server();
 const llmux = await loadLlmux();
 
+// The floor: one fetch and JSON.parse of its body; `init` adds to fetch's options.
+function rawFetch(init) {
+  return (baseUrl) => {
+    const url = `${baseUrl}/chat/completions`;
+    return async () => {
+      const res = await fetch(url, {
+        method: 'POST',
+        ...init,
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${apiKey}` },
+        body: JSON.stringify({ model, messages: [{ role: 'user', content: prompt }] }),
+      });
+      if (!res.ok) throw new Error(`fetch: HTTP ${res.status}`);
+      return JSON.parse(await res.text()).choices[0].message.content;
+    };
+  };
+}
+
 const contestants = [
-  {
-    name: 'fetch',
-    what: 'fetch + JSON.parse(await res.text())',
-    setup(baseUrl) {
-      const url = `${baseUrl}/chat/completions`;
-      return async () => {
-        const res = await fetch(url, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', authorization: `Bearer ${apiKey}` },
-          body: JSON.stringify({ model, messages: [{ role: 'user', content: prompt }] }),
-        });
-        if (!res.ok) throw new Error(`fetch: HTTP ${res.status}`);
-        return JSON.parse(await res.text()).choices[0].message.content;
-      };
-    },
-  },
-  {
-    name: 'fetch-no-redirect',
-    what: "the same with redirect: 'error'",
-    setup(baseUrl) {
-      const url = `${baseUrl}/chat/completions`;
-      return async () => {
-        const res = await fetch(url, {
-          method: 'POST',
-          redirect: 'error',
-          headers: { 'content-type': 'application/json', authorization: `Bearer ${apiKey}` },
-          body: JSON.stringify({ model, messages: [{ role: 'user', content: prompt }] }),
-        });
-        if (!res.ok) throw new Error(`fetch: HTTP ${res.status}`);
-        return JSON.parse(await res.text()).choices[0].message.content;
-      };
-    },
-  },
+  { name: 'fetch', what: 'fetch + JSON.parse(await res.text())', setup: rawFetch({}) },
+  { name: 'fetch-no-redirect', what: "the same with redirect: 'error'", setup: rawFetch({ redirect: 'error' }) },
   {
     name: 'openai',
     what: 'openai chat.completions.create',

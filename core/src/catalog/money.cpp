@@ -39,10 +39,16 @@ std::optional<Picodollars> parse_price_per_million(std::string_view dollars) noe
 
 namespace {
 
-// Appends the digits of `magnitude` picodollars: the whole dollars, then the fraction without
-// its trailing zeros. Written into a buffer, not through std::to_string: every result's cost
-// passes here five times, and the temporary strings were most of its time.
-void append_magnitude(std::uint64_t magnitude, std::string &out) {
+// Appends `amount`: its sign, then `unit` ("$" or nothing), then the whole dollars and the
+// fraction without its trailing zeros. Written into a buffer, not through std::to_string:
+// every result's cost passes here five times, and the temporary strings were most of its time.
+void append_amount(Picodollars amount, std::string_view unit, std::string &out) {
+  // Work on the magnitude in unsigned arithmetic: -(INT64_MIN) does not fit an int64.
+  const std::uint64_t magnitude =
+      amount < 0 ? 0 - static_cast<std::uint64_t>(amount) : static_cast<std::uint64_t>(amount);
+  if (amount < 0)
+    out += '-';
+  out += unit;
   const std::uint64_t per_dollar = static_cast<std::uint64_t>(picodollars_per_dollar);
   char buffer[20 + 1 + 12]; // uint64's 20 digits, '.', 12 decimals
   auto end = std::to_chars(buffer, buffer + 20, magnitude / per_dollar).ptr;
@@ -61,22 +67,12 @@ void append_magnitude(std::uint64_t magnitude, std::string &out) {
 
 std::string format_usd(Picodollars amount) {
   std::string out;
-  // Work on the magnitude in unsigned arithmetic: -(INT64_MIN) does not fit an int64.
-  std::uint64_t magnitude =
-      amount < 0 ? 0 - static_cast<std::uint64_t>(amount) : static_cast<std::uint64_t>(amount);
-  if (amount < 0)
-    out += '-';
-  out += '$';
-  append_magnitude(magnitude, out);
+  append_amount(amount, "$", out);
   return out;
 }
 
 void append_dollars(Picodollars amount, std::string &out) {
-  std::uint64_t magnitude =
-      amount < 0 ? 0 - static_cast<std::uint64_t>(amount) : static_cast<std::uint64_t>(amount);
-  if (amount < 0)
-    out += '-';
-  append_magnitude(magnitude, out);
+  append_amount(amount, "", out);
 }
 
 std::optional<Picodollars> add_money(Picodollars a, Picodollars b) noexcept {

@@ -154,8 +154,9 @@ std::optional<Error> complete(ResolvedModel &resolved, const Settings &settings)
 
   // Settings name the model where the template leaves it to the user (a checkpoint, a
   // custom endpoint's model).
+  const SettingName model_setting(provider, "MODEL");
   if (model.upstream_model.empty())
-    if (auto named = setting(settings, SettingName(provider, "MODEL").view()))
+    if (auto named = setting(settings, model_setting.view()))
       model.upstream_model = std::string(*named);
 
   const SettingName base_url_setting(provider, "BASE_URL");
@@ -170,7 +171,8 @@ std::optional<Error> complete(ResolvedModel &resolved, const Settings &settings)
     if (auto id = setting(settings, "RUNPOD_ENDPOINT_ID"))
       endpoint.base_url = "https://api.runpod.ai/v2/" + std::string(*id) + "/openai/v1";
   }
-  if (auto key = setting(settings, SettingName(provider, "API_KEY").view()))
+  const SettingName api_key_setting(provider, "API_KEY");
+  if (auto key = setting(settings, api_key_setting.view()))
     endpoint.api_key = std::string(*key);
   if (provider == Provider::AzureOpenAi) {
     endpoint.deployment = std::string(
@@ -190,19 +192,19 @@ std::optional<Error> complete(ResolvedModel &resolved, const Settings &settings)
     bool satisfied =
         setting(settings, name).has_value() ||
         (name == base_url_setting.view() && !endpoint.base_url.empty()) ||
-        (name == SettingName(provider, "MODEL").view() && !model.upstream_model.empty());
+        (name == model_setting.view() && !model.upstream_model.empty());
     if (!satisfied)
       missing(name);
   }
   if (model.upstream_model.empty())
-    missing(SettingName(provider, "MODEL").view());
+    missing(model_setting.view());
   if (endpoint.base_url.empty() && provider_info(provider).default_base_url.empty())
     missing(provider == Provider::AzureOpenAi ? std::string_view("AZURE_OPENAI_ENDPOINT")
                                               : base_url_setting.view());
   const bool keyless =
       provider == Provider::Vllm || provider == Provider::Local || provider == Provider::Ollama;
   if (endpoint.api_key.empty() && !keyless)
-    missing(SettingName(provider, "API_KEY").view());
+    missing(api_key_setting.view());
 
   if (auto text = setting(settings, SettingName(provider, "TEMPERATURE").view())) {
     const double value = json::is_decimal_number(*text) ? json::read_double(*text) : -1;

@@ -12,6 +12,8 @@ packages=(
   catch2                            # the C++ test suite
   libbenchmark-dev                  # bench/
   libcurl4-openssl-dev              # the native HTTP driver
+  libcli11-dev                      # the CLI's argument parsing (CLI11, header-only)
+  locales                           # tests/core/locale_test.cpp: a comma-decimal locale (de_DE.UTF-8)
   openssl                           # the HTTP driver's tests: a throwaway certificate, a TLS server
   python3                           # fixture tooling in tests
   unicode-data                      # scripts/gen-unicode-tables.py (the tokenizer's tables)
@@ -37,6 +39,17 @@ if ((${#missing[@]})); then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# A locale whose decimal separator is a comma: the tests check that numbers are read and
+# written the same under it (strtod and printf follow LC_NUMERIC; llmux must not).
+if ! locale -a 2>/dev/null | grep -qi '^de_DE\.utf-\?8$'; then
+  if [[ $(id -u) -ne 0 ]]; then
+    echo "setup: run as root (or generate the de_DE.UTF-8 locale)" >&2
+    exit 1
+  fi
+  echo "setup: generating the de_DE.UTF-8 locale"
+  localedef -i de_DE -f UTF-8 de_DE.UTF-8
 fi
 
 # npm packages (test and benchmark tools only; the package itself has no dependencies).

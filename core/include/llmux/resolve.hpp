@@ -6,6 +6,7 @@
 #include <llmux/provider.hpp>
 #include <llmux/result.hpp>
 
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <optional>
@@ -59,6 +60,18 @@ Result<ResolvedModel> resolve_model(const Catalog &catalog, std::string_view nam
 /// provider's <PREFIX>_MODEL (Azure: AZURE_OPENAI_DEPLOYMENT also). invalid_argument when
 /// they name none.
 Result<ResolvedModel> resolve_from_settings(const Catalog &catalog, const Settings &settings);
+
+/// The port a RunPod pod's vLLM server listens on unless RUNPOD_POD_PORT says otherwise: the
+/// product's pods expose vLLM's 8000.
+inline constexpr std::int64_t runpod_default_pod_port = 8000;
+
+/// The OpenAI-compatible base URL of a RunPod pod's HTTP proxy for one of its ports:
+/// "https://POD_ID-8000.proxy.runpod.net/v1". RUNPOD_PROXY_URL replaces the pattern (its
+/// "{pod_id}" and "{port}" are filled in): for a proxy of your own, and for tests, which point
+/// it at loopback. Empty when `pod_id` is not a RunPod pod id (letters and digits only, so it
+/// cannot change the URL's host) or the port is outside 1 to 65535.
+std::string runpod_pod_base_url(std::string_view pod_id, std::int64_t port,
+                                const Settings &settings);
 
 /// Up to `count` catalog ids closest to `name` (edit distance on ids and upstream names).
 std::vector<std::string> close_matches(const Catalog &catalog, std::string_view name,

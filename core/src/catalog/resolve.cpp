@@ -285,6 +285,31 @@ std::string_view settings_prefix(Provider provider) noexcept {
   return "LLMUX";
 }
 
+std::string runpod_pod_base_url(std::string_view pod_id, std::int64_t port,
+                                const Settings &settings) {
+  if (pod_id.empty() || pod_id.size() > 64 || port < 1 || port > 65535)
+    return {};
+  for (char c : pod_id)
+    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')))
+      return {};
+  std::string_view pattern = setting(settings, "RUNPOD_PROXY_URL")
+                                 .value_or("https://{pod_id}-{port}.proxy.runpod.net/v1");
+  const std::string port_text = std::to_string(port);
+  std::string url;
+  for (std::size_t at = 0; at < pattern.size();) {
+    if (pattern.compare(at, 8, "{pod_id}") == 0) {
+      url += pod_id;
+      at += 8;
+    } else if (pattern.compare(at, 6, "{port}") == 0) {
+      url += port_text;
+      at += 6;
+    } else {
+      url += pattern[at++];
+    }
+  }
+  return url;
+}
+
 std::vector<std::string> close_matches(const Catalog &catalog, std::string_view name,
                                        std::size_t count) {
   // (distance, index in the catalog): sorted whole, ties keep catalog order, as a stable sort

@@ -4,6 +4,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <tuple>
+
 using namespace llmux;
 
 namespace {
@@ -63,7 +65,7 @@ TEST_CASE("A bare name the catalog lacks resolves by its prefix", "[resolve]") {
       {"o3-mini", Provider::OpenAi},
       {"o4-mini", Provider::OpenAi},
       {"qwen3:14b", Provider::Ollama},
-      {"mistral:latest", Provider::Ollama},
+      {"mistral:instruct", Provider::Ollama},
   };
   for (const auto &[name, provider] : cases) {
     INFO(name);
@@ -83,11 +85,13 @@ TEST_CASE("An unknown model is an error naming close matches", "[resolve]") {
   Error typo = fails("openai-gtp-4o-mini");
   CHECK(typo.code == ErrorCode::UnknownModel);
   CHECK(typo.origin == ErrorOrigin::Caller);
-  CHECK(typo.message == "unknown model \"openai-gtp-4o-mini\"; did you mean openai-gpt-4o-mini?");
+  CHECK(typo.message == "unknown model \"openai-gtp-4o-mini\"; did you mean openai-gpt-4o-mini? "
+                        "`llmux models` lists the catalog; name any other model as "
+                        "provider/model (openai/NAME): llmux does not guess its provider");
   CHECK(fails("4o-mini").message.find("did you mean openai-gpt-4o-mini") != std::string::npos);
   CHECK(fails("zzzzzzzzzz").message ==
-        "unknown model \"zzzzzzzzzz\"; `llmux models` lists the catalog, and \"provider/model\" "
-        "names any model");
+        "unknown model \"zzzzzzzzzz\". `llmux models` lists the catalog; name any other model as "
+        "provider/model (openai/NAME): llmux does not guess its provider");
   CHECK(close_matches(catalog(), "claude-haiku-4.5").front() == "anthropic-claude-haiku-4.5");
   CHECK(fails("nosuchprovider/model").code == ErrorCode::UnknownModel);
 }
@@ -143,6 +147,8 @@ TEST_CASE("A model that needs more settings says which", "[resolve]") {
       resolve("runpod-custom", {{"RUNPOD_ENDPOINT_ID", "abc123"}, {"RUNPOD_API_KEY", "r"}});
   CHECK(runpod.endpoint.base_url == "https://api.runpod.ai/v2/abc123/openai/v1");
   CHECK(runpod.missing_settings == std::vector<std::string>{"RUNPOD_MODEL"});
+  CHECK(resolve("runpod-qwen2.5-7b-instruct").missing_settings ==
+        std::vector<std::string>{"RUNPOD_POD_ID"});
 
   ResolvedModel checkpoint = resolve("local-vllm-checkpoint", {{"VLLM_MODEL", "/ckpt/step-1000"}});
   CHECK(checkpoint.ready()); // local vLLM takes no key
@@ -176,10 +182,26 @@ TEST_CASE("With no model named, LLM_PROVIDER and its _MODEL choose", "[resolve]"
 
   auto none = resolve_from_settings(catalog(), {});
   REQUIRE_FALSE(none.ok());
-  CHECK(none.error().message == "no model named, and LLM_PROVIDER is not set");
-  auto no_model = resolve_from_settings(catalog(), {{"LLM_PROVIDER", "anthropic"}});
+  CHECK(none.error().code == ErrorCode::InvalidArgument);
+  CHECK(none.error().message ==
+        "no model named, and LLM_PROVIDER is not set: name a model, or set LLM_PROVIDER "
+        "(openai, anthropic, ollama, ...). llmux does not pick a provider for you: it would send "
+        "your prompt to a service you did not choose");
+  // Providers the product gave no default model need their _MODEL setting.
+  auto no_model = resolve_from_settings(catalog(), {{"LLM_PROVIDER", "gemini"}});
   REQUIRE_FALSE(no_model.ok());
-  CHECK(no_model.error().message == "LLM_PROVIDER is anthropic but ANTHROPIC_MODEL names no model");
+  CHECK(no_model.error().message == "LLM_PROVIDER is gemini but GEMINI_MODEL names no model");
+  // The product's own defaults for the three it configured.
+  for (auto [provider, id, upstream] :
+       {std::tuple{"openai", "openai-gpt-4o-mini", "gpt-4o-mini"},
+        {"anthropic", "anthropic-claude-3-5-sonnet-20241022", "claude-3-5-sonnet-20241022"},
+        {"ollama", "ollama-llama3.1-8b", "llama3.1"}}) {
+    INFO(provider);
+    auto by_default = resolve_from_settings(catalog(), {{"LLM_PROVIDER", provider}});
+    REQUIRE(by_default.ok());
+    CHECK(by_default.value().model.id == id);
+    CHECK(by_default.value().model.upstream_model == upstream);
+  }
   auto bad = resolve_from_settings(catalog(), {{"LLM_PROVIDER", "skynet"}});
   REQUIRE_FALSE(bad.ok());
   CHECK(bad.error().message == "LLM_PROVIDER=\"skynet\" is not a provider llmux knows");
@@ -188,7 +210,7 @@ TEST_CASE("With no model named, LLM_PROVIDER and its _MODEL choose", "[resolve]"
 TEST_CASE("Every catalog template resolves and builds its provider's request", "[resolve][catalog]") {
   // Every setting any template asks for, plus every provider's key.
   Settings settings = {{"AZURE_OPENAI_ENDPOINT", "https://res.openai.azure.com"},
-                       {"RUNPOD_BASE_URL", "https://api.runpod.ai/v2/ep1/openai/v1"},
+                       {"RUNPOD_ENDPOINT_ID", "ep1"},
                        {"RUNPOD_MODEL", "my/finetune"},
                        {"VLLM_BASE_URL", "http://127.0.0.1:8000/v1"},
                        {"VLLM_MODEL", "/ckpt/step-10"},
@@ -220,4 +242,76 @@ TEST_CASE("Every catalog template resolves and builds its provider's request", "
     else
       CHECK(url.rfind(std::string(provider_info(model.provider).default_base_url), 0) == 0);
   }
+}
+
+TEST_CASE("Aliases name a template; served names are sent as typed; a shared alias is ambiguous",
+          "[resolve]") {
+  // An alias: the template's own model is sent (Anthropic's API has no "claude-sonnet-4.5").
+  for (auto [name, id, upstream] :
+       {std::tuple{"gpt-5-chat", "openai-gpt-5-chat", "gpt-5-chat-latest"},
+        {"claude-sonnet-4.5", "anthropic-claude-sonnet-4.5", "claude-sonnet-4-5"},
+        {"anthropic-claude-3.5-sonnet", "anthropic-claude-3-5-sonnet-20241022",
+         "claude-3-5-sonnet-20241022"},
+        {"anthropic/claude-sonnet-4.5", "anthropic-claude-sonnet-4.5", "claude-sonnet-4-5"},
+        {"local-vllm-hf-model", "local-vllm-huggingface", ""},
+        // A served name: Ollama answers only the tags the user pulled.
+        {"llama3.1", "ollama-llama3.1-8b", "llama3.1"},
+        {"ollama/llama3.1:latest", "ollama-llama3.1-8b", "llama3.1:latest"},
+        {"custom-model", "vllm-custom-model", "custom-model"},
+        {"your-username/your-finetuned-model", "runpod-fine-tuned",
+         "your-username/your-finetuned-model"}}) {
+    INFO(name);
+    ResolvedModel model = resolve(name);
+    CHECK(model.in_catalog);
+    CHECK(model.model.id == id);
+    CHECK(model.model.upstream_model == upstream);
+    CHECK(model.model.prices == catalog().find(id)->prices);
+  }
+  // A served name is only its provider's: "mistral" on Mistral's API is not Ollama's.
+  CHECK(resolve("mistral/mistral").model.provider == Provider::Mistral);
+  CHECK_FALSE(resolve("mistral/mistral").in_catalog);
+  CHECK(resolve("ollama/mistral").model.id == "ollama-mistral-7b");
+
+  Error ambiguous = fails("your-deployment-name");
+  CHECK(ambiguous.code == ErrorCode::UnknownModel);
+  CHECK(ambiguous.message == "\"your-deployment-name\" names 2 models: azure-gpt-4o and "
+                             "azure-gpt-35-turbo; name one of them");
+}
+
+TEST_CASE("A RunPod pod is reached through its proxy, without the account key", "[resolve]") {
+  ResolvedModel pod = resolve("runpod-qwen2.5-7b-instruct",
+                              {{"RUNPOD_POD_ID", "x7k2p9q"}, {"RUNPOD_API_KEY", "rpa_account"}});
+  CHECK(pod.endpoint.base_url == "https://x7k2p9q-8000.proxy.runpod.net/v1");
+  CHECK(pod.endpoint.api_key.empty()); // the account key never goes to a pod
+  CHECK(pod.ready());
+  CHECK(resolve("runpod-qwen2.5-7b-instruct", {{"RUNPOD_POD_ID", "x7k2p9q"},
+                                              {"RUNPOD_POD_PORT", "8011"},
+                                              {"RUNPOD_POD_API_KEY", "vllm-key"}})
+            .endpoint.api_key == "vllm-key");
+  CHECK(resolve("runpod-qwen2.5-7b-instruct", {{"RUNPOD_POD_ID", "x7k2p9q"}, {"RUNPOD_POD_PORT", "8011"}})
+            .endpoint.base_url == "https://x7k2p9q-8011.proxy.runpod.net/v1");
+  CHECK(resolve("runpod-qwen2.5-7b-instruct",
+                {{"RUNPOD_POD_ID", "x7k2p9q"},
+                 {"RUNPOD_PROXY_URL", "http://127.0.0.1:9000/runpod-proxy/{pod_id}-{port}/v1"}})
+            .endpoint.base_url == "http://127.0.0.1:9000/runpod-proxy/x7k2p9q-8000/v1");
+  // The serverless API is RunPod's own: it takes the account key, and needs it.
+  ResolvedModel serverless = resolve("runpod-qwen2.5-7b-instruct", {{"RUNPOD_ENDPOINT_ID", "ep1"}});
+  CHECK(serverless.missing_settings == std::vector<std::string>{"RUNPOD_API_KEY"});
+  CHECK(resolve("runpod-qwen2.5-7b-instruct", {{"RUNPOD_ENDPOINT_ID", "ep1"}, {"RUNPOD_API_KEY", "rpa"}})
+            .endpoint.api_key == "rpa");
+
+  for (auto [name, value] : {std::pair{"RUNPOD_POD_ID", "x7k2p9q.evil.example/"},
+                             {"RUNPOD_POD_ID", "a-b"},
+                             {"RUNPOD_POD_PORT", "0"},
+                             {"RUNPOD_POD_PORT", "65536"},
+                             {"RUNPOD_POD_PORT", "80a"}}) {
+    INFO(name << "=" << value);
+    Settings settings = {{"RUNPOD_POD_ID", "x7k2p9q"}};
+    settings[name] = value;
+    Error error = fails("runpod-qwen2.5-7b-instruct", settings);
+    CHECK(error.code == ErrorCode::InvalidArgument);
+    CHECK(error.message.rfind(std::string(name) + "=", 0) == 0);
+  }
+  CHECK(runpod_pod_base_url("abc", 70000, {}).empty());
+  CHECK(runpod_pod_base_url("", 8000, {}).empty());
 }

@@ -68,6 +68,14 @@ struct ModelTemplate {
   /// What the user must supply before the template can be used, as the environment variables
   /// that supply it ("AZURE_OPENAI_ENDPOINT", "RUNPOD_MODEL").
   std::vector<std::string> required_settings;
+  /// Other names of this template: what is sent is `upstream_model` ("gpt-5-chat" for
+  /// gpt-5-chat-latest, the seed product's "anthropic-claude-3.5-sonnet").
+  std::vector<std::string> aliases;
+  /// Other names of the model that are sent as typed: tags the provider gives the same weights
+  /// (Ollama's "llama3.1" is "llama3.1:latest", the same weights as "llama3.1:8b", but only
+  /// the tags a user pulled answer), and the seed document's names for a model the user
+  /// serves (vLLM's "custom-model", RunPod's "your-model-name").
+  std::vector<std::string> served_as;
   /// True for models the user added at run time.
   bool user_defined = false;
 
@@ -87,6 +95,10 @@ public:
 
   /// The template with this catalog id, or null.
   const ModelTemplate *find(std::string_view id) const noexcept;
+
+  /// The templates that give `name` as an alias or a served name, in catalog order (several:
+  /// the name is ambiguous). Pointers into the catalog, valid until it changes.
+  std::vector<const ModelTemplate *> find_other_name(std::string_view name) const;
 
   /// Adds a user model, or replaces the template of the same id. invalid_argument when the
   /// template is incomplete (no id, no provider base URL and none given, non-positive limits).

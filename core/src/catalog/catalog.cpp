@@ -3,7 +3,9 @@
 #include "catalog/builtin_catalog.hpp"
 #include "json/json.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <tuple>
 
 namespace llmux {
 namespace {
@@ -154,13 +156,19 @@ Result<ModelTemplate> read_model(const Value &entry) {
                                            "\" (streaming, tools, vision, json, reasoning)");
     }
   }
-  if (const Value *required = entry.find("requires")) {
-    if (!required->is_array())
-      return catalog_error(model.id, "requires must be an array of names");
-    for (const Value &name : required->items()) {
+  for (auto [key, out, what] :
+       {std::tuple{"requires", &model.required_settings, "environment variables"},
+        std::tuple{"aliases", &model.aliases, "names"},
+        std::tuple{"served_as", &model.served_as, "names"}}) {
+    const Value *names = entry.find(key);
+    if (!names)
+      continue;
+    if (!names->is_array())
+      return catalog_error(model.id, std::string(key) + " must be an array of names");
+    for (const Value &name : names->items()) {
       if (!name.is_string() || name.as_string().empty())
-        return catalog_error(model.id, "requires must name environment variables");
-      model.required_settings.push_back(name.as_string());
+        return catalog_error(model.id, std::string(key) + " must list " + what);
+      out->push_back(name.as_string());
     }
   }
   return model;
@@ -197,6 +205,17 @@ const ModelTemplate *Catalog::find(std::string_view id) const noexcept {
     if (model.id == id)
       return &model;
   return nullptr;
+}
+
+std::vector<const ModelTemplate *> Catalog::find_other_name(std::string_view name) const {
+  std::vector<const ModelTemplate *> found;
+  for (const ModelTemplate &model : models_)
+    for (const std::vector<std::string> *names : {&model.aliases, &model.served_as})
+      if (std::find(names->begin(), names->end(), name) != names->end()) {
+        found.push_back(&model);
+        break;
+      }
+  return found;
 }
 
 Result<bool> Catalog::add(ModelTemplate model) {
@@ -281,11 +300,15 @@ std::string Catalog::to_json() const {
       if (on)
         features.push_back(name);
     entry["features"] = std::move(features);
-    if (!model.required_settings.empty()) {
-      Value required = Value::array();
-      for (const std::string &name : model.required_settings)
-        required.push_back(name);
-      entry["requires"] = std::move(required);
+    for (auto [key, names] : {std::pair{"aliases", &model.aliases},
+                              {"served_as", &model.served_as},
+                              {"requires", &model.required_settings}}) {
+      if (names->empty())
+        continue;
+      Value list = Value::array();
+      for (const std::string &name : *names)
+        list.push_back(name);
+      entry[key] = std::move(list);
     }
     if (model.user_defined)
       entry["user"] = true;

@@ -87,6 +87,19 @@ Error bad_setting(std::string_view name, std::string_view value, std::string_vie
                         std::string(expected));
 }
 
+// A whole number of at most `max_digits` digits and nothing else, or nothing.
+std::optional<std::int64_t> whole_number(std::string_view text, std::size_t max_digits) noexcept {
+  if (text.empty() || text.size() > max_digits)
+    return std::nullopt;
+  std::int64_t value = 0;
+  for (char c : text) {
+    if (c < '0' || c > '9')
+      return std::nullopt;
+    value = value * 10 + (c - '0');
+  }
+  return value;
+}
+
 // Levenshtein distance, case-insensitive.
 std::size_t edit_distance(std::string_view a, std::string_view b) {
   std::vector<std::size_t> row(b.size() + 1);
@@ -144,6 +157,32 @@ ModelTemplate ad_hoc(Provider provider, std::string_view upstream) {
   return model;
 }
 
+// RunPod's serverless API, the one host that takes the account key.
+bool is_runpod_serverless(std::string_view base_url) noexcept {
+  constexpr std::string_view serverless = "https://api.runpod.ai/";
+  return base_url.substr(0, serverless.size()) == serverless;
+}
+
+// Where a RunPod model runs when RUNPOD_BASE_URL does not say: a pod (RUNPOD_POD_ID, through
+// its proxy on RUNPOD_POD_PORT), else a serverless endpoint (RUNPOD_ENDPOINT_ID). Leaves
+// `base_url` empty when neither is set; the error of a malformed one.
+std::optional<Error> locate_runpod(const Settings &settings, std::string &base_url) {
+  if (auto pod = setting(settings, "RUNPOD_POD_ID")) {
+    std::int64_t port = runpod_default_pod_port;
+    if (auto text = setting(settings, "RUNPOD_POD_PORT")) {
+      port = whole_number(*text, 5).value_or(0);
+      if (port < 1 || port > 65535)
+        return bad_setting("RUNPOD_POD_PORT", *text, "a port number");
+    }
+    base_url = runpod_pod_base_url(*pod, port, settings);
+    if (base_url.empty())
+      return bad_setting("RUNPOD_POD_ID", *pod, "a RunPod pod id (letters and digits)");
+  } else if (auto id = setting(settings, "RUNPOD_ENDPOINT_ID")) {
+    base_url = "https://api.runpod.ai/v2/" + std::string(*id) + "/openai/v1";
+  }
+  return std::nullopt;
+}
+
 // Fills the endpoint and request defaults of `resolved.model` from the settings; the error of
 // a malformed setting.
 std::optional<Error> complete(ResolvedModel &resolved, const Settings &settings) {
@@ -160,6 +199,11 @@ std::optional<Error> complete(ResolvedModel &resolved, const Settings &settings)
       model.upstream_model = std::string(*named);
 
   const SettingName base_url_setting(provider, "BASE_URL");
+  const SettingName api_key_setting(provider, "API_KEY");
+  std::string_view key_setting = api_key_setting.view();
+  // Servers that run on the user's machine take no key; cloud services do.
+  bool key_required =
+      provider != Provider::Vllm && provider != Provider::Local && provider != Provider::Ollama;
   if (auto base = setting(settings, base_url_setting.view())) {
     endpoint.base_url = std::string(*base);
     // OLLAMA_HOST is often "host:port" without a scheme.
@@ -168,11 +212,19 @@ std::optional<Error> complete(ResolvedModel &resolved, const Settings &settings)
   } else if (!model.base_url.empty()) {
     endpoint.base_url = model.base_url;
   } else if (provider == Provider::RunPod) {
-    if (auto id = setting(settings, "RUNPOD_ENDPOINT_ID"))
-      endpoint.base_url = "https://api.runpod.ai/v2/" + std::string(*id) + "/openai/v1";
+    if (auto problem = locate_runpod(settings, endpoint.base_url))
+      return problem;
   }
-  const SettingName api_key_setting(provider, "API_KEY");
-  if (auto key = setting(settings, api_key_setting.view()))
+  if (provider == Provider::RunPod) {
+    // The account key (RUNPOD_API_KEY) manages pods and billing: it goes to RunPod's own
+    // serverless API and nowhere else. A pod is a container anyone's image runs in, reached
+    // through a public proxy that needs no key; a key its server checks (vLLM's --api-key) is
+    // RUNPOD_POD_API_KEY.
+    key_required = is_runpod_serverless(endpoint.base_url);
+    if (!key_required && !endpoint.base_url.empty())
+      key_setting = "RUNPOD_POD_API_KEY";
+  }
+  if (auto key = setting(settings, key_setting))
     endpoint.api_key = std::string(*key);
   if (provider == Provider::AzureOpenAi) {
     endpoint.deployment = std::string(
@@ -189,10 +241,13 @@ std::optional<Error> complete(ResolvedModel &resolved, const Settings &settings)
       resolved.missing_settings.push_back(std::string(name));
   };
   for (const std::string &name : model.required_settings) {
-    bool satisfied =
-        setting(settings, name).has_value() ||
-        (name == base_url_setting.view() && !endpoint.base_url.empty()) ||
-        (name == model_setting.view() && !model.upstream_model.empty());
+    // A requirement for where the model runs is met by any setting that says where.
+    const bool names_location = name == base_url_setting.view() || name == "RUNPOD_POD_ID" ||
+                                name == "RUNPOD_ENDPOINT_ID";
+    bool satisfied = setting(settings, name).has_value() ||
+                     (names_location && !endpoint.base_url.empty()) ||
+                     (name == model_setting.view() && !model.upstream_model.empty()) ||
+                     (name == api_key_setting.view() && !key_required);
     if (!satisfied)
       missing(name);
   }
@@ -200,11 +255,10 @@ std::optional<Error> complete(ResolvedModel &resolved, const Settings &settings)
     missing(model_setting.view());
   if (endpoint.base_url.empty() && provider_info(provider).default_base_url.empty())
     missing(provider == Provider::AzureOpenAi ? std::string_view("AZURE_OPENAI_ENDPOINT")
+            : provider == Provider::RunPod    ? std::string_view("RUNPOD_POD_ID")
                                               : base_url_setting.view());
-  const bool keyless =
-      provider == Provider::Vllm || provider == Provider::Local || provider == Provider::Ollama;
-  if (endpoint.api_key.empty() && !keyless)
-    missing(api_key_setting.view());
+  if (endpoint.api_key.empty() && key_required)
+    missing(key_setting);
 
   if (auto text = setting(settings, SettingName(provider, "TEMPERATURE").view())) {
     const double value = json::is_decimal_number(*text) ? json::read_double(*text) : -1;
@@ -214,15 +268,8 @@ std::optional<Error> complete(ResolvedModel &resolved, const Settings &settings)
     resolved.temperature = value;
   }
   if (auto text = setting(settings, SettingName(provider, "MAX_TOKENS").view())) {
-    std::int64_t value = 0;
-    bool ok = !text->empty() && text->size() <= 9;
-    for (char c : *text) {
-      if (c < '0' || c > '9')
-        ok = false;
-      else
-        value = value * 10 + (c - '0');
-    }
-    if (!ok || value <= 0)
+    const std::int64_t value = whole_number(*text, 9).value_or(0);
+    if (value <= 0)
       return bad_setting(SettingName(provider, "MAX_TOKENS").view(), *text,
                          "a positive number of tokens");
     resolved.max_tokens = value;
@@ -239,16 +286,66 @@ std::optional<Error> complete(ResolvedModel &resolved, const Settings &settings)
   return std::nullopt;
 }
 
-Result<ResolvedModel> from_template(const ModelTemplate &model, bool in_catalog,
+// A model from `model`, a catalog template (`typed` is the name it was found by) or one made
+// for a name the catalog does not list (`typed` empty).
+Result<ResolvedModel> from_template(const ModelTemplate &model, std::string_view typed,
                                     const Settings &settings) {
   // Completed in place, not passed along by value: a ResolvedModel (a template and an
   // endpoint, a dozen strings) costs something each time it moves.
   ResolvedModel resolved;
   resolved.model = model;
-  resolved.in_catalog = in_catalog;
+  resolved.in_catalog = !typed.empty();
+  // A name the provider serves the same model under is sent as typed.
+  if (std::find(model.served_as.begin(), model.served_as.end(), typed) != model.served_as.end())
+    resolved.model.upstream_model = std::string(typed);
   if (auto problem = complete(resolved, settings))
     return std::move(*problem);
   return resolved;
+}
+
+// The template an alias or served name picks (only among `provider`'s, when given); nothing
+// when no template gives that name; unknown_model when several do.
+std::optional<Result<ResolvedModel>> by_other_name(const Catalog &catalog, std::string_view name,
+                                                   std::optional<Provider> provider,
+                                                   const Settings &settings) {
+  std::vector<const ModelTemplate *> found = catalog.find_other_name(name);
+  if (provider)
+    found.erase(std::remove_if(found.begin(), found.end(),
+                               [&](const ModelTemplate *model) {
+                                 return model->provider != *provider;
+                               }),
+                found.end());
+  if (found.empty())
+    return std::nullopt;
+  if (found.size() == 1)
+    return from_template(*found.front(), name, settings);
+  std::string message = "\"";
+  message += name;
+  message += "\" names ";
+  message += std::to_string(found.size());
+  message += " models: ";
+  for (std::size_t i = 0; i < found.size(); ++i) {
+    message += i == 0 ? "" : i + 1 == found.size() ? " and " : ", ";
+    message += found[i]->id;
+  }
+  message += "; name one of them";
+  return Result<ResolvedModel>(
+      make_error(ErrorCode::UnknownModel, ErrorOrigin::Caller, std::move(message)));
+}
+
+// The model the product used for a provider whose _MODEL setting is unset (its .env.local's
+// OPENAI_MODEL, ANTHROPIC_MODEL and OLLAMA_MODEL); other providers have none.
+std::optional<std::string_view> default_model(Provider provider) noexcept {
+  switch (provider) {
+    case Provider::OpenAi:
+      return "gpt-4o-mini";
+    case Provider::Anthropic:
+      return "claude-3-5-sonnet-20241022";
+    case Provider::Ollama:
+      return "llama3.1";
+    default:
+      return std::nullopt;
+  }
 }
 
 } // namespace
@@ -342,34 +439,42 @@ std::vector<std::string> close_matches(const Catalog &catalog, std::string_view 
 Result<ResolvedModel> resolve_model(const Catalog &catalog, std::string_view name,
                                     const Settings &settings) {
   if (const ModelTemplate *model = catalog.find(name))
-    return from_template(*model, true, settings);
+    return from_template(*model, name, settings);
+  if (auto named = by_other_name(catalog, name, std::nullopt, settings))
+    return std::move(*named);
   for (const ModelTemplate &model : catalog.models())
     if (!model.upstream_model.empty() && model.upstream_model == name)
-      return from_template(model, true, settings);
+      return from_template(model, name, settings);
 
   if (std::size_t slash = name.find('/'); slash != std::string_view::npos) {
     if (auto provider = provider_from_name(name.substr(0, slash))) {
       std::string_view upstream = name.substr(slash + 1);
       for (const ModelTemplate &model : catalog.models())
         if (model.provider == *provider && model.upstream_model == upstream)
-          return from_template(model, true, settings);
+          return from_template(model, upstream, settings);
+      if (auto named = by_other_name(catalog, upstream, provider, settings))
+        return std::move(*named);
       if (!upstream.empty())
-        return from_template(ad_hoc(*provider, upstream), false, settings);
+        return from_template(ad_hoc(*provider, upstream), {}, settings);
     }
   }
   if (auto provider = provider_by_prefix(name))
-    return from_template(ad_hoc(*provider, name), false, settings);
+    return from_template(ad_hoc(*provider, name), {}, settings);
 
+  // The product sent every name it did not know to OpenAI; llmux does not guess: a typo would
+  // go, with the OpenAI key, to a service the user did not choose.
   std::string message = "unknown model \"" + std::string(name) + "\"";
   std::vector<std::string> matches = close_matches(catalog, name);
-  if (matches.empty()) {
-    message += "; `llmux models` lists the catalog, and \"provider/model\" names any model";
-  } else {
+  if (!matches.empty()) {
     message += "; did you mean ";
     for (std::size_t i = 0; i < matches.size(); ++i)
       message += (i == 0 ? "" : i + 1 == matches.size() ? " or " : ", ") + matches[i];
     message += "?";
+  } else {
+    message += ".";
   }
+  message += " `llmux models` lists the catalog; name any other model as provider/model "
+             "(openai/NAME): llmux does not guess its provider";
   return make_error(ErrorCode::UnknownModel, ErrorOrigin::Caller, std::move(message));
 }
 
@@ -377,17 +482,23 @@ Result<ResolvedModel> resolve_from_settings(const Catalog &catalog, const Settin
   auto provider_name = setting(settings, "LLM_PROVIDER");
   if (!provider_name)
     return make_error(ErrorCode::InvalidArgument, ErrorOrigin::Caller,
-                      "no model named, and LLM_PROVIDER is not set");
+                      "no model named, and LLM_PROVIDER is not set: name a model, or set "
+                      "LLM_PROVIDER (openai, anthropic, ollama, ...). llmux does not pick a "
+                      "provider for you: it would send your prompt to a service you did not "
+                      "choose");
   auto provider = provider_from_name(*provider_name);
   if (!provider)
     return bad_setting("LLM_PROVIDER", *provider_name, "a provider llmux knows");
-  auto model = setting(settings, SettingName(*provider, "MODEL").view());
+  const SettingName model_setting(*provider, "MODEL");
+  auto model = setting(settings, model_setting.view());
   if (!model && *provider == Provider::AzureOpenAi)
     model = setting(settings, "AZURE_OPENAI_DEPLOYMENT");
   if (!model)
+    model = default_model(*provider);
+  if (!model)
     return make_error(ErrorCode::InvalidArgument, ErrorOrigin::Caller,
                       "LLM_PROVIDER is " + std::string(*provider_name) + " but " +
-                          std::string(SettingName(*provider, "MODEL").view()) + " names no model");
+                          std::string(model_setting.view()) + " names no model");
   return resolve_model(
       catalog, std::string(provider_info(*provider).name) + "/" + std::string(*model), settings);
 }

@@ -72,6 +72,11 @@ ResolvedModel resolve_at(const Target &target, const std::string &lane) {
       {target.prefix + "_API_KEY", "test-key-" + target.label},
       {target.prefix + "_BASE_URL", simulator().lane_origin(lane) + target.path},
   };
+  if (target.label == "runpod") // a pod, through its proxy (the lane), with the key its vLLM checks
+    settings = {{"RUNPOD_POD_ID", "pod1"},
+                {"RUNPOD_PROXY_URL", simulator().lane_origin(lane) + "/v1"},
+                {"RUNPOD_POD_API_KEY", "test-key-runpod"},
+                {"RUNPOD_API_KEY", "runpod-account-key"}};
   auto resolved = resolve_model(catalog, target.model, settings);
   INFO(target.model);
   REQUIRE(resolved.ok());
@@ -141,6 +146,7 @@ TEST_CASE("Session over HTTP: a whole and a streamed answer from every provider"
       CHECK(requests.find("What is the capital of France?") != std::string::npos);
       // The key went where the provider wants it, and nowhere the result shows it.
       CHECK(requests.find("test-key-" + target.label) != std::string::npos);
+      CHECK(requests.find("runpod-account-key") == std::string::npos); // never sent to a pod
     }
   }
 }

@@ -419,6 +419,10 @@ TEST_CASE("Session refuses a call over budget before sending it", "[session][bud
   auto last = host.run();
   REQUIRE(last.kind == SessionAction::Kind::Fail);
   CHECK(last.error.code == ErrorCode::BudgetExceeded);
+  // The refusal says what its estimate is made of: without max_tokens, the model's limit.
+  CHECK_THAT(last.error.message,
+             Catch::Matchers::Contains("input tokens, four times a rough count, and 16384 output "
+                                       "tokens, the model's output limit: a max_tokens lowers it)"));
   CHECK(host.sent.empty());
   CHECK(ledger.records().empty());
 }
@@ -438,6 +442,8 @@ TEST_CASE("Session stops a conversation that runs out of budget between rounds",
   auto last = host.run();
   REQUIRE(last.kind == SessionAction::Kind::Fail);
   CHECK(last.error.code == ErrorCode::BudgetExceeded);
+  CHECK_THAT(last.error.message, Catch::Matchers::EndsWith(" output tokens, its max_tokens)"));
+  CHECK_THAT(last.error.message, Catch::Matchers::Contains(" and 100 output tokens"));
   CHECK(host.sent.size() == 1);
   REQUIRE(ledger.records().size() == 1);
   CHECK(ledger.records()[0].usage.input_tokens == 400);

@@ -189,17 +189,42 @@ struct Session::State {
   // any byte-level BPE covers at least one byte, and the estimate counts at most four bytes a
   // token) and its whole output allowance. Zero for a model without prices: its budget
   // cannot be checked beforehand (the ledger records its calls at an unknown cost).
-  Picodollars estimate_cost(const ChatRequest &request) const {
+  // The most a call can cost, which a budget must have room for, and what it is made of.
+  struct CostEstimate {
+    Picodollars cost = 0;
+    Usage worst;
+    bool input_estimated = false; // no tokenizer for this model: four times an estimate
+    bool output_is_limit = false; // no max_tokens: the model's output limit
+  };
+
+  CostEstimate estimate_cost(const ChatRequest &request) const {
     const ModelTemplate &model_template = model().model;
     TokenCountOptions counting;
     counting.tokenizer = config.tokenizer;
     const RequestTokenCount counted = count_request_tokens(request, counting);
-    Usage worst;
-    worst.input_tokens = counted.estimated ? counted.total * 4 : counted.total;
-    worst.output_tokens = request.max_tokens.value_or(
+    CostEstimate estimate;
+    estimate.input_estimated = counted.estimated;
+    estimate.output_is_limit = !request.max_tokens;
+    estimate.worst.input_tokens = counted.estimated ? counted.total * 4 : counted.total;
+    estimate.worst.output_tokens = request.max_tokens.value_or(
         model_template.max_output_tokens > 0 ? model_template.max_output_tokens : 4096);
-    auto cost = cost_of(worst, model_template);
-    return cost ? cost->total : 0;
+    if (auto cost = cost_of(estimate.worst, model_template))
+      estimate.cost = cost->total;
+    return estimate;
+  }
+
+  // A refusal says what its estimate is made of: a one-line question on a model with a
+  // 16,384-token output limit is refused for its limit's price, which surprises until said.
+  static Error explained(Error refusal, const CostEstimate &estimate) {
+    refusal.message += " (the estimate is the most the call can cost: ";
+    refusal.message += std::to_string(*estimate.worst.input_tokens);
+    refusal.message += estimate.input_estimated ? " input tokens, four times a rough count, and "
+                                                : " input tokens and ";
+    refusal.message += std::to_string(*estimate.worst.output_tokens);
+    refusal.message += estimate.output_is_limit
+                           ? " output tokens, the model's output limit: a max_tokens lowers it)"
+                           : " output tokens, its max_tokens)";
+    return refusal;
   }
 
   // Prepares and returns the next model call, or answers the round from the cache, or fails.
@@ -238,9 +263,13 @@ struct Session::State {
       return attempt_failed(std::move(http).error(), now_ms);
 
     if (config.ledger) {
-      auto reserved = config.ledger->reserve(config.budget_scopes, estimate_cost(request), now_ms);
-      if (!reserved.ok())
+      const CostEstimate estimate = estimate_cost(request);
+      auto reserved = config.ledger->reserve(config.budget_scopes, estimate.cost, now_ms);
+      if (!reserved.ok()) {
+        if (reserved.error().code == ErrorCode::BudgetExceeded)
+          return fail(explained(std::move(reserved).error(), estimate));
         return fail(std::move(reserved).error());
+      }
       reservation = reserved.value();
     }
 

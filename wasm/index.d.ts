@@ -264,6 +264,10 @@ export interface ModelTemplate {
   /** US dollars per million tokens. */
   prices?: { input: number; output: number; cached_input?: number; cache_write?: number };
   features?: Array<'streaming' | 'tools' | 'vision' | 'json' | 'reasoning'>;
+  /** Other names of the model; what is sent is `model` ("gpt-5-chat" for gpt-5-chat-latest). */
+  aliases?: string[];
+  /** Other names of the model that are sent as typed (Ollama's "llama3.1" for llama3.1:8b). */
+  served_as?: string[];
   requires?: string[];
   [member: string]: unknown;
 }

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets (tests/fuzz) with clang++ in build/fuzz and runs each for a
 # while on its seed corpus. Exits non-zero when any target finds a crash, a leak, a timeout or
-# a broken invariant, or when a saved reproducer (tests/fuzz/regressions/) fails again.
+# a broken invariant, when a saved reproducer (tests/fuzz/regressions/) fails again, or when
+# there is no target to run.
 #
 #   scripts/fuzz.sh [SECONDS_PER_TARGET]       (default 20)
 #
@@ -21,6 +22,11 @@ build=${FUZZ_BUILD:-$root/build/fuzz} # another directory lets runs go side by s
 read -r -a all_targets <<<"$("$root/scripts/fuzz-targets.sh")"
 read -r -a targets <<<"${FUZZ_TARGETS:-${all_targets[*]}}"
 jobs=${FUZZ_JOBS:-$(nproc 2>/dev/null || echo 2)}
+source "$root/scripts/lib/test-counts.sh"
+if ((${#targets[@]} == 0)); then
+  report_counts "fuzzing (targets)" 0 0 0 0 || true
+  exit 1 # a run of no target tests nothing
+fi
 
 # A target's dictionary, if it has one.
 dict_for() {
@@ -108,7 +114,7 @@ finish_one() { # waits for any running target and reports it
   for target in "${!pid_of[@]}"; do
     if [[ ${pid_of[$target]} == "$pid" ]]; then
       report "$target" "$status"
-      [[ $status -eq 0 ]] || failed=1
+      [[ $status -eq 0 ]] || failed=$((failed + 1))
       unset "pid_of[$target]"
     fi
   done
@@ -121,8 +127,11 @@ for target in "${targets[@]}"; do
 done
 while ((${#pid_of[@]} > 0)); do finish_one; done
 
+counted=0
+report_counts "fuzzing (targets)" "${#targets[@]}" $((${#targets[@]} - failed)) "$failed" 0 || counted=$?
 if ((failed)); then
   echo "fuzzing found failures (see above)"
   exit 1
 fi
 echo "fuzzing found nothing"
+exit "$counted"

@@ -19,4 +19,4 @@ export LLMUX_PACKAGE_DIR=$package
 
 # Two files at a time: each test file starts its own runtime processes, and Chromium's
 # files wait on the browser more than on the CPU.
-node --test --test-concurrency=2 tests/runtimes/
+scripts/node-test.sh "runtimes (tests/runtimes)" --test-concurrency=2 tests/runtimes/

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds the Catch2 suite with AddressSanitizer and UndefinedBehaviorSanitizer and runs it.
-# Exits non-zero on a failed test or any sanitizer report.
+# Exits non-zero on a failed test, any sanitizer report, or a run of no test at all
+# (scripts/catch2-run.sh).
 #
 #   scripts/test-sanitizers.sh [CATCH2 ARGUMENTS...]
 #
@@ -33,6 +34,6 @@ export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1${UBSAN_OPTIONS:+:$UBSAN_
 
 start=$(date +%s)
 status=0
-"$build/tests/llmux_tests" "$@" || status=$?
+"$root/scripts/catch2-run.sh" "sanitizers (ASan, UBSan)" "$build/tests/llmux_tests" "$@" || status=$?
 echo "sanitizer suite ($build): $(($(date +%s) - start)) s, exit status $status"
 exit "$status"

@@ -6,4 +6,4 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
 
 scripts/build-wasm.sh
-node --test tests/js/
+scripts/node-test.sh "wasm (tests/js)" tests/js/

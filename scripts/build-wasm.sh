@@ -10,6 +10,7 @@
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
+source scripts/lib/node-env.sh
 
 for tool in emcmake cmake node gzip; do
   command -v "$tool" >/dev/null || { echo "build-wasm: $tool is missing (run scripts/setup.sh)" >&2; exit 1; }
@@ -27,11 +28,11 @@ variants=${LLMUX_WASM_VARIANTS:-release debug}
 for variant in $variants; do
   dir=build/wasm-$variant
   type=$([[ $variant == release ]] && echo Release || echo Debug)
-  if [[ -f $dir/CMakeCache.txt ]]; then
-    emcmake cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE="$type" >/dev/null # keeps its generator
-  else
-    emcmake cmake -S . -B "$dir" -G "$generator" -DCMAKE_BUILD_TYPE="$type" >/dev/null
-  fi
+  generator_option=(-G "$generator")
+  [[ -f $dir/CMakeCache.txt ]] && generator_option=() # a build keeps its generator
+  # emcmake prints the command it runs ("configure: cmake ...") on stderr: only errors pass.
+  emcmake cmake -S . -B "$dir" "${generator_option[@]}" -DCMAKE_BUILD_TYPE="$type" 2>&1 >/dev/null |
+    sed '/^configure: /d' >&2
   cmake --build "$dir" --parallel
 done
 

@@ -3,38 +3,94 @@
 # makes of a stream, a tool call, an in-stream error and an error body, and the request it
 # would send), then hold whole conversations with `llmux chat` against the provider
 # simulator on loopback: streamed answers, a tool round, a retry and a fallback, the usage
-# ledger and a budget.
+# ledger and a budget; last, the npm package (the same core in WebAssembly) from Node.
+#
+# Each command is printed as it can be pasted into a shell at the repository's root, then run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/setup.sh
-cmake -S . -B build/native -G Ninja -DCMAKE_BUILD_TYPE=Release -DLLMUX_BUILD_TESTS=OFF \
-  -DLLMUX_BUILD_BENCH=OFF >/dev/null
-ninja -C build/native llmux >/dev/null
+source scripts/lib/node-env.sh
+
+# quietly COMMAND...: runs a build step without its progress lines; shows them if it fails.
+quietly() {
+  local log status=0
+  log=$(mktemp)
+  "$@" >"$log" 2>&1 || status=$?
+  ((status == 0)) || cat "$log" >&2
+  rm -f "$log"
+  return "$status"
+}
+
+# shell_words WORD...: the words as a shell reads them back: bare when that is safe, else in
+# single quotes (a NAME=VALUE word quotes its value only).
+shell_words() {
+  local word name quoted=()
+  for word; do
+    name=
+    if [[ $word =~ ^[A-Za-z_][A-Za-z0-9_]*= ]]; then
+      name=${BASH_REMATCH[0]}
+      word=${word#"$name"}
+    fi
+    if [[ ! $word =~ ^[A-Za-z0-9_./:,=@%+-]+$ ]]; then
+      word="'${word//\'/\'\\\'\'}'"
+    fi
+    quoted+=("$name$word")
+  done
+  printf '%s' "${quoted[*]}"
+}
+
+# show [NAME=VALUE...] COMMAND [ARGUMENT...] ['<' FILE] ['|' FILTER [ARGUMENT...]]
+# Prints the command line, quoted as a shell would need it, then runs it: with the NAME=VALUE
+# settings in its environment, FILE on its standard input, its output through FILTER.
+show() {
+  local settings=() command=() input='' filter=()
+  while (($#)) && [[ $1 =~ ^[A-Za-z_][A-Za-z0-9_]*= ]]; do settings+=("$1"); shift; done
+  while (($#)) && [[ $1 != '<' && $1 != '|' ]]; do command+=("$1"); shift; done
+  if [[ ${1:-} == '<' ]]; then input=$2; shift 2; fi
+  if [[ ${1:-} == '|' ]]; then shift; filter=("$@"); fi
+
+  local line
+  line=$(shell_words "${settings[@]}" "${command[@]}")
+  [[ -n $input ]] && line+=" < $(shell_words "$input")"
+  ((${#filter[@]})) && line+=" | $(shell_words "${filter[@]}")"
+  printf '\n$ %s\n' "$line"
+
+  ((${#settings[@]})) && command=(env "${settings[@]}" "${command[@]}")
+  through_filter() { if ((${#filter[@]})); then "$@" | "${filter[@]}"; else "$@"; fi; }
+  if [[ -n $input ]]; then
+    through_filter "${command[@]}" <"$input"
+  else
+    through_filter "${command[@]}"
+  fi
+}
+
 llmux=build/native/cli/llmux
 fixtures=tests/fixtures
+json_tool=(python3 -m json.tool --no-ensure-ascii)
 
-show() {
-  printf '\n$ %s\n' "$*"
-  "$@"
-}
-pretty() { python3 -m json.tool --no-ensure-ascii; }
+printf '\nBuilding the llmux CLI in build/native (Release; the first build takes a minute or two)...\n'
+quietly cmake -S . -B build/native -G Ninja -DCMAKE_BUILD_TYPE=Release -DLLMUX_BUILD_TESTS=OFF \
+  -DLLMUX_BUILD_BENCH=OFF -DLLMUX_FUZZ=OFF -DLLMUX_SANITIZE=OFF
+quietly ninja -C build/native llmux
 
-printf 'llmux decodes what providers send, byte for byte.\n'
-show "$llmux" decode --provider openai --stream --events < $fixtures/openai/chat-stream-parallel-tool-calls.sse
-show "$llmux" decode --provider anthropic --stream < $fixtures/anthropic/messages-stream-thinking.sse
-show "$llmux" decode --provider anthropic --stream < $fixtures/anthropic/messages-stream-error-overloaded.sse
-show "$llmux" decode --provider vllm --status 400 < $fixtures/vllm/error-400-auto-tool-choice.json
-printf '\n$ %s | pretty\n' "$llmux decode --provider openrouter --status 429 --header 'Retry-After: 30'"
-"$llmux" decode --provider openrouter --status 429 --header 'Retry-After: 30' \
-  < $fixtures/openrouter/error-429-rate-limit.json | pretty
+printf '\nllmux decodes what providers send, byte for byte.\n'
+show "$llmux" decode --provider openai --stream --events \
+  '<' $fixtures/openai/chat-stream-parallel-tool-calls.sse
+show "$llmux" decode --provider anthropic --stream '<' $fixtures/anthropic/messages-stream-thinking.sse
+show "$llmux" decode --provider anthropic --stream \
+  '<' $fixtures/anthropic/messages-stream-error-overloaded.sse
+show "$llmux" decode --provider vllm --status 400 '<' $fixtures/vllm/error-400-auto-tool-choice.json
+show "$llmux" decode --provider openrouter --status 429 --header 'Retry-After: 30' \
+  '<' $fixtures/openrouter/error-429-rate-limit.json '|' "${json_tool[@]}"
+
 printf '\nand builds the requests they expect (keys come from the environment, and are redacted):\n'
-printf '\n$ ANTHROPIC_API_KEY=... %s | pretty\n' "$llmux request --provider anthropic -m claude-sonnet-4-5 --system 'Be brief.' --stream 'Hello'"
-ANTHROPIC_API_KEY=sk-ant-example "$llmux" request --provider anthropic -m claude-sonnet-4-5 \
-  --system 'Be brief.' --stream 'Hello' | pretty
+show ANTHROPIC_API_KEY=sk-ant-example "$llmux" request --provider anthropic -m claude-sonnet-4-5 \
+  --system 'Be brief.' --stream 'Hello' '|' "${json_tool[@]}"
 
 printf '\nllmux chat runs whole conversation turns. Here against the provider simulator on loopback\n'
-printf '(tests/simulator), which plays OpenAI and Anthropic with scripted answers:\n'
+printf '(tests/simulator), which plays OpenAI and Anthropic with scripted answers; the settings\n'
+printf 'point llmux at it, and a fresh HOME keeps your own ~/.config/llmux and ledger out of it:\n'
 simulator_log=$(mktemp)
 node tests/simulator/main.mjs --ignore-stdin >"$simulator_log" &
 simulator_pid=$!
@@ -42,14 +98,15 @@ demo_home=$(mktemp -d)
 trap 'kill $simulator_pid 2>/dev/null; rm -rf "$demo_home" "$simulator_log"' EXIT
 until grep -q listening "$simulator_log"; do sleep 0.1; done
 origin=$(sed -n 's/^listening //p' "$simulator_log")
-script() { # lane, steps (JSON)
+script() { # lane, steps (JSON): the simulator's next answers on that lane
   node -e 'fetch(process.argv[1], {method: "POST", headers: {"content-type": "application/json"},
     body: JSON.stringify({responses: JSON.parse(process.argv[2])})}).then((r) => process.exit(r.ok ? 0 : 1))' \
     "$origin/_sim/lanes/$1/script" "$2"
 }
-export LLMUX_HOME=$demo_home/data HOME=$demo_home OPENAI_API_KEY=sk-demo-not-a-real-key \
-  ANTHROPIC_API_KEY=sk-ant-demo-not-a-real-key OPENAI_BASE_URL=$origin/lane/demo/v1 \
-  ANTHROPIC_BASE_URL=$origin/lane/demo
+show export HOME="$demo_home"
+show export OPENAI_BASE_URL="$origin/lane/demo/v1" OPENAI_API_KEY=sk-demo-not-a-real-key
+show export ANTHROPIC_BASE_URL="$origin/lane/demo" ANTHROPIC_API_KEY=sk-ant-demo-not-a-real-key
+
 script demo '[{"tool_calls": [{"name": "calculator", "arguments": {"expression": "1299 * 12 * 0.8"}}],
                "usage": {"input": 310, "output": 24}},
               {"text": "A year of the plan costs 12470.40 with the 20% discount.", "chunk_size": 6,
@@ -61,13 +118,26 @@ script demo '[{"status": 529}, {"status": 529}, {"status": 529},
 show "$llmux" chat -m claude-3-5-sonnet-20241022 --fallback gpt-4o-mini --user bob 'Capital of France?'
 show "$llmux" usage --by user
 show "$llmux" budget user:carol 0.0001
-show "$llmux" chat -m gpt-4o-mini --user carol 'A question over budget' || true
 
-printf '\nThe same core, compiled to WebAssembly, is the npm package. examples/js/node/chat.mjs\n'
-printf 'streams a conversation through it, tool round included, against the same simulator:\n'
-LLMUX_WASM_VARIANTS=release scripts/build-wasm.sh >/dev/null
+cat <<'EOF'
+
+A budget is checked before each call, against the most the call could cost: its input tokens
+plus, without --max-tokens, all of the model's output limit (for gpt-4o-mini 16,384 tokens at
+$0.60 per million: about $0.0098). Carol's $0.0001 cannot cover that:
+EOF
+show "$llmux" chat -m gpt-4o-mini --user carol 'A one-line question' || true
+echo
+echo "With --max-tokens 50 the most it could cost is about \$0.00003, and the budget admits it:"
+script demo '[{"text": "A one-line answer.", "usage": {"input": 12, "output": 5}}]'
+show "$llmux" chat -m gpt-4o-mini --user carol --max-tokens 50 'A one-line question'
+
+printf '\nThe same core, compiled to WebAssembly, is the npm package. Building it with Emscripten\n'
+printf '(build/wasm-release, then dist/; about a minute the first time)...\n'
+LLMUX_WASM_VARIANTS=release quietly scripts/build-wasm.sh
+printf '\nexamples/js/node/chat.mjs streams a conversation through it, tool round included, against\n'
+printf 'the same simulator:\n'
 script demo '[{"tool_calls": [{"name": "multiply", "arguments": {"a": 1299, "b": 12}}],
                "usage": {"input": 120, "output": 18}},
               {"text": "Twelve months at 1299 cost 15588.", "chunk_size": 5, "chunk_delay_ms": 30,
                "usage": {"input": 150, "output": 9}}]'
-show env LLMUX_MODEL=gpt-4o-mini node examples/js/node/chat.mjs 'What do twelve months at 1299 cost?'
+show LLMUX_MODEL=gpt-4o-mini node examples/js/node/chat.mjs 'What do twelve months at 1299 cost?'

@@ -1,5 +1,5 @@
-// The calculator: its grammar, exact integers, functions, errors with their columns, hostile
-// input, and the number formatting.
+// The calculator: its grammar, exact integers and decimals, functions, errors with their
+// columns, hostile input, and the number formatting.
 
 #include "tools/shortest_double.hpp"
 
@@ -39,7 +39,13 @@ std::string error_of(std::string_view expression) {
 bool is_exact(std::string_view expression) {
   auto result = evaluate_expression(expression);
   REQUIRE(result.ok());
-  return result.value().is_integer;
+  return result.value().is_exact;
+}
+
+bool is_integer(std::string_view expression) {
+  auto result = evaluate_expression(expression);
+  REQUIRE(result.ok());
+  return result.value().is_integer();
 }
 
 } // namespace
@@ -87,12 +93,21 @@ TEST_CASE("Calculator reads numbers in their usual forms", "[calculator]") {
   CHECK(calc("2.5e-3") == "0.0025");
   CHECK(calc("1e+2") == "100");
   CHECK(calc("1e21") == "1e+21");
-  CHECK(calc("1e-7") == "1e-07");
-  CHECK(calc("0.1 + 0.2") == "0.30000000000000004");
-  // A literal with a point or an exponent is a double; a plain one an integer.
-  CHECK(is_exact("1000"));
-  CHECK_FALSE(is_exact("1e3"));
-  CHECK_FALSE(is_exact("2.0"));
+  CHECK(calc("1e-7") == "0.0000001");
+  CHECK(calc("1.50000000000000000000000") == "1.5");
+  CHECK(calc("000.25") == "0.25");
+  // A literal is exact while it has at most 19 significant digits and 18 places.
+  CHECK(is_integer("1000"));
+  CHECK(is_integer("1e3"));
+  CHECK(is_integer("2.0"));
+  CHECK(is_exact("0.5"));
+  CHECK_FALSE(is_integer("0.5"));
+  CHECK(is_exact("0.000000000000000001"));
+  CHECK_FALSE(is_exact("0.0000000000000000001"));
+  CHECK(is_exact("1234567890.123456789"));
+  CHECK_FALSE(is_exact("1234567890.1234567891"));
+  CHECK_FALSE(is_exact("1e19"));
+  CHECK(calc("1e-20") == "1e-20");
   // Integer literals too large for int64 are read as doubles.
   CHECK(calc("9223372036854775807") == "9223372036854775807");
   CHECK(is_exact("9223372036854775807"));
@@ -117,7 +132,7 @@ TEST_CASE("Calculator integer arithmetic is exact while it fits int64", "[calcul
   CHECK(is_exact("8/2"));
   CHECK(calc("-9/3") == "-3");
   CHECK(calc("7/2") == "3.5");
-  CHECK_FALSE(is_exact("7/2"));
+  CHECK_FALSE(is_integer("7/2"));
   CHECK(calc("7 % 3") == "1");
   CHECK(calc("-7 % 3") == "-1"); // the sign of the dividend, as in C and JavaScript
   CHECK(calc("7 % -3") == "1");
@@ -141,6 +156,53 @@ TEST_CASE("Calculator integer arithmetic is exact while it fits int64", "[calcul
   CHECK(calc("2^64") == "18446744073709551616");
 }
 
+TEST_CASE("Calculator decimal arithmetic is exact, as written on paper", "[calculator]") {
+  // Binary doubles give 12470.400000000001, 0.30000000000000004, 0.09999999999999998...
+  CHECK(calc("1299 * 12 * 0.8") == "12470.4");
+  CHECK(calc("0.1 + 0.2") == "0.3");
+  CHECK(calc("1 - 0.9") == "0.1");
+  CHECK(calc("19.99 * 3") == "59.97");
+  CHECK(calc("1.15 * 100") == "115");
+  CHECK(calc("3 * 1.1") == "3.3");
+  CHECK(calc("0.3 % 0.1") == "0");
+  CHECK(calc("10.5 % 3") == "1.5");
+  CHECK(calc("-7.5 % 2") == "-1.5");
+  CHECK(calc("2.50 * 4") == "10");
+  CHECK(is_integer("2.50 * 4"));
+  CHECK(calc("0.1 * 3 - 0.3") == "0");
+  CHECK(calc("1e-7 * 3") == "0.0000003");
+  // Quotients that are decimals stay exact; the others are doubles.
+  CHECK(calc("1/8") == "0.125");
+  CHECK(calc("1/1024") == "0.0009765625");
+  CHECK(calc("12470.4 / 0.8") == "15588");
+  CHECK(calc("1 / 0.03") == "33.333333333333336");
+  CHECK(calc("1/3") == "0.3333333333333333");
+  CHECK_FALSE(is_exact("1/3"));
+  CHECK(calc("1/3 * 3") == "1");
+  CHECK_FALSE(is_exact("1/3 * 3"));
+  CHECK_FALSE(is_exact("1/2^19")); // 19 places
+  // Whole powers of decimals.
+  CHECK(calc("1.1^2") == "1.21");
+  CHECK(calc("1.5^3") == "3.375");
+  CHECK(calc("(-0.5)^3") == "-0.125");
+  CHECK(calc("0.1^18") == "0.000000000000000001");
+  CHECK_FALSE(is_exact("0.1^19"));
+  CHECK(calc("0.1^19") == "1.000000000000001e-19"); // past 18 places, pow's double again
+  CHECK(calc("1.05^0") == "1");
+  CHECK_FALSE(is_exact("2.5^0.5"));
+  CHECK_FALSE(is_exact("2.5^-1"));
+  // 19 significant digits are kept; a result that needs more continues in double.
+  CHECK(calc("123456789.0123456789 * 1") == "123456789.0123456789");
+  CHECK(calc("1234567890123456789 * 0.1") == "123456789012345678.9");
+  CHECK(calc("9223372036854775807 * 0.1") == "922337203685477580.7");
+  CHECK(calc("(-2^62 - 2^62) / 10") == "-922337203685477580.8");
+  CHECK_FALSE(is_exact("9223372036854775807 * 1.1"));
+  CHECK_FALSE(is_exact("0.000000001 * 0.000000001 * 0.1"));
+  CHECK_FALSE(is_exact("0.1 + pi"));
+  CHECK_FALSE(is_exact("sqrt(0.25)"));
+  CHECK(calc("sqrt(0.25)") == "0.5");
+}
+
 TEST_CASE("Calculator functions and constants", "[calculator]") {
   CHECK(calc("sqrt(16)") == "4");
   CHECK(calc("sqrt(2)") == "1.4142135623730951");
@@ -148,9 +210,14 @@ TEST_CASE("Calculator functions and constants", "[calculator]") {
   CHECK(calc("abs(-2.5)") == "2.5");
   CHECK(calc("abs(-2^62 - 2^62)") == "9223372036854775808");
   CHECK(calc("round(2.5)") == "3");
+  CHECK(calc("round(2.675, 2)") == "2.68"); // 2.675 as a double is below the half: 2.67
+  CHECK(calc("round(-0.125, 2)") == "-0.13");
+  CHECK(calc("floor(-2.5)") == "-3");
+  CHECK(calc("ceil(-2.5)") == "-2");
+  CHECK(calc("abs(-0.05)") == "0.05");
   CHECK(calc("round(-2.5)") == "-3"); // half away from zero
   CHECK(calc("round(2.4)") == "2");
-  CHECK(is_exact("round(2.5)"));
+  CHECK(is_integer("round(2.5)"));
   CHECK(calc("round(3.14159, 2)") == "3.14");
   CHECK(calc("round(2.5, 0)") == "3");
   CHECK(calc("round(1234, -2)") == "1200");
@@ -166,14 +233,16 @@ TEST_CASE("Calculator functions and constants", "[calculator]") {
   CHECK(calc("min(3, 1, 2)") == "1");
   CHECK(calc("max(1, 2.5, -3)") == "2.5");
   CHECK(calc("max(7)") == "7");
-  CHECK(is_exact("max(1, 2, 3)"));
+  CHECK(is_integer("max(1, 2, 3)"));
+  CHECK(calc("max(0.30000000000000001, 0.3)") == "0.30000000000000001");
+  CHECK(calc("min(0.1 + 0.2, 0.3)") == "0.3");
   CHECK(calc("exp(0)") == "1");
   CHECK(calc("exp(1) - e") == "0");
   CHECK(calc("ln(e)") == "1");
   CHECK(calc("log(e)") == "1"); // log alone is natural, as in C and JavaScript
   CHECK(calc("log10(1000)") == "3");
   CHECK(calc("log(1000, 10)") == "3");
-  CHECK(is_exact("log(1000, 10)"));
+  CHECK(is_integer("log(1000, 10)"));
   CHECK(calc("log(8, 2)") == "3");
   CHECK(calc("log(243, 3)") == "5");
   CHECK(calc("log(2, 4)") == "0.5");
@@ -188,7 +257,7 @@ TEST_CASE("Calculator functions and constants", "[calculator]") {
   CHECK(calc("atan2(1, 1)") == "0.7853981633974483");
   CHECK(calc("atan2(0, -1)") == "3.141592653589793");
   CHECK(calc("pow(2, 10)") == "1024");
-  CHECK(is_exact("pow(2, 10)"));
+  CHECK(is_integer("pow(2, 10)"));
   CHECK(calc("hypot(3, 4)") == "5");
   CHECK(calc("pi") == "3.141592653589793");
   CHECK(calc("e") == "2.718281828459045");
@@ -433,9 +502,15 @@ TEST_CASE("Calculator tool answers JSON for the model", "[calculator]") {
   CHECK(run(R"({"expression":"2^64"})") ==
         R"({"expression":"2^64","result":18446744073709551616,)"
         R"("note":"the result is a double, exact to about 16 significant digits"})");
-  CHECK(run(R"({"expression":"2^53 * 1.0"})") ==
-        R"({"expression":"2^53 * 1.0","result":9007199254740992,)"
+  CHECK(run(R"x({"expression":"sqrt(2^106)"})x") ==
+        R"x({"expression":"sqrt(2^106)","result":9007199254740992,)x"
         R"("note":"the result is a double, exact to about 16 significant digits"})");
+  // An exact decimal needs no note, however many digits it has.
+  CHECK(run(R"({"expression":"2^53 + 0.5"})") ==
+        R"({"expression":"2^53 + 0.5","result":9007199254740992.5})");
+  CHECK(run(R"({"expression":"1299 * 12 * 0.8"})") ==
+        R"({"expression":"1299 * 12 * 0.8","result":12470.4})");
+  CHECK(run(R"({"expression":"1/3"})") == R"({"expression":"1/3","result":0.3333333333333333})");
   CHECK(run(R"({"expression":"2^53"})") == R"({"expression":"2^53","result":9007199254740992})");
   CHECK(run(R"({"expression":"1/0"})") == "error: division by zero at column 2");
   CHECK(run(R"({"expression":"2+\"2"})") ==

@@ -2,16 +2,19 @@
 //   - evaluate_expression never aborts or overflows the stack (UBSan stops on signed overflow);
 //     an error is invalid_argument from the caller, valid UTF-8, and any column it names lies
 //     within the expression (or just past its end);
-//   - a value is finite; an integer's double is the integer's; to_string reads back as the
-//     value, and a double is written exactly as std::to_chars writes it;
+//   - a value is finite; an exact value's double is the nearest to it, and it is written with
+//     all its digits and no exponent; to_string reads back as the value, and a double is
+//     written exactly as std::to_chars writes it;
 //   - the calculator tool answers valid JSON holding the same result;
 //   - "a op b" and "a op b op c" built from fuzzer-chosen integers give what 128-bit arithmetic
-//     gives: exactly while it fits int64, within rounding when it does not.
+//     gives: exactly while it fits int64, within rounding when it does not;
+//   - "a op b" for + - * on decimals (the same integers with a point placed in them) is exact
+//     exactly when the 128-bit result fits 19 digits and 18 places, and then equals it.
 //
 // Input: the expression is the whole input. The same bytes also give the oracle's operands:
 // bytes 0-7 a, 8-15 b, 16-23 c (little-endian), 24 the operators, 25 how many bits of each
-// operand to keep (small numbers are where exact results are); and bytes 0-7 are also a
-// double for the number formatting.
+// operand to keep (small numbers are where exact results are), 26 and 27 the places of the
+// decimals; and bytes 0-7 are also a double for the number formatting.
 
 #include "fuzz_support.hpp"
 
@@ -21,6 +24,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstring>
@@ -133,8 +137,8 @@ void check_against(const llmux::Result<CalculatorValue> &result, const Expected 
   }
   if (expected.exact) {
     LLMUX_FUZZ_CHECK(result.ok());
-    LLMUX_FUZZ_CHECK(result.value().is_integer);
-    LLMUX_FUZZ_CHECK(result.value().integer == *expected.exact);
+    LLMUX_FUZZ_CHECK(result.value().is_integer());
+    LLMUX_FUZZ_CHECK(result.value().units == *expected.exact);
     return;
   }
   const long double magnitude = std::fabs(expected.approximate);
@@ -150,7 +154,7 @@ void check_against(const llmux::Result<CalculatorValue> &result, const Expected 
     std::fprintf(stderr, "%s: %s\n", expression.c_str(), result.error().message.c_str());
     LLMUX_FUZZ_CHECK(result.ok());
   }
-  LLMUX_FUZZ_CHECK(!result.value().is_integer);
+  LLMUX_FUZZ_CHECK(!result.value().is_integer());
   const long double got = result.value().real;
   // Plus a unit of the smallest subnormal: (-870)^-107 is about -3e-315, where a double keeps
   // few digits.
@@ -168,9 +172,25 @@ std::string to_chars_text(double value) {
 void check_value(const CalculatorValue &value) {
   LLMUX_FUZZ_CHECK(std::isfinite(value.real));
   const std::string text = llmux::to_string(value);
-  if (value.is_integer) {
-    LLMUX_FUZZ_CHECK(value.real == static_cast<double>(value.integer));
-    LLMUX_FUZZ_CHECK(text == std::to_string(value.integer));
+  if (value.is_integer()) {
+    LLMUX_FUZZ_CHECK(value.real == static_cast<double>(value.units));
+    LLMUX_FUZZ_CHECK(text == std::to_string(value.units));
+    return;
+  }
+  if (value.is_exact) {
+    // units / 10^places: the text is the units' digits with a point before the last
+    // `places`, no trailing zero, and strtod reads it as the double the value holds.
+    LLMUX_FUZZ_CHECK(value.decimal_places >= 1 && value.decimal_places <= 18);
+    LLMUX_FUZZ_CHECK(value.units % 10 != 0);
+    const std::size_t point = text.find('.');
+    LLMUX_FUZZ_CHECK(point != std::string::npos);
+    LLMUX_FUZZ_CHECK(text.size() - point - 1 == static_cast<std::size_t>(value.decimal_places));
+    std::string digits = text.substr(0, point) + text.substr(point + 1);
+    const bool negative = digits[0] == '-';
+    const std::size_t first = digits.find_first_not_of("-0");
+    digits = (negative ? "-" : "") + digits.substr(first);
+    LLMUX_FUZZ_CHECK(digits == std::to_string(value.units));
+    LLMUX_FUZZ_CHECK(std::strtod(text.c_str(), nullptr) == value.real);
     return;
   }
   LLMUX_FUZZ_CHECK(std::strtod(text.c_str(), nullptr) == value.real);
@@ -209,6 +229,53 @@ std::int64_t narrow(std::int64_t value, int bits) {
   return value < 0 ? -magnitude : magnitude;
 }
 
+// units / 10^places as a literal: "12.5", "(-0.05)". (narrow() never gives -2^63.)
+std::string decimal_literal(std::int64_t units, int places) {
+  std::string digits = std::to_string(units < 0 ? -units : units);
+  if (places > 0) {
+    if (digits.size() <= static_cast<std::size_t>(places))
+      digits.insert(0, static_cast<std::size_t>(places) + 1 - digits.size(), '0');
+    digits.insert(digits.size() - static_cast<std::size_t>(places), 1, '.');
+  }
+  return units < 0 ? "(-" + digits + ")" : digits;
+}
+
+// a op b on decimals against 128-bit arithmetic.
+void check_decimal_oracle(std::int64_t a, int a_places, char op, std::int64_t b, int b_places) {
+  const std::string expression =
+      decimal_literal(a, a_places) + " " + op + " " + decimal_literal(b, b_places);
+  auto result = llmux::evaluate_expression(expression);
+  LLMUX_FUZZ_CHECK(result.ok());
+  auto scaled = [](std::int64_t units, int by) {
+    Wide value = units;
+    for (int i = 0; i < by; ++i)
+      value *= 10;
+    return value;
+  };
+  const int places = op == '*' ? a_places + b_places : std::max(a_places, b_places);
+  Wide exact = op == '*'   ? Wide(a) * b
+               : op == '+' ? scaled(a, places - a_places) + scaled(b, places - b_places)
+                           : scaled(a, places - a_places) - scaled(b, places - b_places);
+  int normal_places = places;
+  while (normal_places > 0 && exact % 10 == 0) {
+    exact /= 10;
+    --normal_places;
+  }
+  const CalculatorValue &value = result.value();
+  if (normal_places <= 18 && fits(exact)) {
+    LLMUX_FUZZ_CHECK(value.is_exact);
+    LLMUX_FUZZ_CHECK(value.units == static_cast<std::int64_t>(exact));
+    LLMUX_FUZZ_CHECK(value.decimal_places == normal_places);
+    return;
+  }
+  LLMUX_FUZZ_CHECK(!value.is_exact);
+  long double expected = static_cast<long double>(exact);
+  for (int i = 0; i < normal_places; ++i)
+    expected /= 10;
+  LLMUX_FUZZ_CHECK(std::fabs(static_cast<long double>(value.real) - expected) <=
+                   std::fabs(expected) * 1e-15L);
+}
+
 void check_oracle(const std::uint8_t *data, std::size_t size) {
   if (size < 26)
     return;
@@ -233,9 +300,12 @@ void check_oracle(const std::uint8_t *data, std::size_t size) {
   const bool inner_fits = times_first ? fits(Wide(b) * c) : fits(Wide(a) * b);
   if (inner_fits && fits(wide)) {
     auto result = llmux::evaluate_expression(expression);
-    LLMUX_FUZZ_CHECK(result.ok() && result.value().is_integer);
-    LLMUX_FUZZ_CHECK(result.value().integer == static_cast<std::int64_t>(wide));
+    LLMUX_FUZZ_CHECK(result.ok() && result.value().is_integer());
+    LLMUX_FUZZ_CHECK(result.value().units == static_cast<std::int64_t>(wide));
   }
+
+  if (size >= 28 && (op == '+' || op == '-' || op == '*'))
+    check_decimal_oracle(a, data[26] % 19, op, b, data[27] % 19);
 }
 
 } // namespace
@@ -265,8 +335,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
       LLMUX_FUZZ_CHECK(parsed["expression"] == expression);
       const auto &number = parsed["result"];
       LLMUX_FUZZ_CHECK(number.is_number());
-      if (result.value().is_integer)
-        LLMUX_FUZZ_CHECK(number.get<std::int64_t>() == result.value().integer);
+      if (result.value().is_integer())
+        LLMUX_FUZZ_CHECK(number.get<std::int64_t>() == result.value().units);
       else
         LLMUX_FUZZ_CHECK(number.get<double>() == result.value().real ||
                          (result.value().real == 0 && number.get<double>() == 0));

@@ -18,6 +18,7 @@
 
 #include "json/read_double.hpp"
 
+#include "tools/exact_decimal.hpp"
 #include "tools/shortest_double.hpp"
 #include "tools/tool_arguments.hpp"
 
@@ -35,6 +36,7 @@
 namespace llmux {
 namespace {
 
+using tools::ExactDecimal;
 using tools::tool_error;
 
 enum class Function : std::uint8_t {
@@ -99,12 +101,31 @@ struct Constant {
 
 constexpr Constant constants[] = {{"pi", std::numbers::pi}, {"e", std::numbers::e}};
 
-CalculatorValue integer_value(std::int64_t value) noexcept {
-  return {true, value, static_cast<double>(value)};
+CalculatorValue exact_value(ExactDecimal value) {
+  return {true, value.units, value.places, tools::to_double(value)};
+}
+
+CalculatorValue integer_value(std::int64_t value) {
+  return exact_value({value, 0});
 }
 
 CalculatorValue real_value(double value) noexcept {
-  return {false, 0, value};
+  return {false, 0, 0, value};
+}
+
+ExactDecimal exact_of(const CalculatorValue &value) noexcept {
+  return {value.units, value.decimal_places};
+}
+
+// `exact(a, b)` when both are exact and the result fits; nothing otherwise (the caller goes
+// on in double).
+template <class Exact>
+std::optional<CalculatorValue> exactly(const CalculatorValue &a, const CalculatorValue &b,
+                                       Exact exact) {
+  if (a.is_exact && b.is_exact)
+    if (std::optional<ExactDecimal> value = exact(exact_of(a), exact_of(b)))
+      return exact_value(*value);
+  return std::nullopt;
 }
 
 // An integral double as an exact integer when it fits std::int64_t (floor, ceil, round).
@@ -331,6 +352,9 @@ private:
         return true;
       }
       // Too large for std::int64_t: read on as a double.
+    } else if (auto decimal = tools::parse_decimal(literal)) {
+      token_.number = exact_value(*decimal);
+      return true;
     }
     // The literal's syntax was checked above, so read_double reads all of it.
     const double value = json::read_double(literal);
@@ -592,71 +616,45 @@ Result<CalculatorValue> real_result(double value, const Instruction &instruction
 }
 
 Result<CalculatorValue> add(CalculatorValue a, CalculatorValue b, const Instruction &op) {
-  std::int64_t sum = 0;
-  if (a.is_integer && b.is_integer && !__builtin_add_overflow(a.integer, b.integer, &sum))
-    return integer_value(sum);
+  if (auto sum = exactly(a, b, tools::add))
+    return *sum;
   return real_result(a.real + b.real, op);
 }
 
 Result<CalculatorValue> subtract(CalculatorValue a, CalculatorValue b, const Instruction &op) {
-  std::int64_t difference = 0;
-  if (a.is_integer && b.is_integer && !__builtin_sub_overflow(a.integer, b.integer, &difference))
-    return integer_value(difference);
+  if (auto difference = exactly(a, b, tools::subtract))
+    return *difference;
   return real_result(a.real - b.real, op);
 }
 
 Result<CalculatorValue> multiply(CalculatorValue a, CalculatorValue b, const Instruction &op) {
-  std::int64_t product = 0;
-  if (a.is_integer && b.is_integer && !__builtin_mul_overflow(a.integer, b.integer, &product))
-    return integer_value(product);
+  if (auto product = exactly(a, b, tools::multiply))
+    return *product;
   return real_result(a.real * b.real, op);
 }
 
 Result<CalculatorValue> divide(CalculatorValue a, CalculatorValue b, const Instruction &op) {
   if (b.real == 0)
     return tool_error("division by zero" + at(op));
-  // An exact integer quotient stays an integer; INT64_MIN / -1 overflows and goes on in double.
-  if (a.is_integer && b.is_integer &&
-      !(a.integer == std::numeric_limits<std::int64_t>::min() && b.integer == -1) &&
-      a.integer % b.integer == 0)
-    return integer_value(a.integer / b.integer);
+  // A quotient that is a decimal stays exact (7/2 is 3.5); 1/3, or one too long, is a double.
+  if (auto quotient = exactly(a, b, tools::divide))
+    return *quotient;
   return real_result(a.real / b.real, op);
 }
 
 Result<CalculatorValue> remainder(CalculatorValue a, CalculatorValue b, const Instruction &op) {
   if (b.real == 0)
     return tool_error("remainder of a division by zero" + at(op));
-  if (a.is_integer && b.is_integer)
-    return integer_value(b.integer == -1 ? 0 : a.integer % b.integer);
+  if (auto rest = exactly(a, b, tools::remainder))
+    return *rest;
   return real_result(std::fmod(a.real, b.real), op);
-}
-
-// base^exponent exactly, or nothing when it does not fit std::int64_t.
-std::optional<std::int64_t> integer_power(std::int64_t base, std::int64_t exponent) noexcept {
-  if (base == 0 || base == 1)
-    return exponent == 0 ? 1 : base;
-  if (base == -1)
-    return exponent % 2 == 0 ? 1 : -1;
-  // |base| >= 2: by squaring, at most 63 rounds. The base is squared only while bits of the
-  // exponent remain, so an overflow there means the result overflows too.
-  std::int64_t result = 1;
-  while (true) {
-    if (exponent & 1)
-      if (__builtin_mul_overflow(result, base, &result))
-        return std::nullopt;
-    exponent >>= 1;
-    if (exponent == 0)
-      return result;
-    if (__builtin_mul_overflow(base, base, &base))
-      return std::nullopt;
-  }
 }
 
 Result<CalculatorValue> power(CalculatorValue base, CalculatorValue exponent,
                               const Instruction &op) {
-  if (base.is_integer && exponent.is_integer && exponent.integer >= 0)
-    if (auto exact = integer_power(base.integer, exponent.integer))
-      return integer_value(*exact);
+  if (base.is_exact && exponent.is_integer())
+    if (auto exact = tools::power(exact_of(base), exponent.units))
+      return exact_value(*exact);
   if (base.real == 0 && exponent.real < 0)
     return tool_error("division by zero: 0 to a negative power" + at(op));
   if (base.real < 0 && exponent.real != std::trunc(exponent.real))
@@ -665,8 +663,8 @@ Result<CalculatorValue> power(CalculatorValue base, CalculatorValue exponent,
 }
 
 bool less(CalculatorValue a, CalculatorValue b) noexcept {
-  if (a.is_integer && b.is_integer)
-    return a.integer < b.integer;
+  if (a.is_exact && b.is_exact)
+    return tools::compare(exact_of(a), exact_of(b)) < 0;
   return a.real < b.real;
 }
 
@@ -678,27 +676,16 @@ Result<CalculatorValue> domain_error(const Instruction &call, CalculatorValue ar
 
 Result<CalculatorValue> round_to_digits(CalculatorValue x, CalculatorValue digits,
                                         const Instruction &call) {
-  if (!digits.is_integer || digits.integer < -15 || digits.integer > 15)
+  if (!digits.is_integer() || digits.units < -15 || digits.units > 15)
     return tool_error("round's digits" + at(call) + " must be a whole number from -15 to 15, not " +
                       to_string(digits));
-  const auto count = static_cast<int>(digits.integer);
-  if (x.is_integer && count >= 0)
-    return x;
+  const auto count = static_cast<int>(digits.units);
+  if (x.is_exact)
+    if (auto rounded = tools::round_to(exact_of(x), count))
+      return exact_value(*rounded);
   double scale = 1;
   for (int i = 0; i < (count < 0 ? -count : count); ++i)
     scale *= 10;
-  if (x.is_integer) {
-    // To tens, hundreds...: exactly, half away from zero.
-    const auto unit = static_cast<std::int64_t>(scale);
-    std::int64_t quotient = x.integer / unit;
-    const std::int64_t rest = x.integer % unit;
-    if ((rest < 0 ? -rest : rest) * 2 >= unit)
-      quotient += rest < 0 ? -1 : 1;
-    std::int64_t rounded = 0;
-    if (!__builtin_mul_overflow(quotient, unit, &rounded))
-      return integer_value(rounded);
-    return real_result(static_cast<double>(quotient) * scale, call);
-  }
   if (count <= 0) {
     auto rounded = real_result(std::round(x.real / scale) * scale, call);
     return rounded.ok() ? integral_value(rounded.value().real) : rounded;
@@ -717,13 +704,13 @@ Result<CalculatorValue> logarithm(CalculatorValue x, CalculatorValue base,
   if (base.real <= 0 || base.real == 1)
     return tool_error("log's base" + at(call) + " must be positive and not 1, not " +
                       to_string(base));
-  if (x.is_integer && base.is_integer) {
+  if (x.is_integer() && base.is_integer()) {
     // An exact power of an integer base gives its exponent exactly: log(1000, 10) is 3, where
     // ln(1000) / ln(10) is 2.9999999999999996.
     const double estimate = std::round(std::log(x.real) / std::log(base.real));
     if (estimate >= 0 && estimate <= 64)
-      if (auto back = integer_power(base.integer, static_cast<std::int64_t>(estimate));
-          back && *back == x.integer)
+      if (auto back = tools::power(exact_of(base), static_cast<std::int64_t>(estimate));
+          back && *back == exact_of(x))
         return integer_value(static_cast<std::int64_t>(estimate));
   }
   if (base.real == 10)
@@ -741,17 +728,24 @@ Result<CalculatorValue> apply(const Instruction &call, std::span<const Calculato
         return domain_error(call, x, "the square root of a negative number is not a real number");
       return real_result(std::sqrt(x.real), call);
     case Function::Abs:
-      if (x.is_integer && x.integer != std::numeric_limits<std::int64_t>::min())
-        return integer_value(x.integer < 0 ? -x.integer : x.integer);
+      if (x.is_exact && x.units >= 0)
+        return x;
+      if (x.is_exact)
+        if (auto magnitude = tools::negate(exact_of(x)))
+          return exact_value(*magnitude);
       return real_value(std::fabs(x.real));
     case Function::Round:
       if (args.size() == 2)
         return round_to_digits(x, args[1], call);
-      return x.is_integer ? x : integral_value(std::round(x.real));
+      if (x.is_exact)
+        if (auto rounded = tools::round_to(exact_of(x), 0))
+          return exact_value(*rounded);
+      return integral_value(std::round(x.real));
     case Function::Floor:
-      return x.is_integer ? x : integral_value(std::floor(x.real));
+      return x.is_exact ? exact_value(tools::floor(exact_of(x)))
+                        : integral_value(std::floor(x.real));
     case Function::Ceil:
-      return x.is_integer ? x : integral_value(std::ceil(x.real));
+      return x.is_exact ? exact_value(tools::ceil(exact_of(x))) : integral_value(std::ceil(x.real));
     case Function::Min:
     case Function::Max: {
       CalculatorValue best = x;
@@ -813,10 +807,10 @@ Result<CalculatorValue> run(const std::vector<Instruction> &program) {
     }
     if (instruction.operation == Operation::Negate) {
       CalculatorValue &x = stack.back();
-      if (x.is_integer && x.integer != std::numeric_limits<std::int64_t>::min())
-        x = integer_value(-x.integer);
-      else
-        x = real_value(-x.real);
+      std::optional<ExactDecimal> negated;
+      if (x.is_exact)
+        negated = tools::negate(exact_of(x));
+      x = negated ? exact_value(*negated) : real_value(-x.real);
       continue;
     }
     if (instruction.operation == Operation::Call) {
@@ -874,8 +868,8 @@ Result<CalculatorValue> evaluate_expression(std::string_view expression) {
 }
 
 std::string to_string(const CalculatorValue &value) {
-  if (value.is_integer)
-    return std::to_string(value.integer);
+  if (value.is_exact)
+    return tools::to_string(exact_of(value));
   if (value.real == 0)
     return "0";
   return tools::shortest_double(value.real);
@@ -891,7 +885,8 @@ Tool calculator_tool() {
       "^ or ** (power), parentheses, the constants pi and e, and the functions sqrt, abs, "
       "round(x) or round(x, digits), floor, ceil, min, max, exp, ln, log10, log(x) (natural) "
       "or log(x, base), sin, cos, tan, asin, acos, atan, atan2(y, x) (radians), pow(x, y), "
-      "hypot(x, y). Integers are exact up to 9223372036854775807.",
+      "hypot(x, y). Arithmetic on integers and decimals is exact (0.1 + 0.2 is 0.3) up to 19 "
+      "significant digits and 18 decimal places.",
       R"({"type":"object","properties":{"expression":{"type":"string","description":)"
       R"("The expression, e.g. \"(17.5 - 3) * 2^10 / sqrt(2)\". No variables, no units, )"
       R"(no thousands separators; multiplication needs '*'."}},)"
@@ -918,7 +913,7 @@ Result<std::string> run_calculator(const json::Value &arguments) {
   out += result;
   // A double this large written without an exponent ("9223372036854775808") looks exact but is
   // only the nearest double: say so, or the model will take every digit at face value.
-  if (!value.value().is_integer && std::fabs(value.value().real) >= 9007199254740992.0 &&
+  if (!value.value().is_exact && std::fabs(value.value().real) >= 9007199254740992.0 &&
       result.find('e') == std::string::npos)
     out += ",\"note\":\"the result is a double, exact to about 16 significant digits\"";
   out += '}';

@@ -8,6 +8,8 @@
 extern "C" __attribute__((import_module("env"), import_name("llmux_format_double"))) std::size_t
 llmux_format_double(double value, int precision, int general, char *out, std::size_t capacity);
 #else
+#include "json/c_locale.hpp"
+
 #include <algorithm>
 #include <cstdio>
 #endif
@@ -20,6 +22,7 @@ DoubleText format_double(double value, DoubleStyle style, int precision) noexcep
   text.size = llmux_format_double(value, precision, style == DoubleStyle::General, text.bytes,
                                   DoubleText::capacity);
 #else
+  const CLocaleScope c_locale; // a '.' whatever locale the host set
   const int written =
       std::snprintf(text.bytes, DoubleText::capacity,
                     style == DoubleStyle::General ? "%.*g" : "%.*e", precision, value);

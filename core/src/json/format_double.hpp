@@ -21,7 +21,7 @@ struct DoubleText {
 };
 
 /// `value` as snprintf writes it with "%.*g" (General) or "%.*e" (Exponent) and `precision`,
-/// in the C locale (which llmux never changes): "0.1", "1e+21", "1e-07", "-2.5e-05";
+/// in the C locale whatever locale the host program set: "0.1", "1e+21", "1e-07", "-2.5e-05";
 /// "1.0000e-04" for 1e-4 as Exponent with precision 4. Preconditions: `value` is finite (no
 /// caller passes infinity or NaN: they are written as null or have no digits), and
 /// 0 <= precision <= 17. Natively it is snprintf; in the Wasm module it is JavaScript's

@@ -10,6 +10,8 @@
 // caller has checked it, and it saves the module musl's strtod (7 KB gzipped).
 extern "C" __attribute__((import_module("env"), import_name("llmux_read_double"))) double
 llmux_read_double(const char *text, std::size_t length);
+#else
+#include "json/c_locale.hpp"
 #endif
 
 namespace llmux::json {
@@ -19,6 +21,7 @@ double read_double(std::string_view text) {
   return llmux_read_double(text.data(), text.size());
 #else
   const std::string copy(text); // strtod needs a terminated string
+  const CLocaleScope c_locale;  // a '.' whatever locale the host set
   return std::strtod(copy.c_str(), nullptr);
 #endif
 }

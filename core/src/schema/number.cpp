@@ -43,7 +43,7 @@ Decimal strip_trailing_zeros(Decimal decimal) noexcept {
 }
 
 // The shortest decimal (at most 17 significant digits) that strtod reads back as `value`.
-// format_double and read_double use the C locale's decimal point, which llmux never changes.
+// format_double and read_double use the C locale's decimal point, whatever locale the host set.
 Decimal decimal_of(double value) noexcept {
   value = std::fabs(value);
   if (value == 0 || !std::isfinite(value)) // an infinite divisor reads as zero digits

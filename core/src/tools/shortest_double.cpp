@@ -32,8 +32,9 @@ Decimal rounded(double magnitude, int count) {
   const std::string_view view = text;
   const std::size_t e = view.find('e');
   Decimal decimal;
+  // Only the digits: the point is the locale's, a ',' under de_DE.UTF-8.
   for (char c : view.substr(0, e))
-    if (c != '.')
+    if (c >= '0' && c <= '9')
       decimal.digits += c;
   decimal.exponent = std::atoi(text + e + 1);
   return decimal;

@@ -48,16 +48,7 @@ std::string features(const ModelFeatures &f) {
   return out;
 }
 
-} // namespace
-
-int models_command(Arguments args) {
-  bool as_json = false;
-  while (auto arg = args.next()) {
-    if (*arg == "--json")
-      as_json = true;
-    else
-      return usage_error("unknown argument to models: " + std::string(*arg));
-  }
+int list_models(bool as_json) {
   auto settings = load_settings_or_report();
   if (!settings)
     return 1;
@@ -83,13 +74,7 @@ int models_command(Arguments args) {
   return 0;
 }
 
-int resolve_command(Arguments args) {
-  std::optional<std::string> name;
-  while (auto arg = args.next()) {
-    if (!arg->empty() && arg->front() == '-')
-      return usage_error("unknown argument to resolve: " + std::string(*arg));
-    name = std::string(*arg);
-  }
+int resolve(const std::optional<std::string> &name) {
   const auto loaded = load_settings_or_report();
   if (!loaded)
     return 1;
@@ -125,40 +110,14 @@ int resolve_command(Arguments args) {
   return 0;
 }
 
-int cost_command(Arguments args) {
-  std::optional<std::string> name;
+struct CostOptions {
+  std::string name;
   Usage usage;
-  while (auto arg = args.next()) {
-    auto count = [&]() -> std::optional<std::int64_t> {
-      auto text = args.value();
-      return text ? parse_count(*text) : std::nullopt;
-    };
-    std::optional<std::int64_t> *target = nullptr;
-    if (*arg == "--model" || *arg == "-m") {
-      auto text = args.value();
-      if (!text)
-        return usage_error("--model needs a name");
-      name = std::string(*text);
-      continue;
-    }
-    if (*arg == "--input")
-      target = &usage.input_tokens;
-    else if (*arg == "--output")
-      target = &usage.output_tokens;
-    else if (*arg == "--cached")
-      target = &usage.cached_input_tokens;
-    else if (*arg == "--cache-write")
-      target = &usage.cache_write_input_tokens;
-    else if (*arg == "--reasoning")
-      target = &usage.reasoning_tokens;
-    else
-      return usage_error("unknown argument to cost: " + std::string(*arg));
-    *target = count();
-    if (!*target)
-      return usage_error(std::string(*arg) + " needs a number of tokens");
-  }
-  if (!name || !usage.input_tokens || !usage.output_tokens)
-    return usage_error("cost needs --model, --input and --output");
+};
+
+int cost(const CostOptions &options) {
+  const std::string &name = options.name;
+  const Usage &usage = options.usage;
   const auto loaded = load_settings_or_report();
   if (!loaded)
     return 1;
@@ -166,34 +125,99 @@ int cost_command(Arguments args) {
   auto catalog = catalog_or_report(settings);
   if (!catalog)
     return 1;
-  auto resolved = resolve_model(*catalog, *name, settings);
+  auto resolved = resolve_model(*catalog, name, settings);
   if (!resolved.ok()) {
     std::cerr << "llmux: " << to_string(resolved.error().code) << ": " << resolved.error().message
               << '\n';
     return 1;
   }
-  auto cost = cost_of(usage, resolved.value().model);
-  if (!cost) {
+  auto price = cost_of(usage, resolved.value().model);
+  if (!price) {
     std::cerr << "llmux: the cost of " << resolved.value().model.id
               << " is unknown (the catalog has no prices for it)\n";
     return 1;
   }
-  std::cout << format_usd(cost->total) << "\n  input        " << format_usd(cost->input)
-            << "\n  cached input " << format_usd(cost->cached_input) << "\n  cache write  "
-            << format_usd(cost->cache_write) << "\n  output       " << format_usd(cost->output)
+  std::cout << format_usd(price->total) << "\n  input        " << format_usd(price->input)
+            << "\n  cached input " << format_usd(price->cached_input) << "\n  cache write  "
+            << format_usd(price->cache_write) << "\n  output       " << format_usd(price->output)
             << '\n';
   return 0;
 }
 
-int providers_command(Arguments args) {
-  if (auto arg = args.next())
-    return usage_error("unknown argument to providers: " + std::string(*arg));
+int list_providers() {
   for (const ProviderInfo &info : all_providers()) {
     std::string_view url =
         info.default_base_url.empty() ? "(base URL required)" : info.default_base_url;
     std::cout << info.name << '\t' << url << '\n';
   }
   return 0;
+}
+
+} // namespace
+
+void add_models_command(CLI::App &parent, Commands &commands) {
+  auto as_json = std::make_shared<bool>(false);
+  CLI::App *command = parent.add_subcommand(
+      "models",
+      "The catalog: built-in templates and your own, with context, output limit and prices");
+  set_footer(*command,
+             "Prices are dollars per million input / output tokens; \"unknown\" means llmux does "
+             "not know them (a router, a GPU billed by the hour), never that they are zero. Your "
+             "own models (LLMUX_MODELS_FILE, else ~/.config/llmux/models.json; llmux deploy adds "
+             "to it) are marked (yours).");
+  command->add_flag("--json", *as_json, "Print the catalog as JSON, in the models file's format");
+  commands.push_back({command, [as_json] { return list_models(*as_json); }});
+}
+
+void add_resolve_command(CLI::App &parent, Commands &commands) {
+  auto name = std::make_shared<std::optional<std::string>>();
+  CLI::App *command = parent.add_subcommand(
+      "resolve",
+      "How a model name resolves: provider, upstream id, base URL, and the settings it lacks");
+  set_footer(*command,
+             "Without MODEL, the model the settings name (LLM_PROVIDER and its _MODEL). Exits 1 "
+             "when a setting the model needs is missing, naming it. Keys are shown only as set "
+             "or not set.");
+  command
+      ->add_option("model", *name, "A catalog id, provider/model, or a name resolved by its prefix")
+      ->type_name("MODEL");
+  commands.push_back({command, [name] { return resolve(*name); }});
+}
+
+void add_cost_command(CLI::App &parent, Commands &commands) {
+  auto options = std::make_shared<CostOptions>();
+  CLI::App *command =
+      parent.add_subcommand("cost", "The exact cost of a usage at a model's catalog prices");
+  set_footer(*command, "Example: llmux cost -m gpt-4o-mini --input 1000 --output 500\n"
+                       "Money is exact (no floating point). A model without catalog prices has an "
+                       "unknown cost: exit status 1.");
+  command->add_option("-m,--model", options->name, "The model (a catalog id or a name it resolves)")
+      ->required()
+      ->type_name("MODEL");
+  Usage &usage = options->usage;
+  add_count_option(*command, "--input", usage.input_tokens, "Input tokens (cached ones included)",
+                   "a number of tokens")
+      ->required();
+  add_count_option(*command, "--output", usage.output_tokens, "Output tokens (reasoning included)",
+                   "a number of tokens")
+      ->required();
+  add_count_option(*command, "--cached", usage.cached_input_tokens,
+                   "Of the input, tokens read from the prompt cache", "a number of tokens");
+  add_count_option(*command, "--cache-write", usage.cache_write_input_tokens,
+                   "Of the input, tokens written to the prompt cache (Anthropic)",
+                   "a number of tokens");
+  add_count_option(*command, "--reasoning", usage.reasoning_tokens,
+                   "Of the output, reasoning tokens", "a number of tokens");
+  commands.push_back({command, [options] { return cost(*options); }});
+}
+
+void add_providers_command(CLI::App &parent, Commands &commands) {
+  CLI::App *command = parent.add_subcommand(
+      "providers", "The providers llmux speaks to, and their default base URLs");
+  set_footer(*command,
+             "Each provider's settings start with its prefix: OPENAI_API_KEY, "
+             "ANTHROPIC_BASE_URL, OLLAMA_MODEL, ... (llmux resolve shows what a model needs).");
+  commands.push_back({command, [] { return list_providers(); }});
 }
 
 } // namespace llmux::cli

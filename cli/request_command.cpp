@@ -4,64 +4,38 @@
 
 #include <llmux/llmux.hpp>
 
-#include <cstdlib>
 #include <iostream>
 
 namespace llmux::cli {
 
-int request_command(Arguments args) {
+namespace {
+
+struct RequestOptions {
   std::optional<std::string> model_name;
-  std::optional<Provider> forced_provider;
+  std::optional<std::string> provider_name;
   std::optional<std::string> base_url;
+  bool stream = false;
+  std::optional<std::string> system;
+  std::optional<std::int64_t> max_tokens;
+  std::optional<double> temperature;
+  std::vector<std::string> words;
+};
+
+int print_request(const CLI::App &command, const RequestOptions &options) {
   ChatRequest request;
+  request.stream = options.stream;
+  if (options.system)
+    request.system = *options.system;
+  request.max_tokens = options.max_tokens;
+  request.temperature = options.temperature;
   std::string prompt;
-  while (auto arg = args.next()) {
-    if (*arg == "--model" || *arg == "-m") {
-      auto name = args.value();
-      if (!name)
-        return usage_error("--model needs a name");
-      model_name = std::string(*name);
-    } else if (*arg == "--provider") {
-      auto name = args.value();
-      forced_provider = name ? provider_from_name(*name) : std::nullopt;
-      if (!forced_provider)
-        return usage_error("--provider needs a known provider name");
-    } else if (*arg == "--stream") {
-      request.stream = true;
-    } else if (*arg == "--system") {
-      auto text = args.value();
-      if (!text)
-        return usage_error("--system needs text");
-      request.system = std::string(*text);
-    } else if (*arg == "--base-url") {
-      auto url = args.value();
-      if (!url)
-        return usage_error("--base-url needs a URL");
-      base_url = std::string(*url);
-    } else if (*arg == "--max-tokens") {
-      auto text = args.value();
-      auto tokens = text ? parse_count(*text) : std::nullopt;
-      if (!tokens)
-        return usage_error("--max-tokens needs a number");
-      request.max_tokens = *tokens;
-    } else if (*arg == "--temperature") {
-      auto text = args.value();
-      if (!text)
-        return usage_error("--temperature needs a number");
-      std::string copy(*text);
-      char *end = nullptr;
-      double temperature = std::strtod(copy.c_str(), &end);
-      if (end == copy.c_str() || *end != '\0')
-        return usage_error("--temperature needs a number");
-      request.temperature = temperature;
-    } else if (!arg->empty() && arg->front() == '-') {
-      return usage_error("unknown argument to request: " + std::string(*arg));
-    } else {
-      if (!prompt.empty())
-        prompt += ' ';
-      prompt += *arg;
-    }
-  }
+  for (const std::string &word : options.words)
+    prompt += (prompt.empty() ? "" : " ") + word;
+  std::optional<Provider> forced_provider;
+  if (options.provider_name)
+    forced_provider = provider_from_name(*options.provider_name);
+  const std::optional<std::string> &model_name = options.model_name;
+  const std::optional<std::string> &base_url = options.base_url;
 
   const auto loaded = load_settings_or_report();
   if (!loaded)
@@ -76,7 +50,7 @@ int request_command(Arguments args) {
   std::string name = model_name.value_or("");
   if (forced_provider) {
     if (!model_name)
-      return usage_error("--provider needs --model too");
+      return usage_error(command, "--provider needs --model too");
     name = std::string(provider_info(*forced_provider).name) + "/" + name;
   }
   auto resolved = name.empty() ? resolve_from_settings(catalog.value(), settings)
@@ -105,6 +79,50 @@ int request_command(Arguments args) {
   }
   std::cout << redacted_json(http.value()) << '\n';
   return 0;
+}
+
+} // namespace
+
+void add_request_command(CLI::App &parent, Commands &commands) {
+  auto options = std::make_shared<RequestOptions>();
+  CLI::App *command = parent.add_subcommand(
+      "request",
+      "Print the HTTP request llmux would send for a prompt, with secret headers redacted");
+  set_footer(
+      *command,
+      "Nothing is sent. MODEL is a catalog id (llmux models), provider/model, or a name resolved "
+      "by "
+      "its prefix (claude..., gpt..., gemini..., name:tag for Ollama); without -m, the settings' "
+      "LLM_PROVIDER and its _MODEL (OPENAI_MODEL, ...). Keys come from the environment or the "
+      "settings file (OPENAI_API_KEY, ANTHROPIC_API_KEY, ...), never from arguments; the settings' "
+      "<PREFIX>_TEMPERATURE, _MAX_TOKENS and _STREAM are the request's defaults.\n\n"
+      "Example: llmux request -m claude-haiku-4-5 --max-tokens 100 Hello there");
+  command->add_option("-m,--model", options->model_name, "The model (see above)")
+      ->type_name("MODEL");
+  command
+      ->add_option("--provider", options->provider_name,
+                   "Call MODEL at this provider, whatever the catalog says (needs -m)")
+      ->type_name("P")
+      ->check(CLI::Validator(
+          [](const std::string &name) -> std::string {
+            return provider_from_name(name)
+                       ? ""
+                       : "unknown provider: " + name + " (llmux providers lists them)";
+          },
+          "", "provider"));
+  command->add_flag("--stream", options->stream, "Ask for a streamed answer");
+  command->add_option("--system", options->system, "A system prompt")->type_name("TEXT");
+  command
+      ->add_option("--base-url", options->base_url,
+                   "Send to this base URL instead of the provider's")
+      ->type_name("URL");
+  add_count_option(*command, "--max-tokens", options->max_tokens, "The answer's token limit",
+                   "a number of tokens");
+  add_number_option(*command, "--temperature", options->temperature,
+                    "Sampling temperature (0 to 2 for most providers)");
+  command->add_option("prompt", options->words, "The prompt (its words are joined with spaces)")
+      ->type_name("PROMPT");
+  commands.push_back({command, [command, options] { return print_request(*command, *options); }});
 }
 
 } // namespace llmux::cli

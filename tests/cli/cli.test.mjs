@@ -96,12 +96,13 @@ describe('llmux request', () => {
 
 describe('llmux arguments', () => {
   for (const [args, message] of [
-    [['decode'], /decode needs --provider/],
-    [['decode', '--provider', 'nope'], /unknown provider: nope/],
-    [['decode', '--provider', 'openai', '--status', 'abc'], /--status needs an HTTP status code/],
-    [['decode', '--provider', 'openai', '--header', 'no-colon'], /--header needs 'Name: value'/],
-    [['request', '--api-key', 'x'], /unknown argument to request: --api-key/],
-    [['frobnicate'], /unknown command: frobnicate/],
+    [['decode'], /^llmux decode: --provider is required$/m],
+    [['decode', '--provider', 'nope'], /^llmux decode: --provider: unknown provider: nope \(the providers are openai, /m],
+    [['decode', '--provider', 'openai', '--status', 'abc'], /^llmux decode: --status: expected an HTTP status code from 100 to 999, not "abc"$/m],
+    [['decode', '--provider', 'openai', '--status', '0x1F4'], /^llmux decode: --status: expected an HTTP status code from 100 to 999, not "0x1F4"$/m],
+    [['decode', '--provider', 'openai', '--header', 'no-colon'], /^llmux decode: --header: expected 'Name: value'$/m],
+    [['request', '--api-key', 'x'], /^llmux request: unknown argument: --api-key \(keys come only from the environment or the settings file\)$/m],
+    [['frobnicate'], /^llmux: unknown command: frobnicate$/m],
   ]) {
     test(`llmux ${args.join(' ')} is refused`, () => {
       const { status, stderr } = run(args);

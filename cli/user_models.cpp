@@ -1,0 +1,86 @@
+#include "user_models.hpp"
+
+#include <llmux/native/environment.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <optional>
+#include <sstream>
+
+namespace llmux::cli {
+namespace {
+
+// The user's models as a catalog of their own (no built-in templates), or nothing after
+// saying why; an absent file is an empty catalog.
+std::optional<Catalog> read_user_models(const std::filesystem::path &path) {
+  Catalog user;
+  if (std::ifstream in(path, std::ios::binary); in) {
+    std::ostringstream text;
+    text << in.rdbuf();
+    if (auto added = user.add_json(text.str()); !added.ok()) {
+      std::cerr << "llmux: " << path.string() << ": " << added.error().message << '\n';
+      return std::nullopt;
+    }
+  }
+  return user;
+}
+
+bool write_user_models(const std::filesystem::path &path, const Catalog &user) {
+  std::error_code error;
+  std::filesystem::create_directories(path.parent_path(), error);
+  const std::filesystem::path temporary = path.string() + ".tmp";
+  {
+    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
+    out << user.to_json() << '\n';
+    if (!out) {
+      std::cerr << "llmux: cannot write " << temporary.string() << '\n';
+      return false;
+    }
+  }
+  std::filesystem::rename(temporary, path, error);
+  if (error) {
+    std::cerr << "llmux: cannot replace " << path.string() << ": " << error.message() << '\n';
+    return false;
+  }
+  return true;
+}
+
+} // namespace
+
+bool save_user_model(const Settings &settings, ModelTemplate model) {
+  const std::filesystem::path path = native::user_models_path(settings);
+  if (path.empty()) {
+    std::cerr << "llmux: nowhere to save the model: set LLMUX_MODELS_FILE or HOME\n";
+    return false;
+  }
+  auto user = read_user_models(path);
+  if (!user)
+    return false;
+  if (auto added = user->add(std::move(model)); !added.ok()) {
+    std::cerr << "llmux: " << added.error().message << '\n';
+    return false;
+  }
+  return write_user_models(path, *user);
+}
+
+bool remove_user_model(const Settings &settings, const std::string &id) {
+  const std::filesystem::path path = native::user_models_path(settings);
+  if (path.empty() || !std::filesystem::exists(path))
+    return true;
+  auto user = read_user_models(path);
+  if (!user)
+    return false;
+  if (!user->find(id))
+    return true;
+  Catalog kept;
+  for (const ModelTemplate &model : user->models())
+    if (model.id != id)
+      if (auto added = kept.add(model); !added.ok()) {
+        std::cerr << "llmux: " << added.error().message << '\n';
+        return false;
+      }
+  return write_user_models(path, kept);
+}
+
+} // namespace llmux::cli

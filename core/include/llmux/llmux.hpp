@@ -26,6 +26,7 @@
 #include <llmux/result.hpp>
 #include <llmux/retry_policy.hpp>
 #include <llmux/routing_table.hpp>
+#include <llmux/secret_scrubber.hpp>
 #include <llmux/session.hpp>
 #include <llmux/sse_decoder.hpp>
 #include <llmux/stream_event.hpp>

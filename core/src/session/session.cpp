@@ -30,6 +30,7 @@
 #include <llmux/decode.hpp>
 #include <llmux/ledger.hpp>
 #include <llmux/response_cache.hpp>
+#include <llmux/secret_scrubber.hpp>
 #include <llmux/token_count.hpp>
 
 #include "session/response_events.hpp"
@@ -97,6 +98,8 @@ struct Session::State {
   bool delivered = false;
   std::optional<Reservation> reservation;
   std::string cache_key;
+  // The chain's keys: what a provider or the network says is scrubbed of them on arrival.
+  SecretScrubber secrets;
   bool final_round = false;
 
   // Waiting.
@@ -378,6 +381,7 @@ struct Session::State {
 
   // A model call failed with `error` after delivering what `partial` holds.
   void round_failed(Error error, std::int64_t now_ms, const ChatResponse *partial = nullptr) {
+    secrets.scrub(error); // every error from outside comes through here
     charge(partial ? partial->usage : Usage{}, "error:" + std::string(to_string(error.code)),
            now_ms);
     decoder.reset();
@@ -516,6 +520,8 @@ struct Session::State {
 
 Session::Session(SessionConfig config) : state_(std::make_unique<State>()) {
   state_->config = std::move(config);
+  for (const ResolvedModel &model : state_->config.models)
+    state_->secrets.add(model.endpoint.api_key);
 }
 
 Session::~Session() = default;

@@ -61,6 +61,10 @@ namespace {
 bool proc_lists_live_member(pid_t group) {
   std::error_code error;
   for (const auto &entry : std::filesystem::directory_iterator("/proc", error)) {
+    // Processes are the folders named by a number (/proc/net/stat, say, is a folder).
+    const std::string name = entry.path().filename().string();
+    if (name.empty() || name.find_first_not_of("0123456789") != std::string::npos)
+      continue;
     std::ifstream in(entry.path() / "stat");
     std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     // "pid (comm) state ppid pgrp ...": comm may hold spaces and parentheses.

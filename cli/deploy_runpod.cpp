@@ -232,12 +232,14 @@ WaitOutcome wait_until_served(RunPodApi &api, const std::string &pod_id,
     if (auto models = discover_models(proxy, base_url, &interrupted))
       if (const ListedModel *listed = find_listed(*models, served))
         return {Wait::Ready, {}, *listed};
-    const auto next = std::chrono::steady_clock::now() + poll_interval;
-    if (next >= deadline)
+    const auto now = std::chrono::steady_clock::now();
+    if (now >= deadline)
       return {Wait::TimedOut,
               "vLLM did not serve " + served + " at " + base_url + " within " +
                   std::to_string(timeout_s) + " s (--timeout)",
               {}};
+    // The last look is at the deadline itself.
+    const auto next = std::min(now + poll_interval, deadline);
     while (std::chrono::steady_clock::now() < next && !interrupted.cancelled())
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }

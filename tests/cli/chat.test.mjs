@@ -4,19 +4,13 @@
 //   LLMUX_CLI=build/native/cli/llmux node --test tests/cli/
 
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
-import { root } from '../js/support.mjs';
 import { startSimulator } from '../simulator/simulator.mjs';
-
-const cli = resolve(root, process.env.LLMUX_CLI || 'build/native/cli/llmux');
-if (!existsSync(cli)) throw new Error(`${cli} is missing: build the native CLI first`);
-const fakes = resolve(root, 'tests/cli/fakes');
+import { fakes, freePort, runCli as run } from './helpers.mjs';
 
 let sim;
 let home;
@@ -47,18 +41,6 @@ function setup(steps = []) {
     ANTHROPIC_BASE_URL: lane.baseUrl('anthropic'),
   };
   return { lane, env, dir };
-}
-
-// Runs the CLI without blocking the event loop (the simulator lives in this process).
-function run(args, env) {
-  return new Promise((resolvePromise) => {
-    const child = spawn(cli, args, { env });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => { stdout += chunk; });
-    child.stderr.on('data', (chunk) => { stderr += chunk; });
-    child.on('close', (status) => resolvePromise({ status, stdout, stderr }));
-  });
 }
 
 const lastLine = (text) => text.trimEnd().split('\n').at(-1);
@@ -200,17 +182,6 @@ describe('llmux usage and budget', () => {
     assert.equal((await run(['chat', '-m', 'gpt-4o-mini', '--user', 'carol', 'hi'], env)).status, 0);
   });
 });
-
-// A free loopback port, for the deployed server.
-function freePort() {
-  return new Promise((resolvePromise) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolvePromise(port));
-    });
-  });
-}
 
 describe('llmux deploy and discover', () => {
   test('deploy vllm starts the server, waits for it, and adds it to the models', async () => {

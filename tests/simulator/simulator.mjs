@@ -16,6 +16,7 @@
 import http from 'node:http';
 
 import { formats, route, splitLane } from './router.mjs';
+import { RunPod } from './runpod.mjs';
 import { Lane, checkLaneName, isErrorStep } from './script.mjs';
 
 const openAiFamily = new Set(['openai', 'vllm', 'runpod', 'local', 'huggingface', 'mistral', 'xai', 'openrouter']);
@@ -44,6 +45,7 @@ export async function startSimulator({ port = 0, host = '127.0.0.1' } = {}) {
     if (!lanes.has(name)) lanes.set(name, new Lane(checkLaneName(name)));
     return lanes.get(name);
   };
+  const runpod = new RunPod();
   let responses = 0; // numbers responses: ids and signatures differ from one to the next
   let closed = false;
   const timers = new Set();
@@ -68,8 +70,19 @@ export async function startSimulator({ port = 0, host = '127.0.0.1' } = {}) {
     const raw = await readBody(req);
     if (req.method === 'OPTIONS') return send(res, 204, preflight(req), '');
     if (url.pathname.startsWith('/_sim/')) return control(req.method, url.pathname, raw, res);
+    if (url.pathname.startsWith('/runpod/')) return sendAnswer(res, runpod.api(req.method, url.pathname.slice('/runpod'.length), req.headers, raw));
 
-    const split = splitLane(url.pathname);
+    let split;
+    if (url.pathname.startsWith('/runpod-proxy/')) {
+      // A pod's port through RunPod's proxy: its vLLM lists the served model itself, and answers
+      // chat like any OpenAI-compatible lane, the pod's own.
+      const through = runpod.proxy(url.pathname.slice('/runpod-proxy'.length));
+      if (through.answer) return sendAnswer(res, through.answer);
+      if (req.method === 'GET' && through.rest === '/v1/models') return sendAnswer(res, runpod.models(through.pod));
+      split = { lane: `runpod-${through.pod.id}`, path: through.rest };
+    } else {
+      split = splitLane(url.pathname);
+    }
     let lane;
     try {
       lane = laneOf(split.lane);
@@ -176,6 +189,18 @@ export async function startSimulator({ port = 0, host = '127.0.0.1' } = {}) {
         for (const lane of lanes.values()) lane.reset();
         return reply(200, { ok: true });
       }
+      const account = /^\/_sim\/runpod\/([A-Za-z0-9._-]{1,100})\/(config|pods|requests)$/.exec(path);
+      if (account) {
+        const handle = runpodHandle(account[1]);
+        const action = `${method} ${account[2]}`;
+        if (action === 'POST config') {
+          handle.configure(body);
+          return reply(200, { ok: true });
+        }
+        if (action === 'GET pods') return reply(200, handle.pods());
+        if (action === 'GET requests') return reply(200, handle.requests());
+        return sendJson(res, 405, simulatorError(`simulator: ${method} is not allowed on ${path}`));
+      }
       const match = /^\/_sim\/lanes\/([^/]+)\/(script|requests|pending|models|reset)$/.exec(path);
       if (!match) return sendJson(res, 404, simulatorError(`simulator: no control route for ${method} ${path}`));
       const lane = laneOf(decodeURIComponent(match[1]));
@@ -199,6 +224,21 @@ export async function startSimulator({ port = 0, host = '127.0.0.1' } = {}) {
     } catch (error) {
       return sendJson(res, 400, simulatorError(error.message));
     }
+  }
+
+  // A RunPod account's handle: its URLs, its script, what it received, its pods.
+  function runpodHandle(name) {
+    const account = runpod.account(checkLaneName(name));
+    return {
+      name,
+      configure: (settings) => account.configure(settings),
+      /** The pods alive now (Pod objects, as GET /pods/{id} answers them). */
+      pods: () => [...runpod.pods.values()].filter((pod) => pod.account === name).map((pod) => runpod.describe(pod)),
+      /** The ids of the pods DELETE terminated, oldest first. */
+      terminated: () => [...account.terminated],
+      /** The API requests the account received, oldest first (copies). */
+      requests: () => structuredClone(account.log),
+    };
   }
 
   await new Promise((resolve, reject) => {
@@ -236,6 +276,22 @@ export async function startSimulator({ port = 0, host = '127.0.0.1' } = {}) {
         pending: () => lane.queue.length,
         setModels: (models) => lane.setModels(models),
         reset: () => lane.reset(),
+      };
+    },
+    /**
+     * A simulated RunPod account (made on first use): {name, restUrl, proxyUrl, configure(settings),
+     * pods(), terminated(), requests(), podLane(podId)}. See README.md, "RunPod".
+     */
+    runpod(name = 'default') {
+      const handle = runpodHandle(name);
+      return {
+        ...handle,
+        /** What RUNPOD_REST_URL takes: this account's API. */
+        restUrl: `${url}/runpod/${name}/v2`,
+        /** What RUNPOD_PROXY_URL takes: the pattern of a pod port's proxied base URL. */
+        proxyUrl: `${url}/runpod-proxy/{pod_id}-{port}/v1`,
+        /** The lane that answers chat requests through the pod's proxy. */
+        podLane: (podId) => this.lane(`runpod-${podId}`),
       };
     },
     /** Empties every lane. */
@@ -297,6 +353,8 @@ function send(res, status, headers, body) {
 const sendJson = (res, status, body) => send(res, status, { 'content-type': 'application/json' }, body);
 
 const sendOut = (res, status, out) => send(res, status, out.headers, out.body);
+
+const sendAnswer = (res, answer) => send(res, answer.status, answer.headers, answer.body);
 
 function write(res, chunk) {
   return new Promise((resolve) => {

@@ -1,0 +1,41 @@
+// Shared by the CLI's tests: where the llmux binary is, and running it without blocking the
+// event loop (the provider simulator lives in the test's own process).
+
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { resolve } from 'node:path';
+
+import { root } from '../js/support.mjs';
+
+export const cli = resolve(root, process.env.LLMUX_CLI || 'build/native/cli/llmux');
+if (!existsSync(cli)) throw new Error(`${cli} is missing: build the native CLI first`);
+
+export const fakes = resolve(root, 'tests/cli/fakes');
+
+/**
+ * Runs llmux with `args` in `env` (nothing inherited); resolves to {status, signal, stdout,
+ * stderr}. `onSpawn(child)` may signal it while it runs.
+ */
+export function runCli(args, env, { onSpawn } = {}) {
+  return new Promise((resolvePromise) => {
+    const child = spawn(cli, args, { env });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => { stdout += chunk; });
+    child.stderr.on('data', (chunk) => { stderr += chunk; });
+    child.on('close', (status, signal) => resolvePromise({ status, signal, stdout, stderr }));
+    onSpawn?.(child);
+  });
+}
+
+/** A free loopback port, for a server a test starts. */
+export function freePort() {
+  return new Promise((resolvePromise) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolvePromise(port));
+    });
+  });
+}

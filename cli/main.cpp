@@ -60,11 +60,12 @@ int report(const CLI::App &app, const CLI::ParseError &error) {
     return 0;
   }
   const CLI::App &command = innermost(app);
-  // A word no command has: CLI11 may complain first that a command is required.
-  if (&command == &app && !app.remaining().empty())
-    return usage_error(command, "unknown command: " + app.remaining().front());
-  if (dynamic_cast<const CLI::ExtrasError *>(&error)) {
-    const std::string extra = first_unexpected(command.remaining());
+  // A word or flag nobody takes is the mistake to name, even where CLI11 complained first
+  // that something required is missing.
+  if (const std::vector<std::string> extras = command.remaining(); !extras.empty()) {
+    const std::string extra = first_unexpected(extras);
+    if (&command == &app && extra.front() != '-')
+      return usage_error(command, "unknown command: " + extra);
     std::string message = "unknown argument: " + extra;
     if (extra.find("key") != std::string::npos)
       message += " (keys come only from the environment or the settings file)";

@@ -40,20 +40,6 @@ bool wait_until(const std::function<bool()> &ready, const std::function<bool()> 
   return false;
 }
 
-// False (after saying so) when a deployment of that name is registered already.
-bool name_is_free(const Settings &settings, const std::string &name) {
-  auto deployments = load_deployments(settings);
-  if (!deployments)
-    return false;
-  if (find_deployment(*deployments, name)) {
-    std::cerr << "llmux: a deployment named " << name
-              << " exists: stop it first (llmux deploy stop " << name
-              << ") or choose another --name\n";
-    return false;
-  }
-  return true;
-}
-
 int deploy_vllm(const DeployOptions &options) {
   const auto loaded = load_settings_or_report();
   if (!loaded)
@@ -66,7 +52,7 @@ int deploy_vllm(const DeployOptions &options) {
   }
   const std::string name =
       options.name.empty() ? "vllm-" + std::to_string(options.port) : options.name;
-  if (!name_is_free(settings, name))
+  if (!deployment_name_free(settings, name))
     return 1;
   std::filesystem::create_directories(data / "deploy");
   const std::filesystem::path log =
@@ -161,7 +147,7 @@ int deploy_ollama(const DeployOptions &options) {
     return 1;
   }
   const std::string name = "ollama-" + options.name;
-  if (!name_is_free(settings, name))
+  if (!deployment_name_free(settings, name))
     return 1;
   const std::filesystem::path folder = data / "deploy" / name;
   std::filesystem::create_directories(folder);

@@ -276,15 +276,8 @@ int deploy_runpod(const CLI::App &command, const DeployOptions &options) {
                  "settings file (~/.config/llmux/settings), never on the command line\n";
     return 1;
   }
-  const auto existing = load_deployments(settings);
-  if (!existing)
+  if (!deployment_name_free(settings, name))
     return 1;
-  if (find_deployment(*existing, name)) {
-    std::cerr << "llmux: a deployment named " << name
-              << " exists: stop it first (llmux deploy stop " << name
-              << ") or choose another --name\n";
-    return 1;
-  }
 
   PodSpec spec;
   spec.name = "llmux-" + name + "-" + random_suffix();

@@ -139,12 +139,30 @@ bool update_deployments(const Settings &settings,
   return write_deployments(path, *deployments);
 }
 
+namespace {
+
+void say_name_taken(const std::string &name) {
+  std::cerr << "llmux: a deployment named " << name << " exists: stop it first (llmux deploy stop "
+            << name << ") or choose another --name\n";
+}
+
+} // namespace
+
+bool deployment_name_free(const Settings &settings, const std::string &name) {
+  auto deployments = load_deployments(settings);
+  if (!deployments)
+    return false;
+  if (find_deployment(*deployments, name)) {
+    say_name_taken(name);
+    return false;
+  }
+  return true;
+}
+
 bool add_deployment(const Settings &settings, const Deployment &deployment) {
   return update_deployments(settings, [&](std::vector<Deployment> &deployments) {
     if (find_deployment(deployments, deployment.name)) {
-      std::cerr << "llmux: a deployment named " << deployment.name
-                << " exists: stop it first (llmux deploy stop " << deployment.name
-                << ") or choose another --name\n";
+      say_name_taken(deployment.name);
       return false;
     }
     deployments.push_back(deployment);

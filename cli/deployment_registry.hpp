@@ -47,6 +47,10 @@ std::optional<std::vector<Deployment>> load_deployments(const Settings &settings
 bool update_deployments(const Settings &settings,
                         const std::function<bool(std::vector<Deployment> &)> &change);
 
+/// True when no deployment is named `name`; else false, after saying how to free the name
+/// (or why the registry cannot be read).
+bool deployment_name_free(const Settings &settings, const std::string &name);
+
 /// Adds `deployment`; false (after saying so) when one of that name exists.
 bool add_deployment(const Settings &settings, const Deployment &deployment);
 

@@ -1,24 +1,15 @@
 #include "model_listing.hpp"
 
+#include "collected_response.hpp"
+
 namespace llmux::cli {
-namespace {
-
-class Collect final : public native::ResponseReceiver {
-public:
-  void on_head(const HttpResponseHead &head) override { status = head.status; }
-  void on_body(std::string_view bytes) override { body.append(bytes); }
-  int status = 0;
-  std::string body;
-};
-
-} // namespace
 
 std::optional<std::string> get_body(native::HttpClient &client, const std::string &url,
                                     const native::CancelFlag *cancel) {
   HttpRequest request;
   request.method = "GET";
   request.url = url;
-  Collect collect;
+  CollectedResponse collect;
   if (client.perform(request, collect, cancel) || collect.status != 200)
     return std::nullopt;
   return collect.body;

@@ -1,5 +1,7 @@
 #include "runpod_api.hpp"
 
+#include "collected_response.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -7,18 +9,6 @@
 
 namespace llmux::cli {
 namespace {
-
-class Collect final : public native::ResponseReceiver {
-public:
-  void on_head(const HttpResponseHead &head) override { status = head.status; }
-  void on_body(std::string_view bytes) override {
-    // A pod or an error is a few KB; a body past 1 MiB is not RunPod's API.
-    if (body.size() < (1 << 20))
-      body.append(bytes);
-  }
-  int status = 0;
-  std::string body;
-};
 
 // `text` with every occurrence of `secret` replaced: RunPod's errors could quote the header.
 std::string scrub(std::string text, const std::string &secret) {
@@ -145,7 +135,7 @@ Result<std::string> RunPodApi::call(const std::string &method, const std::string
     request.headers.push_back({"content-type", "application/json"});
     request.body = body;
   }
-  Collect collect;
+  CollectedResponse collect;
   if (auto failed = client_.perform(request, collect, cancel_)) {
     failed->message = "RunPod's API (" + base_url_ + "): " + scrub(failed->message, api_key_);
     return *failed;

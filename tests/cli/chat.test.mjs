@@ -4,37 +4,23 @@
 //   LLMUX_CLI=build/native/cli/llmux node --test tests/cli/
 
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 
-import { startSimulator } from '../simulator/simulator.mjs';
-import { fakes, freePort, runCli as run } from './helpers.mjs';
+import { fakes, freePort, runCli as run, useSimulatorAndHome } from './helpers.mjs';
 
-let sim;
-let home;
-before(async () => {
-  sim = await startSimulator();
-  home = mkdtempSync(join(tmpdir(), 'llmux-chat-'));
-});
-after(async () => {
-  await sim.close();
-  rmSync(home, { recursive: true, force: true });
-});
+const shared = useSimulatorAndHome('llmux-chat-');
 
 let lanes = 0;
 // A fresh lane and a fresh llmux home for one test: settings point every provider at it.
 function setup(steps = []) {
-  const lane = sim.lane(`cli${++lanes}`);
+  const lane = shared.sim().lane(`cli${++lanes}`);
   lane.script(steps);
-  const dir = join(home, lane.name);
-  mkdirSync(dir);
+  const home = shared.newHome(lane.name);
+  const { dir } = home;
   const env = {
-    PATH: process.env.PATH,
-    HOME: dir,
-    LLMUX_HOME: join(dir, 'data'),
-    LLMUX_MODELS_FILE: join(dir, 'models.json'),
+    ...home.env,
     OPENAI_API_KEY: 'sk-test-cli-0000000000000000',
     OPENAI_BASE_URL: lane.baseUrl('openai'),
     ANTHROPIC_API_KEY: 'sk-ant-test-cli-000000000000',
@@ -228,8 +214,8 @@ describe('llmux deploy and discover', () => {
   test('deploy ollama registers a checkpoint and adds it to the models', async () => {
     const { lane, env, dir } = setup();
     // The simulator's default lane plays the local Ollama server.
-    const host = sim.url;
-    sim.lane('default').setModels(['llama3.1:8b']);
+    const host = shared.sim().url;
+    shared.sim().lane('default').setModels(['llama3.1:8b']);
     const checkpoint = join(dir, 'step-900.gguf');
     writeFileSync(checkpoint, 'GGUF');
     const out = await run(['deploy', 'ollama', checkpoint, '--name', 'ckpt900', '--host', host, '--timeout', '20'],

@@ -6,41 +6,27 @@
 //   LLMUX_CLI=build/native/cli/llmux node --test tests/cli/
 
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 
-import { startSimulator } from '../simulator/simulator.mjs';
-import { fakes, freePort, runCli as run } from './helpers.mjs';
+import { fakes, freePort, runCli as run, useSimulatorAndHome } from './helpers.mjs';
 
 const key = 'rpa_SIMULATED0SECRET0KEY0000000000000000';
 const hfToken = 'hf_SIMULATEDsecretTOKEN000000000000';
 const gpu = 'NVIDIA GeForce RTX 4090';
 
-let sim;
-let home;
-before(async () => {
-  sim = await startSimulator();
-  home = mkdtempSync(join(tmpdir(), 'llmux-deploy-'));
-});
-after(async () => {
-  await sim.close();
-  rmSync(home, { recursive: true, force: true });
-});
+const shared = useSimulatorAndHome('llmux-deploy-');
 
 let accounts = 0;
 // A RunPod account of its own (its key, its pods) and a fresh llmux home for one test.
 function setup(settings = {}) {
-  const account = sim.runpod(`deploy${++accounts}`);
+  const account = shared.sim().runpod(`deploy${++accounts}`);
   account.configure({ apiKey: key, readyAfterMs: 200, ...settings });
-  const dir = join(home, account.name);
-  mkdirSync(dir);
+  const home = shared.newHome(account.name);
+  const { dir } = home;
   const env = {
-    PATH: process.env.PATH,
-    HOME: dir,
-    LLMUX_HOME: join(dir, 'data'),
-    LLMUX_MODELS_FILE: join(dir, 'models.json'),
+    ...home.env,
     RUNPOD_API_KEY: key,
     RUNPOD_REST_URL: account.restUrl,
     RUNPOD_PROXY_URL: account.proxyUrl,
@@ -287,8 +273,8 @@ describe('llmux deploy list and stop', () => {
       await assert.rejects(fetch(`http://127.0.0.1:${port}/v1/models`));
       assert.deepEqual(models(), []);
       assert.deepEqual(deployments(), []);
-      const after = await run(['deploy', 'list', '--json'], env);
-      assert.deepEqual(JSON.parse(after.stdout), { deployments: [] });
+      const emptied = await run(['deploy', 'list', '--json'], env);
+      assert.deepEqual(JSON.parse(emptied.stdout), { deployments: [] });
     } finally {
       try { process.kill(-pid, 'SIGKILL'); } catch { /* already gone, as it should be */ }
     }
@@ -297,12 +283,12 @@ describe('llmux deploy list and stop', () => {
 
   test('deploy ollama is listed while Ollama lists it, and stop unloads and forgets it', async () => {
     const { env, dir, models, deployments } = setup();
-    const lane = sim.lane('default');
+    const lane = shared.sim().lane('default');
     lane.setModels(['llama3.1:8b']);
     const checkpoint = join(dir, 'step-1.gguf');
     writeFileSync(checkpoint, 'GGUF');
     const withFake = { ...env, PATH: `${fakes}:${env.PATH}` };
-    const out = await run(['deploy', 'ollama', checkpoint, '--name', 'ckpt1', '--host', sim.url, '--timeout', '20'], withFake);
+    const out = await run(['deploy', 'ollama', checkpoint, '--name', 'ckpt1', '--host', shared.sim().url, '--timeout', '20'], withFake);
     assert.equal(out.status, 0, out.stderr);
     const list = await run(['deploy', 'list'], env);
     assert.match(list.stdout, /^ollama-ckpt1 +ollama +listed +/m);

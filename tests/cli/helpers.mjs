@@ -2,11 +2,14 @@
 // event loop (the provider simulator lives in the test's own process).
 
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { resolve } from 'node:path';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { after, before } from 'node:test';
 
 import { root } from '../js/support.mjs';
+import { startSimulator } from '../simulator/simulator.mjs';
 
 export const cli = resolve(root, process.env.LLMUX_CLI || 'build/native/cli/llmux');
 if (!existsSync(cli)) throw new Error(`${cli} is missing: build the native CLI first`);
@@ -38,4 +41,35 @@ export function freePort() {
       server.close(() => resolvePromise(port));
     });
   });
+}
+
+/**
+ * One provider simulator and one temporary folder (for the tests' llmux homes) for a test
+ * file, made before its tests and removed after. Returns getters: {sim(), home()}.
+ */
+export function useSimulatorAndHome(prefix) {
+  let sim;
+  let home;
+  before(async () => {
+    sim = await startSimulator();
+    home = mkdtempSync(join(tmpdir(), prefix));
+  });
+  after(async () => {
+    await sim.close();
+    rmSync(home, { recursive: true, force: true });
+  });
+  return {
+    sim: () => sim,
+    home: () => home,
+    /**
+     * A fresh llmux home named `name` in the folder: {dir, env}, env being the settings that
+     * keep llmux inside it (HOME, LLMUX_HOME, LLMUX_MODELS_FILE) and PATH, nothing else.
+     */
+    newHome(name) {
+      const dir = join(home, name);
+      mkdirSync(dir);
+      const env = { PATH: process.env.PATH, HOME: dir, LLMUX_HOME: join(dir, 'data'), LLMUX_MODELS_FILE: join(dir, 'models.json') };
+      return { dir, env };
+    },
+  };
 }

@@ -5,6 +5,7 @@
 // (paths relative to the repository root). A missing build fails the tests: it is not skipped.
 
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -104,36 +105,92 @@ function expectedUsage(usage) {
   return Object.fromEntries(Object.entries(usage).map(([key, value]) => [renamed[key] ?? key, value]));
 }
 
-/** Asserts that a decoded result (the JSON of llmux::to_json) is what expected.json says. */
-export function checkResult(ours, expected) {
-  assert.equal(ours.text, expected.text);
-  assert.equal(ours.reasoning, expected.reasoning);
-  assert.equal(ours.refusal ?? '', expected.refusal ?? '');
-  assert.equal(ours.finish_reason, expected.finish_reason);
-  assert.deepEqual(ours.usage, expectedUsage(expected.usage));
+// The provenance categories of tests/fixtures/MANIFEST.md ("built": built here from the
+// providers' documented shapes, not recorded).
+const provenances = ['real-raw', 'real-reframed', 'real-reserialized', 'reconstructed', 'composite', 'trimmed', 'built'];
 
-  assert.equal(ours.tool_calls.length, expected.tool_calls.length);
-  ours.tool_calls.forEach((call, i) => {
-    const want = expected.tool_calls[i];
-    assert.equal(call.id, want.id, `tool call ${i} id`);
-    assert.equal(call.name, want.name, `tool call ${i} name`);
-    assert.deepEqual(call.arguments, want.arguments, `tool call ${i} arguments`);
-    if ('arguments_raw' in want) assert.equal(call.arguments_raw, want.arguments_raw, `tool call ${i} arguments_raw`);
-  });
+// Gemini writes a retry delay as a duration of seconds: "34.4s".
+function durationMs(text) {
+  const match = /^(\d+)(?:\.(\d{1,3}))?s$/.exec(text);
+  assert.ok(match, `a duration: ${text}`);
+  return Number(match[1]) * 1000 + Number((match[2] ?? '').padEnd(3, '0'));
+}
 
-  if (expected.error === null) {
-    assert.equal(ours.error, null);
-    return;
+function checkToolCall(call, want, i) {
+  for (const [field, value] of Object.entries(want)) {
+    if (['id', 'name', 'arguments', 'arguments_raw'].includes(field)) assert.deepEqual(call[field], value, `tool call ${i} ${field}`);
+    else assert.fail(`expected.json has a tool call field no test compares: ${field}`);
   }
-  assert.equal(typeof ours.error, 'object');
-  assert.notEqual(ours.error, null);
-  assert.equal(ours.error.status, expected.error.status);
-  assert.equal(ours.error.in_stream, expected.error.in_stream ?? false);
-  assert.equal(ours.error.type, expected.error.type);
-  assert.equal(ours.error.message, expected.error.message);
-  assert.equal(ours.error.provider_code, orNullString(expected.error.code));
-  assert.equal(ours.error.param, orNullString(expected.error.param));
-  if ('request_id' in expected.error) assert.equal(ours.error.request_id, expected.error.request_id);
+}
+
+function checkError(ours, expected) {
+  assert.equal(typeof ours, 'object');
+  assert.notEqual(ours, null);
+  // These two have a meaning when absent: not in a stream, no parameter named.
+  assert.equal(ours.in_stream, expected.in_stream ?? false);
+  assert.equal(ours.param, orNullString(expected.param));
+  for (const [field, value] of Object.entries(expected)) {
+    if (['status', 'type', 'message', 'request_id'].includes(field)) assert.equal(ours[field], value, `error ${field}`);
+    else if (field === 'code') assert.equal(ours.provider_code, orNullString(value));
+    else if (field === 'retry_delay') assert.equal(ours.retry_after_ms, durationMs(value));
+    else if (field !== 'in_stream' && field !== 'param') assert.fail(`expected.json has an error field no test compares: ${field}`);
+  }
+}
+
+/**
+ * Asserts that a fixture's decoded result (the JSON of llmux::to_json) and its file are what
+ * its expected.json entry says, field by field, as tests/conformance/fixtures_test.cpp does.
+ * A field this does not know fails, so that no expectation is left unchecked.
+ */
+export function checkFixture(ours, fixture) {
+  const { expected } = fixture;
+  // Present only when non-empty: absent means llmux must have none either.
+  assert.equal(ours.refusal ?? '', expected.refusal ?? '');
+  assert.equal(ours.tool_plan ?? '', expected.tool_plan ?? '');
+  for (const [field, want] of Object.entries(expected)) {
+    switch (field) {
+      case 'text': case 'reasoning': case 'finish_reason':
+        assert.equal(ours[field], want, field);
+        break;
+      case 'refusal': case 'tool_plan': // compared above, with their absence
+        break;
+      case 'usage':
+        assert.deepEqual(ours.usage, expectedUsage(want));
+        break;
+      case 'tool_calls':
+        assert.equal(ours.tool_calls.length, want.length);
+        ours.tool_calls.forEach((call, i) => checkToolCall(call, want[i], i));
+        break;
+      case 'error':
+        if (want === null) assert.equal(ours.error, null);
+        else checkError(ours.error, want);
+        break;
+      case 'provider': case 'streaming': case 'http_status': case 'response_headers':
+        break; // what the fixture is decoded with (headOf)
+      case 'sha256':
+        assert.equal(createHash('sha256').update(fixture.bytes).digest('hex'), want);
+        break;
+      case 'bytes':
+        assert.equal(fixture.bytes.length, want);
+        break;
+      case 'format':
+        assert.equal(fixture.path.slice(fixture.path.lastIndexOf('.') + 1), want);
+        assert.equal(fixture.stream, want !== 'json');
+        break;
+      case 'framing':
+        // Counts of a reference SSE / NDJSON parse: the native conformance test compares them
+        // with llmux's framers, which the package does not export (it runs the same code).
+        break;
+      case 'provenance':
+        assert.ok(provenances.includes(want), want);
+        break;
+      case 'endpoint': // for people: the request the response answered, as prose
+        assert.ok(typeof want === 'string' && want.length > 0);
+        break;
+      default:
+        assert.fail(`expected.json has a field no test compares: ${field}`);
+    }
+  }
 }
 
 // The stable codes of the error fixtures, as tests/conformance/fixtures_test.cpp has them.

@@ -23,8 +23,8 @@ using nlohmann::json;
 // provider added to llmux must be added here, so that no fixture is skipped silently.
 const std::map<std::string, std::size_t> covered_providers = {
     {"openai", 11},     {"azure-openai", 1}, {"anthropic", 10}, {"mistral", 3},
-    {"huggingface", 3}, {"vllm", 4},         {"openrouter", 3}, {"ollama", 4},
-    {"gemini", 7},      {"cohere", 4},
+    {"huggingface", 3}, {"vllm", 5},         {"openrouter", 3}, {"ollama", 4},
+    {"gemini", 7},      {"cohere", 4},       {"xai", 4},        {"runpod", 2},
 };
 
 std::vector<Fixture> covered_fixtures() {
@@ -253,6 +253,10 @@ void check_fixture(const Fixture &fixture, const json &ours) {
 
 } // namespace
 
+// The repository's fixtures are the shared set plus fixtures built here from documented
+// shapes: every shared file is in the copy byte for byte, except the two indexes, which the
+// built fixtures extend (MANIFEST.md by a section at its end, expected.json by entries whose
+// provenance is "built"); no shared entry changes.
 TEST_CASE("fixture copy matches the shared set", "[conformance]") {
   namespace fs = std::filesystem;
   fs::path shared = fs::path(LLMUX_SOURCE_DIR) / ".." / "shared" / "fixtures";
@@ -260,15 +264,37 @@ TEST_CASE("fixture copy matches the shared set", "[conformance]") {
     WARN("no shared fixture set beside the checkout; nothing to compare");
     return;
   }
+  auto read = [](const fs::path &path) {
+    std::ifstream in(path, std::ios::binary);
+    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  };
   std::size_t files = 0;
   for (const auto &entry : fs::recursive_directory_iterator(shared)) {
     if (!entry.is_regular_file())
       continue;
     std::string relative = fs::relative(entry.path(), shared).generic_string();
     INFO(relative);
-    std::ifstream in(entry.path(), std::ios::binary);
-    std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    CHECK(llmux::testing::read_fixture(relative) == bytes);
+    const std::string bytes = read(entry.path());
+    const std::string ours = llmux::testing::read_fixture(relative);
+    if (relative == "MANIFEST.md") {
+      CHECK(ours.compare(0, bytes.size(), bytes) == 0);
+    } else if (relative == "expected.json") {
+      const json theirs = json::parse(bytes);
+      const json &mine = llmux::testing::expected_json();
+      const std::string manifest = llmux::testing::read_fixture("MANIFEST.md");
+      for (const auto &[key, value] : theirs.at("conventions").items())
+        CHECK(mine.at("conventions").at(key) == value);
+      for (const auto &[path, value] : theirs.at("fixtures").items())
+        CHECK(mine.at("fixtures").at(path) == value);
+      for (const auto &[path, value] : mine.at("fixtures").items())
+        if (!theirs.at("fixtures").contains(path)) {
+          INFO(path);
+          CHECK(value.at("provenance") == "built");
+          CHECK(manifest.find("`" + path + "`") != std::string::npos); // listed there
+        }
+    } else {
+      CHECK(ours == bytes);
+    }
     ++files;
   }
   CHECK(files > 50);
@@ -374,6 +400,7 @@ TEST_CASE("error fixtures get their stable codes", "[conformance]") {
       {"ollama/error-400-model-does-not-support-tools.json", "invalid_request"},
       {"gemini/error-403-permission-denied.json", "permission_denied"},
       {"gemini/error-429-resource-exhausted.json", "rate_limited"},
+      {"xai/error-400-invalid-api-key.json", "auth_failed"},
   };
   std::size_t checked = 0;
   for (const Fixture &fixture : covered_fixtures()) {

@@ -30,8 +30,8 @@ export const fixtureNowMs = 1754667600000;
 // The fixtures' providers that llmux decodes today, and how many fixtures each has (as in
 // tests/conformance/fixtures_test.cpp): a provider added to llmux must be added here.
 export const coveredProviders = {
-  openai: 11, 'azure-openai': 1, anthropic: 10, mistral: 3, huggingface: 3, vllm: 4, openrouter: 3,
-  ollama: 4, gemini: 7, cohere: 4,
+  openai: 11, 'azure-openai': 1, anthropic: 10, mistral: 3, huggingface: 3, vllm: 5, openrouter: 3,
+  ollama: 4, gemini: 7, cohere: 4, xai: 4, runpod: 2,
 };
 
 export const expectedJson = JSON.parse(readFileSync(resolve(root, 'tests/fixtures/expected.json'), 'utf8'));
@@ -209,4 +209,5 @@ export const errorCodes = {
   'ollama/error-400-model-does-not-support-tools.json': 'invalid_request',
   'gemini/error-403-permission-denied.json': 'permission_denied',
   'gemini/error-429-resource-exhausted.json': 'rate_limited',
+  'xai/error-400-invalid-api-key.json': 'auth_failed',
 };

@@ -229,7 +229,8 @@ void read_content(json::Reader &reader, const Value &message, Fragment &out) {
 }
 
 // An in-body error: {"error": {...}} (OpenAI, OpenRouter, vLLM), {"error": "text"} (TGI,
-// RunPod), or a top-level {"object": "error", "message": ...} (vLLM before 0.6, Mistral).
+// RunPod; xAI with a "code" beside it), or a top-level {"object": "error", "message": ...}
+// (vLLM before 0.6, Mistral).
 std::optional<ProviderErrorFields> read_error_fields(json::Reader &reader, const Value &body) {
   const Value *error = json::find(body, "error");
   ProviderErrorFields fields;
@@ -240,6 +241,7 @@ std::optional<ProviderErrorFields> read_error_fields(json::Reader &reader, const
     fields.message = error->as_string();
     if (auto type = reader.string(body, "error_type"))
       fields.type = std::string(*type);
+    fields.code = reader.string_or_number(body, "code").value_or("");
     return fields;
   } else if (reader.string(body, "object").value_or("") == "error") {
     source = &body;

@@ -112,7 +112,9 @@ ErrorCode classify_provider_error(int status, bool in_stream, const ProviderErro
     return ErrorCode::Overloaded;
   if (type == "rate_limit_error")
     return ErrorCode::RateLimited;
-  if (type == "authentication_error" || code == "invalid_api_key")
+  // xAI answers a key it does not know with a 400 that only its message tells apart.
+  if (type == "authentication_error" || code == "invalid_api_key" ||
+      fields.message.starts_with("Incorrect API key provided"))
     return ErrorCode::AuthFailed;
   if (type == "permission_error")
     return ErrorCode::PermissionDenied;

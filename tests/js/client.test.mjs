@@ -127,6 +127,73 @@ for (const build of builds) {
       await client.close();
     });
 
+    test('by default a model asking for tools every time gets 3 tool rounds, then a last call that forbids tools', async () => {
+      // No maxRounds: the seed's "max 3 rounds of tool calling". The model asks for a tool in
+      // every answer it may; the 4th request says tool_choice "none", and its answer is final.
+      const ask = (a, b, input) => ({ tool_calls: [{ name: 'add', arguments: { a, b } }], usage: { input, output: 10 } });
+      const { lane, settings } = setup([
+        ask(1, 2, 100), ask(3, 4, 110), ask(5, 6, 120),
+        { text: 'Done adding.', usage: { input: 130, output: 5 } },
+        ask(7, 8, 140), // never asked for: a 5th call would take it
+      ]);
+      const client = api.createClient({ settings, model: 'gpt-4o-mini' });
+      const rounds = [];
+      const result = await client.chat({
+        prompt: 'keep adding',
+        tools: { add: { ...addTool, execute: (args, context) => { rounds.push(context.round); return addTool.execute(args); } } },
+      });
+      assert.equal(result.text, 'Done adding.');
+      assert.equal(result.toolRounds, 3);
+      assert.deepEqual(rounds, [1, 2, 3]);
+      assert.deepEqual(result.toolsCalled.map((t) => t.result), ['3', '7', '11']);
+      const requests = lane.requests();
+      assert.equal(requests.length, 4);
+      assert.equal(lane.pending(), 1);
+      assert.deepEqual(requests.map((r) => r.body.tool_choice), [undefined, undefined, undefined, 'none']);
+      for (const request of requests) assert.deepEqual(request.body.tools.map((t) => t.function.name), ['add']);
+      assert.deepEqual(requests[3].body.messages.filter((m) => m.role === 'tool').map((m) => m.content), ['3', '7', '11']);
+      // Usage and cost over all four calls: 460 input and 35 output tokens at $0.15 and $0.60 a million.
+      assert.deepEqual([result.usage.inputTokens, result.usage.outputTokens], [460, 35]);
+      assert.equal(result.cost.total, '0.00009');
+      await client.close();
+    });
+
+    test('the tool calls of one round run at the same time', async () => {
+      // Each tool waits until the other has started: run one after the other, the first would
+      // wait for a start that never comes and fail after its 10 s, and so would the test.
+      const { settings } = setup([
+        { tool_calls: [{ name: 'left', arguments: {} }, { name: 'right', arguments: {} }] },
+        { text: 'both ran' },
+      ]);
+      const started = new Set();
+      const waiters = [];
+      const rendezvous = (name, other) => {
+        started.add(name);
+        for (const wake of waiters.splice(0)) wake();
+        return new Promise((resolve, reject) => {
+          const timer = setTimeout(() => reject(new Error(`${name}: ${other} never started while ${name} ran`)), 10_000);
+          const check = () => {
+            if (!started.has(other)) return void waiters.push(check);
+            clearTimeout(timer);
+            resolve(`${name} met ${other}`);
+          };
+          check();
+        });
+      };
+      const client = api.createClient({ settings, model: 'gpt-4o-mini' });
+      const result = await client.chat({
+        prompt: 'meet',
+        tools: {
+          left: { description: 'meets right', execute: () => rendezvous('left', 'right') },
+          right: { description: 'meets left', execute: () => rendezvous('right', 'left') },
+        },
+      });
+      assert.deepEqual(result.toolsCalled.map((t) => [t.name, t.ok, t.ok ? t.result : t.error]),
+        [['left', true, 'left met right'], ['right', true, 'right met left']]);
+      assert.equal(result.text, 'both ran');
+      await client.close();
+    });
+
     test('arguments that break the schema go back to the model, not to the tool', async () => {
       const { settings } = setup([
         { tool_calls: [{ name: 'add', arguments: { a: 'two' } }] },

@@ -14,6 +14,9 @@
 #include <catch2/catch.hpp>
 
 #include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
 #include <thread>
 
 using namespace llmux;
@@ -90,18 +93,22 @@ struct Run {
   std::string streamed;
 };
 
-Run run(SessionConfig config, native::HttpClientOptions http = {}, const native::CancelFlag *cancel = nullptr) {
+// The built-in tools, the calls of a round in parallel.
+ToolOutput run_builtin(const ToolRun &tool_run) {
+  auto output = run_builtin_tool(tool_run.call.name, tool_run.call.arguments, 0);
+  return ToolOutput{tool_run.call.id, output.ok(), output.ok() ? output.value() : output.error().message,
+                    std::nullopt};
+}
+
+Run run(SessionConfig config, native::HttpClientOptions http = {}, const native::CancelFlag *cancel = nullptr,
+        native::ToolHandler tools = run_builtin) {
   native::HttpClient client(http);
   Session session(std::move(config));
   Run out;
   native::SessionRunOptions options;
   options.client = &client;
   options.cancel = cancel;
-  options.run_tools = native::run_in_parallel([](const ToolRun &tool_run) {
-    auto output = run_builtin_tool(tool_run.call.name, tool_run.call.arguments, 0);
-    return ToolOutput{tool_run.call.id, output.ok(), output.ok() ? output.value() : output.error().message,
-                      std::nullopt};
-  });
+  options.run_tools = native::run_in_parallel(std::move(tools));
   options.on_event = [&](const SessionEvent &event) {
     out.events.push_back(event);
     if (event.kind == SessionEvent::Kind::Stream && event.stream.type == StreamEventType::TextDelta)
@@ -279,4 +286,36 @@ TEST_CASE("Session over HTTP: an error status is reported with the provider's wo
   CHECK(out.result.error->http_status == 401);
   CHECK(out.result.error->message.find("test-key") == std::string::npos);
   CHECK(out.result.models_tried[0].attempts == 1);
+}
+
+TEST_CASE("Session over HTTP: the tool calls of one round run at the same time", "[e2e][tools]") {
+  // Each call waits until the other has started. Run one after the other, the first would
+  // wait for a start that never comes and fail after 10 s, and the test with it.
+  std::mutex mutex;
+  std::condition_variable changed;
+  std::vector<std::string> started;
+  auto rendezvous = [&](const ToolRun &tool_run) {
+    std::unique_lock<std::mutex> lock(mutex);
+    started.push_back(tool_run.call.id);
+    changed.notify_all();
+    const bool met = changed.wait_for(lock, std::chrono::seconds(10), [&] { return started.size() == 2; });
+    return ToolOutput{tool_run.call.id, met, met ? "met the other call" : "the other call never started",
+                      std::nullopt};
+  };
+  const std::string lane = unique_lane("rendezvous");
+  simulator().script(lane, R"([
+    {"tool_calls": [{"id": "call_a", "name": "calculator", "arguments": {"expression": "1"}},
+                    {"id": "call_b", "name": "calculator", "arguments": {"expression": "2"}}]},
+    {"text": "both met"}])");
+  SessionConfig config = ask(resolve_at(targets()[0], lane), "meet", false);
+  config.request.tools.push_back(*find_builtin_tool("calculator"));
+  Run out = run(std::move(config), {}, nullptr, rendezvous);
+  REQUIRE_FALSE(out.result.error);
+  CHECK(out.result.response.text == "both met");
+  REQUIRE(out.result.tools_called.size() == 2);
+  for (const auto &called : out.result.tools_called) {
+    INFO(called.id << ": " << called.result);
+    CHECK(called.ok);
+  }
+  CHECK(started.size() == 2);
 }

@@ -277,7 +277,7 @@ void add_runpod(CLI::App &deploy, Commands &commands, const std::vector<std::str
       "Usage: llmux deploy runpod MODEL_OR_CHECKPOINT --gpu TYPE [OPTIONS] [-- VLLM_ARGS...]\n\n"
       "Creates a pod through RunPod's REST API (RUNPOD_REST_URL, default https://api.runpod.io/v2) "
       "with the key RUNPOD_API_KEY from the environment or the settings file (never an argument, "
-      "never printed). The pod runs the image (vLLM's OpenAI server) with --model "
+      "never printed). The pod runs the image (its entrypoint is `vllm serve`) with "
       "MODEL_OR_CHECKPOINT --port 8000 --served-model-name NAME --enable-auto-tool-choice "
       "--tool-call-parser hermes (and --max-model-len with --context); HF_TOKEN from the settings "
       "goes into the pod's environment when set, for gated models. llmux waits until vLLM lists "
@@ -313,7 +313,8 @@ void add_runpod(CLI::App &deploy, Commands &commands, const std::vector<std::str
       ->type_name("ID");
   command
       ->add_option("--image", options->image,
-                   "The container image (default vllm/vllm-openai:latest)")
+                   "The container image, whose entrypoint is `vllm serve` as vllm/vllm-openai's is "
+                   "(default vllm/vllm-openai:latest)")
       ->type_name("IMAGE");
   command->add_option("--cloud", options->cloud, "SECURE (default) or COMMUNITY")
       ->type_name("TIER")

@@ -123,10 +123,11 @@ std::string random_suffix() {
 }
 
 // vLLM's arguments: the model, its port, the tool calling llmux's chat relies on, the served
-// name llmux calls it by, the context when given, and the user's own after "--".
+// name llmux calls it by, the context when given, and the user's own after "--". The image's
+// entrypoint is `vllm serve`, which takes the model as its first word and refuses --model.
 std::string vllm_arguments(const DeployOptions &options, const std::string &served) {
-  std::string args = "--model " + options.target + " --port " +
-                     std::to_string(runpod_default_pod_port) + " --served-model-name " + served +
+  std::string args = options.target + " --port " + std::to_string(runpod_default_pod_port) +
+                     " --served-model-name " + served +
                      " --enable-auto-tool-choice --tool-call-parser hermes";
   if (options.context > 0)
     args += " --max-model-len " + std::to_string(options.context);

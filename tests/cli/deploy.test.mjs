@@ -96,7 +96,7 @@ describe('llmux deploy runpod', () => {
       disk: 50,
       ports: ['8000/http'],
       env: { HF_TOKEN: hfToken },
-      args: '--model Qwen/Qwen2.5-7B-Instruct --port 8000 --served-model-name qwen-pod --enable-auto-tool-choice '
+      args: 'Qwen/Qwen2.5-7B-Instruct --port 8000 --served-model-name qwen-pod --enable-auto-tool-choice '
         + '--tool-call-parser hermes --dtype half',
     });
 
@@ -154,7 +154,7 @@ describe('llmux deploy runpod', () => {
     assert.deepEqual(body.mounts, { network: [{ volumeId: 'vol7x2', path: '/workspace' }] });
     assert.deepEqual(body.gpu, { id: gpu, count: 2 });
     assert.equal(body.cloud, 'COMMUNITY');
-    assert.equal(body.args, '--model /workspace/runs/step-900 --port 8000 --served-model-name runpod-step-900 '
+    assert.equal(body.args, '/workspace/runs/step-900 --port 8000 --served-model-name runpod-step-900 '
       + '--enable-auto-tool-choice --tool-call-parser hermes --max-model-len 4096');
     assert.deepEqual(setupResult.models().map((model) => [model.id, model.context]), [['runpod-step-900', 4096]]);
     assert.equal((await run(['deploy', 'stop', 'runpod-step-900'], env)).status, 0);

@@ -95,6 +95,12 @@ function argument(args, flag) {
   return at >= 0 ? words[at + 1] : undefined;
 }
 
+/** The first word of vLLM's argument string when it is not a flag: `vllm serve`'s model. */
+function firstWord(args) {
+  const [word] = (args ?? '').split(/\s+/).filter(Boolean);
+  return word && !word.startsWith('-') ? word : undefined;
+}
+
 let podNumber = 0;
 /** A pod id like RunPod's: 14 lowercase letters and digits. */
 function podId() {
@@ -250,7 +256,8 @@ export class RunPod {
         createdMs: now,
         createdAt: new Date(now).toISOString(),
         // What the pod's vLLM serves, from its arguments; the account's script as of now.
-        servedModel: argument(args, '--served-model-name') ?? argument(args, '--model') ?? 'sim-model',
+        // vllm/vllm-openai's entrypoint is `vllm serve`: the model is the first word.
+        servedModel: argument(args, '--served-model-name') ?? firstWord(args) ?? 'sim-model',
         maxModelLen: Number(argument(args, '--max-model-len') ?? 32768),
         readyAfterMs: account.readyAfterMs,
         neverReady: account.neverReady,

@@ -20,7 +20,7 @@ function account(settings = {}) {
 const auth = { authorization: 'Bearer rpa_key' };
 const createBody = {
   name: 'pod-1', image: 'vllm/vllm-openai:latest', gpu: { id: 'NVIDIA A40', count: 1 }, ports: ['8000/http'],
-  args: '--model Qwen/Qwen2.5-7B-Instruct --port 8000 --served-model-name qwen --max-model-len 4096',
+  args: 'Qwen/Qwen2.5-7B-Instruct --port 8000 --served-model-name qwen --max-model-len 4096',
 };
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -125,6 +125,13 @@ test('the proxy: 502 while the pod starts, then vLLM\'s /v1/models and chat from
 
   await del(`${runpod.restUrl}/pods/${pod.id}`, auth);
   assert.equal((await get(`${base}/models`)).status, 404);
+});
+
+test('a pod without --served-model-name serves its first word, the model `vllm serve` was given', async () => {
+  const runpod = account({ readyAfterMs: 0 });
+  const pod = JSON.parse((await post(`${runpod.restUrl}/pods`, { ...createBody, args: 'Qwen/Qwen2.5-0.5B --port 8000' }, auth)).text);
+  const models = await get(`${runpod.proxyUrl.replace('{pod_id}', pod.id).replace('{port}', '8000')}/models`);
+  assert.deepEqual(JSON.parse(models.text).data.map((model) => [model.id, model.max_model_len]), [['Qwen/Qwen2.5-0.5B', 32768]]);
 });
 
 test('scripted failures: a pod that never serves, a pod that exits', async () => {

@@ -475,7 +475,7 @@ TEST_CASE("Boolean schemas and the default schema", "[json_schema]") {
               R"({"not": "an email"})"));
 }
 
-TEST_CASE("An instance that is not JSON is one violation; max_violations is honoured",
+TEST_CASE("An instance that is not JSON is one violation, and max_violations is honoured",
           "[json_schema]") {
   const JsonSchema schema = compiled(weather_tool);
   CHECK(schema.validate(R"({"city": "Paris",})") ==

@@ -183,7 +183,7 @@ TEST_CASE("Nested budgets refuse a call when any scope would go over, reserving 
   CHECK_FALSE(ledger.reserve({"key:k1"}, 1, nov10_120000).ok());
 }
 
-TEST_CASE("Released reservations free their estimate; unknown ones change nothing",
+TEST_CASE("Released reservations free their estimate, unknown ones change nothing",
           "[ledger][budget]") {
   Ledger ledger;
   REQUIRE(ledger.set_budget("project:acme", 100 * cent).ok());

@@ -244,7 +244,7 @@ TEST_CASE("Every catalog template resolves and builds its provider's request", "
   }
 }
 
-TEST_CASE("Aliases name a template; served names are sent as typed; a shared alias is ambiguous",
+TEST_CASE("Aliases name a template, served names are sent as typed, a shared alias is ambiguous",
           "[resolve]") {
   // An alias: the template's own model is sent (Anthropic's API has no "claude-sonnet-4.5").
   for (auto [name, id, upstream] :

@@ -310,8 +310,9 @@ int deploy_runpod(const CLI::App &command, const DeployOptions &options) {
     const Error &error = created.error();
     std::cerr << "llmux: " << creation_failure(error, options) << '\n';
     // A server error or a lost answer may hide a pod RunPod created anyway.
-    if (error.code == ErrorCode::ServerError || error.origin == ErrorOrigin::Network ||
-        error.code == ErrorCode::BadResponse)
+    if ((error.code == ErrorCode::ServerError || error.code == ErrorCode::BadResponse ||
+         error.origin == ErrorOrigin::Network) &&
+        may_have_reached_runpod(error))
       sweep_unanswered_creation(cleanup, spec.name);
     return interrupted.cancelled() ? interrupted_status : 1;
   }

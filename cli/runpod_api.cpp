@@ -117,6 +117,16 @@ bool is_no_capacity(const Error &error) {
          message.find("no instances available") != std::string::npos;
 }
 
+bool may_have_reached_runpod(const Error &error) {
+  if (error.origin != ErrorOrigin::Network)
+    return true;
+  for (const char *unsent :
+       {"): connection failed", "): name resolution failed", "): TLS failed", "): connect timeout"})
+    if (error.message.find(unsent) != std::string::npos)
+      return false;
+  return true;
+}
+
 RunPodApi::RunPodApi(std::string base_url, std::string api_key, const native::CancelFlag *cancel)
     : base_url_(std::move(base_url)), api_key_(std::move(api_key)), cancel_(cancel), client_([] {
         native::HttpClientOptions options;

@@ -52,6 +52,12 @@ std::string pod_create_body(const PodSpec &spec);
 /// available"); no machine-readable code tells it apart from other 400s.
 bool is_no_capacity(const Error &error);
 
+/// Whether a failed request may have reached RunPod and been acted on: any answer, a cut
+/// connection or a timeout after connecting may hide a pod created anyway; a connection that
+/// never opened (refused, an unknown host, TLS, the connect timeout: the native driver's
+/// words) cannot.
+bool may_have_reached_runpod(const Error &error);
+
 /// A client for one account's pods. Errors are values: `auth_failed` (401), `quota_exceeded`
 /// (402), `permission_denied` (403), `not_found` (404), `invalid_request` (400, 422),
 /// `rate_limited` (429), `server_error` (5xx), `bad_response` (an answer that is not the

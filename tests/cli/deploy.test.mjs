@@ -183,6 +183,17 @@ describe('llmux deploy runpod', () => {
     assertNoSecrets(dir, out);
   });
 
+  test('a pod RunPod created while answering 500 is found by its name and terminated', async () => {
+    const setupResult = setup({ lostCreations: true });
+    const { account, env } = setupResult;
+    const out = await run(['deploy', 'runpod', 'Qwen/Qwen2.5-7B-Instruct', '--gpu', gpu], env);
+    assert.equal(out.status, 1);
+    assert.match(out.stderr, /RunPod did not create the pod: server_error: 500 Internal Server Error: Something went wrong/);
+    assert.equal(account.terminated().length, 1);
+    assert.match(out.stderr, new RegExp(`RunPod had created pod ${account.terminated()[0]} anyway; terminated it`));
+    assertNothingLeft(setupResult);
+  });
+
   test('a pod that never serves is terminated at --timeout, and nothing is registered', async () => {
     const setupResult = setup({ neverReady: true });
     const { account, env, dir } = setupResult;

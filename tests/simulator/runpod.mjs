@@ -27,7 +27,10 @@ export const noCapacityDetail =
 const isObject = (value) => value !== null && typeof value === 'object' && !Array.isArray(value);
 const isCount = (value, min) => Number.isInteger(value) && value >= min;
 
-const titles = { 400: 'Bad Request', 401: 'Unauthorized', 404: 'Not Found', 405: 'Method Not Allowed', 422: 'Unprocessable Entity' };
+const titles = {
+  400: 'Bad Request', 401: 'Unauthorized', 404: 'Not Found', 405: 'Method Not Allowed', 422: 'Unprocessable Entity',
+  500: 'Internal Server Error',
+};
 
 /** An RFC 9457 problem answer, as RunPod's v2 API sends its errors. */
 function problem(status, detail, errors) {
@@ -119,15 +122,16 @@ class Account {
     this.readyAfterMs = 300;
     this.neverReady = false;
     this.exitAfterMs = null;
+    this.lostCreations = false;
     this.log = [];
     this.terminated = [];
   }
 
   configure(settings) {
-    const known = ['apiKey', 'noCapacity', 'readyAfterMs', 'neverReady', 'exitAfterMs'];
+    const known = ['apiKey', 'noCapacity', 'readyAfterMs', 'neverReady', 'exitAfterMs', 'lostCreations'];
     for (const key of Object.keys(settings ?? {}))
       if (!known.includes(key)) throw new TypeError(`simulator: runpod: unknown setting "${key}" (${known.join(', ')})`);
-    const { apiKey, noCapacity, readyAfterMs, neverReady, exitAfterMs } = settings;
+    const { apiKey, noCapacity, readyAfterMs, neverReady, exitAfterMs, lostCreations } = settings;
     if (apiKey !== undefined) {
       if (typeof apiKey !== 'string' || apiKey === '') throw new TypeError('simulator: runpod: apiKey is a non-empty string');
       this.apiKey = apiKey;
@@ -142,9 +146,10 @@ class Account {
         throw new TypeError(`simulator: runpod: ${key} is a count of milliseconds`);
     if (readyAfterMs !== undefined) this.readyAfterMs = readyAfterMs;
     if (exitAfterMs !== undefined) this.exitAfterMs = exitAfterMs;
-    if (neverReady !== undefined) {
-      if (typeof neverReady !== 'boolean') throw new TypeError('simulator: runpod: neverReady is a boolean');
-      this.neverReady = neverReady;
+    for (const [key, value] of [['neverReady', neverReady], ['lostCreations', lostCreations]]) {
+      if (value === undefined) continue;
+      if (typeof value !== 'boolean') throw new TypeError(`simulator: runpod: ${key} is a boolean`);
+      this[key] = value;
     }
   }
 }
@@ -264,6 +269,8 @@ export class RunPod {
         exitAfterMs: account.exitAfterMs,
       };
       this.pods.set(pod.id, pod);
+      // RunPod has been seen to create the pod, then fail reading it back and answer 500.
+      if (account.lostCreations) return problem(500, 'Something went wrong. Please try again later or contact support.');
       return json(201, this.describe(pod));
     }
     const one = /^\/pods\/([^/]+)$/.exec(rest);

@@ -134,12 +134,18 @@ test('a pod without --served-model-name serves its first word, the model `vllm s
   assert.deepEqual(JSON.parse(models.text).data.map((model) => [model.id, model.max_model_len]), [['Qwen/Qwen2.5-0.5B', 32768]]);
 });
 
-test('scripted failures: a pod that never serves, a pod that exits', async () => {
+test('scripted failures: a pod that never serves, a creation answered 500, a pod that exits', async () => {
   const stuck = account({ neverReady: true });
   const pod = JSON.parse((await post(`${stuck.restUrl}/pods`, createBody, auth)).text);
   await sleep(150);
   assert.equal(stuck.pods()[0].status, 'RUNNING');
   assert.equal((await get(`${stuck.proxyUrl.replace('{pod_id}', pod.id).replace('{port}', '8000')}/models`)).status, 502);
+
+  const lost = account({ lostCreations: true });
+  const refused = await post(`${lost.restUrl}/pods`, createBody, auth);
+  assert.equal(refused.status, 500);
+  assert.equal(JSON.parse(refused.text).title, 'Internal Server Error');
+  assert.deepEqual(lost.pods().map((created) => created.name), ['pod-1']);
 
   const exits = account({ exitAfterMs: 50, readyAfterMs: 10_000 });
   await post(`${exits.restUrl}/pods`, createBody, auth);

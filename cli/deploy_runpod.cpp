@@ -258,11 +258,18 @@ int deploy_runpod(const CLI::App &command, const DeployOptions &options) {
   if (!fits_in_args(options.target))
     return usage_error(command, "MODEL_OR_CHECKPOINT cannot hold blanks or quotes: RunPod splits "
                                 "the pod's arguments on them");
-  for (const std::string &arg : options.server_args)
+  for (const std::string &arg : options.server_args) {
+    // llmux reaches the pod at port 8000 and calls the model by NAME: those stay llmux's.
+    for (const char *own : {"--port", "--served-model-name"})
+      if (arg == own || arg.starts_with(std::string(own) + "="))
+        return usage_error(command, std::string(own) + " is llmux's to set (port " +
+                                        std::to_string(runpod_default_pod_port) +
+                                        ", the served name is --name)");
     if (!fits_in_args(arg))
       return usage_error(command,
                          "vLLM's arguments cannot hold blanks or quotes (RunPod splits them): \"" +
                              arg + "\"");
+  }
   if (options.volume_gb > 0 && !options.network_volume.empty())
     return usage_error(command,
                        "--volume-gb and --network-volume exclude each other: a pod has one volume");

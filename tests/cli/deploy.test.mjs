@@ -233,7 +233,7 @@ describe('llmux deploy runpod', () => {
     assertNothingLeft(setupResult);
   });
 
-  test('a checkpoint on this machine is refused before anything is asked of RunPod', async () => {
+  test('a checkpoint on this machine, or vLLM arguments llmux must own, are refused before anything is asked of RunPod', async () => {
     const setupResult = setup();
     const { account, env, dir } = setupResult;
     const checkpoint = join(dir, 'step-900');
@@ -242,6 +242,13 @@ describe('llmux deploy runpod', () => {
       const out = await run(['deploy', 'runpod', target, '--gpu', gpu], env);
       assert.equal(out.status, 2);
       assert.match(out.stderr, /^llmux deploy runpod: .*step-900 is (on this machine, where the pod cannot read it|a path, and not one inside a network volume): llmux does not upload checkpoints\. Push it to the Hugging Face Hub/m);
+    }
+    for (const [extra, message] of [[['--', '--port', '9000'], /--port is llmux's to set \(port 8000/],
+      [['--', '--served-model-name=x'], /--served-model-name is llmux's to set/],
+      [['--', '--chat-template', 'a b'], /vLLM's arguments cannot hold blanks or quotes/]]) {
+      const out = await run(['deploy', 'runpod', 'Qwen/Qwen2.5-7B-Instruct', '--gpu', gpu, ...extra], env);
+      assert.equal(out.status, 2);
+      assert.match(out.stderr, message);
     }
     assert.deepEqual(account.requests(), []);
     assertNothingLeft(setupResult);

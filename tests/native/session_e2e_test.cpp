@@ -93,7 +93,7 @@ struct Run {
   std::string streamed;
 };
 
-// The built-in tools, the calls of a round in parallel.
+// One call of a built-in tool (run() runs the calls of a round in parallel).
 ToolOutput run_builtin(const ToolRun &tool_run) {
   auto output = run_builtin_tool(tool_run.call.name, tool_run.call.arguments, 0);
   return ToolOutput{tool_run.call.id, output.ok(), output.ok() ? output.value() : output.error().message,

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, test } from 'node:test';
 
-import { checkResult, errorCodes, fixture, fixtures, root } from '../js/support.mjs';
+import { checkFixture, errorCodes, fixture, fixtures, root } from '../js/support.mjs';
 
 const cli = resolve(root, process.env.LLMUX_CLI || 'build/native/cli/llmux');
 if (!existsSync(cli)) throw new Error(`${cli} is missing: build the native CLI first`);
@@ -34,7 +34,7 @@ describe('llmux decode', () => {
       const { status, stdout } = run(decodeArgs(f), { input: f.bytes });
       assert.equal(status, 0);
       const result = JSON.parse(stdout);
-      checkResult(result, f.expected);
+      checkFixture(result, f);
       if (f.path in errorCodes) assert.equal(result.error.code, errorCodes[f.path]);
     });
   }
@@ -49,7 +49,7 @@ describe('llmux decode', () => {
     assert.deepEqual(events[4], {
       type: 'tool_call_end', index: 0, id: 'toolu_01QE1WLsSVp5hy5Q3GmGTmjP', name: 'updateIssueList', arguments: '',
     });
-    checkResult(JSON.parse(lines.at(-1)), f.expected);
+    checkFixture(JSON.parse(lines.at(-1)), f);
   });
 
   test('a Retry-After header given on the command line reaches the error', () => {
@@ -123,7 +123,7 @@ describe('llmux models, resolve and cost', () => {
     const { status, stdout } = run(['models', '--json']);
     assert.equal(status, 0);
     const { models } = JSON.parse(stdout);
-    assert.equal(models.length, 46);
+    assert.equal(models.length, 48);
     assert.equal(models[0].id, 'openai-gpt-4o-mini');
     assert.deepEqual(models[0].prices, { input: 0.15, output: 0.6, cached_input: 0.075 });
     assert.equal(models.filter((model) => model.provider === 'ollama').length, 4);
@@ -173,7 +173,8 @@ describe('llmux models, resolve and cost', () => {
     assert.ok(!ready.stdout.includes('SECRET'));
     const typo = run(['resolve', 'gtp-4o-mini']);
     assert.equal(typo.status, 1);
-    assert.equal(typo.stderr, 'llmux: unknown_model: unknown model "gtp-4o-mini"; did you mean openai-gpt-4o-mini?\n');
+    assert.equal(typo.stderr, 'llmux: unknown_model: unknown model "gtp-4o-mini"; did you mean openai-gpt-4o-mini? '
+      + '`llmux models` lists the catalog; name any other model as provider/model (openai/NAME): llmux does not guess its provider\n');
     const fromSettings = run(['resolve'], { env: { LLM_PROVIDER: 'ollama', OLLAMA_MODEL: 'qwen3:8b' } });
     assert.equal(fromSettings.status, 0);
     assert.match(fromSettings.stdout, /model +ollama\/qwen3:8b \(not in the catalog\)/);

@@ -273,7 +273,7 @@ void add_chat_command(CLI::App &parent, Commands &commands) {
       "--task KIND takes the model chain from your routing table (LLMUX_ROUTES_FILE, else "
       "~/.config/llmux/routes.json: {\"default\": \"simple\", \"routes\": {\"simple\": [...], "
       "...}}).\n\n"
-      "Example: llmux chat -m gpt-4o-mini --tools calculator --stream What is 17*23?");
+      "Example: llmux chat -m gpt-4o-mini --tools calculator --stream 'What is 17*23?'");
   CLI::Option *model =
       command->add_option("-m,--model", options->model_name, "The model (see below)")
           ->type_name("MODEL");

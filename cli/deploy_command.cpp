@@ -292,8 +292,7 @@ void add_runpod(CLI::App &deploy, Commands &commands, const std::vector<std::str
       "terminates the pod and registers nothing. A running pod is billed by the hour until "
       "llmux deploy stop NAME. Exit status: 0 deployed, 1 failed (nothing left behind, or a "
       "message naming the pod to terminate), 2 a mistake in the arguments, 130 Ctrl-C.\n\n"
-      "Example: llmux deploy runpod Qwen/Qwen2.5-7B-Instruct --gpu \"NVIDIA GeForce RTX 4090\" "
-      "--name qwen\n"
+      "Example: llmux deploy runpod Qwen/Qwen2.5-7B-Instruct --gpu \"NVIDIA A40\" --name qwen\n"
       "Then:    llmux chat -m qwen Hello; llmux deploy stop qwen");
   command
       ->add_option("model", options->target,

@@ -58,7 +58,7 @@ print_summary() {
   done
   printf '%-24s %7d %7d %7d %7d %7d  %s\n' total "$total_ran" "$total_passed" "$total_failed" \
     "$total_skipped" $((SECONDS - started)) \
-    "$( ((failed_stages == 0)) && echo "all passed" || echo "$failed_stages stages FAILED")"
+    "$( ((failed_stages == 0)) && echo "all passed" || echo "FAILED: $failed_stages of ${#summary[@]} stages")"
 }
 
 stage "setup" scripts/setup.sh

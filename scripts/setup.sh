@@ -35,7 +35,7 @@ elif ! command -v npm >/dev/null 2>&1; then
   missing+=(npm)
 fi
 if ((${#missing[@]})); then
-  echo "setup: installing ${missing[*]}"
+  echo "setup: installing ${missing[*]} with apt-get (a few minutes on a new machine)"
   if [[ $(id -u) -ne 0 ]]; then
     echo "setup: run as root (or install these packages): ${missing[*]}" >&2
     exit 1

@@ -127,7 +127,8 @@ $0.60 per million: about $0.0098). Carol's $0.0001 cannot cover that:
 EOF
 show "$llmux" chat -m gpt-4o-mini --user carol 'A one-line question' || true
 echo
-echo "With --max-tokens 50 the most it could cost is about \$0.00003, and the budget admits it:"
+echo "With --max-tokens 50 the most it could cost is well under \$0.0001 (50 output tokens cost \$0.00003),"
+echo "and the budget admits it:"
 script demo '[{"text": "A one-line answer.", "usage": {"input": 12, "output": 5}}]'
 show "$llmux" chat -m gpt-4o-mini --user carol --max-tokens 50 'A one-line question'
 

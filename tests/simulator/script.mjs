@@ -9,7 +9,7 @@ const stepKeys = new Set([
   'text', 'reasoning', 'tool_calls', 'finish', 'usage', 'model', 'id',
   'status', 'error', 'headers', 'retry_after_seconds',
   'stream_error', 'disconnect_after_chunks', 'chunk_size', 'chunk_delay_ms', 'delay_ms', 'hang', 'raw',
-  'usage_in_last_chunk',
+  'usage_in_last_chunk', 'hostile_usage', 'body_bytes', 'gzip_bomb', 'drip', 'silence_after_chunks',
 ]);
 
 const isObject = (value) => value !== null && typeof value === 'object' && !Array.isArray(value);
@@ -53,6 +53,23 @@ export function checkStep(step, where = 'step') {
       if (!isCount(value)) fail(`usage.${key} must be a count (an integer >= 0)`);
     }
   }
+  if ('hostile_usage' in step) {
+    if (!isObject(step.hostile_usage)) fail('hostile_usage must be an object');
+    for (const key of Object.keys(step.hostile_usage))
+      if (!['input', 'output', 'cached', 'reasoning'].includes(key)) fail(`hostile_usage: unknown key "${key}"`);
+  }
+  for (const key of ['body_bytes', 'gzip_bomb'])
+    if (key in step && !(Number.isSafeInteger(step[key]) && step[key] > 0)) fail(`${key} must be an integer > 0`);
+  if ('drip' in step) {
+    const drip = step.drip;
+    if (!isObject(drip)) fail('drip must be an object');
+    for (const key of Object.keys(drip)) if (!['every_ms', 'from'].includes(key)) fail(`drip: unknown key "${key}"`);
+    if (!(Number.isInteger(drip.every_ms) && drip.every_ms > 0)) fail('drip.every_ms must be an integer > 0');
+    if ('from' in drip && !['head', 'body'].includes(drip.from)) fail('drip.from must be "head" or "body"');
+  }
+  const writers = ['body_bytes', 'gzip_bomb', 'drip'].filter((key) => key in step);
+  if (writers.length > 1) fail(`${writers.join(' and ')} cannot be combined: each decides how the body is written`);
+  if ('body_bytes' in step && 'raw' in step) fail('body_bytes pads an answer the format writes, not a raw one');
   if ('status' in step && !(Number.isInteger(step.status) && step.status >= 200 && step.status <= 599))
     fail('status must be an HTTP status from 200 to 599');
   if ('error' in step) {
@@ -77,7 +94,7 @@ export function checkStep(step, where = 'step') {
     }
     if (!isCount(error.after_chunks)) fail('stream_error.after_chunks must be a count');
   }
-  for (const key of ['retry_after_seconds', 'disconnect_after_chunks', 'chunk_delay_ms', 'delay_ms'])
+  for (const key of ['retry_after_seconds', 'disconnect_after_chunks', 'silence_after_chunks', 'chunk_delay_ms', 'delay_ms'])
     if (key in step && !isCount(step[key])) fail(`${key} must be a count (an integer >= 0)`);
   if ('chunk_size' in step && !(Number.isInteger(step.chunk_size) && step.chunk_size > 0))
     fail('chunk_size must be an integer > 0');
@@ -159,7 +176,20 @@ export function usageOf(step) {
   const given = step.usage ?? {};
   const reasoning = given.reasoning ?? (step.reasoning ? 5 : 0);
   const output = given.output ?? Math.max(10, reasoning);
-  return { input: given.input ?? 10, output, cached: given.cached ?? 0, reasoning };
+  const counts = { input: given.input ?? 10, output, cached: given.cached ?? 0, reasoning };
+  // A hostile upstream's counts (any JSON values: -5, 2^62, 1.5, "12", null) replace these.
+  const hostile = step.hostile_usage ?? {};
+  return { ...counts, ...hostile, hostile: new Set(Object.keys(hostile)) };
+}
+
+/**
+ * A usage field a format computes from some counts (a total, input minus cached): `compute()`,
+ * unless one of those counts is hostile; then that count's value as it is, so that -5 reaches
+ * the wire as -5 rather than as a difference of it.
+ */
+export function derived(counts, names, compute) {
+  const hostile = names.find((name) => counts.hostile.has(name));
+  return hostile === undefined ? compute() : counts[hostile];
 }
 
 /** The neutral finish reason: the Step's, else tool_calls when it calls tools, else stop. */

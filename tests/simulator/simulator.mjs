@@ -18,6 +18,9 @@ import http from 'node:http';
 import { formats, route, splitLane } from './router.mjs';
 import { RunPod } from './runpod.mjs';
 import { Lane, checkLaneName, isErrorStep } from './script.mjs';
+import {
+  apiKeyOf, bufferOf, bytesOf, filledParts, gzipBomb, headOf, markedForFill, withApiKey, writePart,
+} from './hostile.mjs';
 
 const openAiFamily = new Set(['openai', 'vllm', 'runpod', 'local', 'huggingface', 'mistral', 'xai', 'openrouter']);
 const atOrigin = new Set(['azure', 'anthropic', 'gemini', 'cohere', 'ollama']);
@@ -111,8 +114,9 @@ export async function startSimulator({ port = 0, host = '127.0.0.1' } = {}) {
     if (found.format === 'gemini' && record.stream && record.query.alt !== 'sse')
       return sendJson(res, 400, simulatorError('simulator: streamGenerateContent without alt=sse (a JSON array stream) is not simulated'));
 
-    const step = lane.queue.shift();
-    if (!step) return sendJson(res, 500, simulatorError(`simulator: no scripted response for ${req.method} ${path}`));
+    const scripted = lane.queue.shift();
+    if (!scripted) return sendJson(res, 500, simulatorError(`simulator: no scripted response for ${req.method} ${path}`));
+    const step = withApiKey(scripted, apiKeyOf(req.headers, record.query));
     ctx.model = step.model ?? found.model(body) ?? 'sim-model';
     return respond(res, step, format, ctx, record.stream);
   }
@@ -121,55 +125,111 @@ export async function startSimulator({ port = 0, host = '127.0.0.1' } = {}) {
     if (step.hang) return; // the socket stays open until the client leaves or close()
     if (step.delay_ms) await sleep(step.delay_ms);
     if (gone(res)) return;
+    const answer = answerOf(step, format, ctx, stream);
+    if (step.gzip_bomb) return sendGzipBomb(res, answer, step);
+    if (step.drip) return sendDripped(res, answer, step);
+    if (answer.chunks) return sendChunks(res, answer.status, answer.headers, answer.chunks, step);
+    return sendWhole(res, answer.status, answer.headers, answer.body, step);
+  }
+
+  // What a Step answers: {status, headers, body} (a whole body) or {status, headers, chunks}
+  // (a stream, one write per chunk). A body or chunk is a string, or with body_bytes parts
+  // holding a Filler (hostile.mjs).
+  function answerOf(step, format, ctx, stream) {
     if (step.raw) {
       const { status = 200, body = '' } = step.raw;
       const headers = lowerCased(step.raw.headers);
-      if (Array.isArray(body)) return sendChunks(res, status, headers, body, step);
-      return sendWhole(res, status, headers, typeof body === 'string' ? body : JSON.stringify(body), step);
+      if (Array.isArray(body)) return { status, headers, chunks: body };
+      return { status, headers, body: typeof body === 'string' ? body : JSON.stringify(body) };
     }
     // Gemini's retry hint is in its error body; the others' in a header.
     const extra = step.retry_after_seconds !== undefined && format.name !== 'gemini'
       ? { 'retry-after': String(step.retry_after_seconds) } : {};
     Object.assign(extra, lowerCased(step.headers));
-    if (isErrorStep(step)) {
-      const out = format.error(step, ctx);
-      return sendWhole(res, out.status, { ...out.headers, ...extra }, out.body, step);
+    const error = isErrorStep(step);
+    const written = step.body_bytes ? markedForFill(step, error) : step;
+    const filled = (pieces) => (step.body_bytes ? filledParts(pieces, step.body_bytes) : pieces);
+    if (error || !stream) {
+      const out = error ? format.error(written, ctx) : format.whole(written, ctx);
+      return { status: error ? out.status : 200, headers: { ...out.headers, ...extra }, body: filled([out.body]) };
     }
-    if (!stream) {
-      const out = format.whole(step, ctx);
-      return sendWhole(res, 200, { ...out.headers, ...extra }, out.body, step);
-    }
-    const out = format.stream(step, ctx);
+    const out = format.stream(written, ctx);
     let { chunks } = out;
-    if (step.stream_error) chunks = [...chunks.slice(0, step.stream_error.after_chunks), format.streamError(step, ctx)];
-    return sendChunks(res, 200, { ...out.headers, ...extra }, chunks, step);
+    if (step.stream_error) chunks = [...chunks.slice(0, step.stream_error.after_chunks), format.streamError(written, ctx)];
+    return { status: 200, headers: { ...out.headers, ...extra }, chunks: filled(chunks) };
   }
 
   // A whole body, with its content-length. disconnect_after_chunks (any N) cuts it: the head
-  // and the first half of the body go out, then the socket is destroyed.
+  // and the first half of the body go out, then the socket is destroyed. silence_after_chunks
+  // stops there too (at the head alone for 0) and leaves the connection open.
   async function sendWhole(res, status, headers, body, step) {
-    if (step.disconnect_after_chunks === undefined) return send(res, status, headers, body);
-    const bytes = Buffer.from(body);
-    res.writeHead(status, { ...cors, 'content-length': bytes.length, ...headers });
-    await write(res, bytes.subarray(0, Math.floor(bytes.length / 2)));
-    await cut(res);
+    const length = bytesOf(body);
+    res.writeHead(status, { ...cors, 'content-length': length, ...headers });
+    if (step.silence_after_chunks !== undefined) {
+      res.flushHeaders();
+      if (step.silence_after_chunks > 0) await writePart(res, headOf(body, Math.floor(length / 2)));
+      return;
+    }
+    if (step.disconnect_after_chunks !== undefined) {
+      await writePart(res, headOf(body, Math.floor(length / 2)));
+      return cut(res);
+    }
+    await writePart(res, body);
+    if (!gone(res)) res.end();
   }
 
   // A stream: the head at once, then one write per chunk (chunked transfer encoding).
   // disconnect_after_chunks N: after N chunks the socket is destroyed, the chunked encoding
-  // left unfinished.
+  // left unfinished. silence_after_chunks N: after N chunks nothing more is sent, and the
+  // connection stays open.
   async function sendChunks(res, status, headers, chunks, step) {
     res.writeHead(status, { ...cors, ...headers });
     res.flushHeaders();
-    const stopAt = step.disconnect_after_chunks ?? Infinity;
+    const stopAt = step.disconnect_after_chunks ?? step.silence_after_chunks ?? Infinity;
     for (let i = 0; i < chunks.length && i < stopAt; i++) {
       if (i > 0 && step.chunk_delay_ms) await sleep(step.chunk_delay_ms);
       if (gone(res)) return;
-      await write(res, chunks[i]);
+      await writePart(res, chunks[i]);
     }
-    if (gone(res)) return;
+    if (gone(res) || step.silence_after_chunks !== undefined) return;
     if (stopAt !== Infinity) return cut(res);
     res.end();
+  }
+
+  // The answer's bytes (a stream's chunks joined) behind gzip_bomb newlines, gzipped, as one
+  // whole body with content-encoding: gzip.
+  async function sendGzipBomb(res, answer, step) {
+    const body = await gzipBomb(step.gzip_bomb, bufferOf(answer.chunks ?? answer.body));
+    const headers = { ...answer.headers, 'content-encoding': 'gzip' };
+    delete headers['content-length'];
+    if (gone(res)) return;
+    return sendWhole(res, answer.status, headers, body, step);
+  }
+
+  // The answer one byte every drip.every_ms: from the body on (the head at once), or from the
+  // status line on, written to the socket by hand. A dripped head says connection: close, and
+  // a dripped stream then ends with the connection rather than a chunked encoding.
+  async function sendDripped(res, answer, step) {
+    const body = bufferOf(answer.chunks ?? answer.body);
+    const sized = answer.chunks ? {} : { 'content-length': String(body.length) };
+    let bytes = body;
+    let out = res;
+    if (step.drip.from === 'head') {
+      const headers = { ...cors, ...sized, ...answer.headers, connection: 'close' };
+      const head = `HTTP/1.1 ${answer.status} ${http.STATUS_CODES[answer.status] ?? 'Unknown'}\r\n${
+        Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`).join('')}\r\n`;
+      bytes = Buffer.concat([Buffer.from(head, 'latin1'), body]);
+      out = res.socket;
+    } else {
+      res.writeHead(answer.status, { ...cors, ...sized, ...answer.headers });
+      res.flushHeaders();
+    }
+    for (let at = 0; at < bytes.length; at++) {
+      if (at > 0) await sleep(step.drip.every_ms);
+      if (out.destroyed) return;
+      await write(out, bytes.subarray(at, at + 1));
+    }
+    out.end();
   }
 
   // Destroys the connection once what was written has reached the kernel (so the client

@@ -9,7 +9,7 @@
 // Usage: Anthropic's input_tokens leaves out the cached tokens (cache_read_input_tokens).
 
 import {
-  argumentPieces, errorOf, finishOf, mapFinish, pieces, signatureFor, toolCallsOf, usageOf,
+  argumentPieces, derived, errorOf, finishOf, mapFinish, pieces, signatureFor, toolCallsOf, usageOf,
 } from '../script.mjs';
 
 export const name = 'anthropic';
@@ -23,7 +23,7 @@ const headersFor = (ctx, extra) => ({ ...extra, 'request-id': `req_sim${ctx.seq}
 function usage(step) {
   const counts = usageOf(step);
   return {
-    input_tokens: counts.input - Math.min(counts.cached, counts.input),
+    input_tokens: derived(counts, ['input', 'cached'], () => counts.input - Math.min(counts.cached, counts.input)),
     cache_creation_input_tokens: 0,
     cache_read_input_tokens: counts.cached,
     output_tokens: counts.output,

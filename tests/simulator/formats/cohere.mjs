@@ -12,7 +12,7 @@
 // delta has finish_reason ERROR and `error` (the one Cohere's API reference documents).
 // Cohere has no content-filter finish reason: content_filter is sent as it is.
 
-import { argumentPieces, errorOf, finishOf, mapFinish, pieces, toolCallsOf, usageOf } from '../script.mjs';
+import { argumentPieces, derived, errorOf, finishOf, mapFinish, pieces, toolCallsOf, usageOf } from '../script.mjs';
 
 export const name = 'cohere';
 
@@ -23,7 +23,10 @@ const json = { 'content-type': 'application/json' };
 function usage(step) {
   const counts = usageOf(step);
   return {
-    billed_units: { input_tokens: counts.input - Math.min(counts.cached, counts.input), output_tokens: counts.output },
+    billed_units: {
+      input_tokens: derived(counts, ['input', 'cached'], () => counts.input - Math.min(counts.cached, counts.input)),
+      output_tokens: counts.output,
+    },
     tokens: { input_tokens: counts.input, output_tokens: counts.output },
     cached_tokens: counts.cached,
   };

@@ -12,7 +12,7 @@
 // cachedContentTokenCount. Gemini says STOP after function calls, and puts its retry hint in
 // the error body (google.rpc.RetryInfo), not in a Retry-After header.
 
-import { errorOf, finishOf, mapFinish, pieces, signatureFor, toolCallsOf, usageOf } from '../script.mjs';
+import { derived, errorOf, finishOf, mapFinish, pieces, signatureFor, toolCallsOf, usageOf } from '../script.mjs';
 
 export const name = 'gemini';
 
@@ -32,12 +32,12 @@ function usageFields(step) {
   const counts = usageOf(step);
   const out = {
     promptTokenCount: counts.input,
-    candidatesTokenCount: counts.output - Math.min(counts.reasoning, counts.output),
-    totalTokenCount: counts.input + counts.output,
+    candidatesTokenCount: derived(counts, ['output', 'reasoning'], () => counts.output - Math.min(counts.reasoning, counts.output)),
+    totalTokenCount: derived(counts, ['input', 'output'], () => counts.input + counts.output),
   };
-  if (counts.cached) out.cachedContentTokenCount = counts.cached;
+  if (counts.cached || counts.hostile.has('cached')) out.cachedContentTokenCount = counts.cached;
   out.promptTokensDetails = [{ modality: 'TEXT', tokenCount: counts.input }];
-  if (counts.reasoning) out.thoughtsTokenCount = counts.reasoning;
+  if (counts.reasoning || counts.hostile.has('reasoning')) out.thoughtsTokenCount = counts.reasoning;
   return out;
 }
 

@@ -7,7 +7,7 @@
 // when the request set stream_options.include_usage, then `data: [DONE]`. With include_usage
 // every chunk carries `"usage": null`, as OpenAI's do.
 
-import { argumentPieces, errorOf, finishOf, mapFinish, pieces, toolCallsOf, usageOf } from '../script.mjs';
+import { argumentPieces, derived, errorOf, finishOf, mapFinish, pieces, toolCallsOf, usageOf } from '../script.mjs';
 
 export const name = 'openai';
 
@@ -20,7 +20,7 @@ function usage(step) {
   return {
     prompt_tokens: counts.input,
     completion_tokens: counts.output,
-    total_tokens: counts.input + counts.output,
+    total_tokens: derived(counts, ['input', 'output'], () => counts.input + counts.output),
     prompt_tokens_details: { cached_tokens: counts.cached, audio_tokens: 0 },
     completion_tokens_details: {
       reasoning_tokens: counts.reasoning, audio_tokens: 0, accepted_prediction_tokens: 0, rejected_prediction_tokens: 0,

@@ -14,6 +14,7 @@ packages=(
   catch2                            # the C++ test suite
   libbenchmark-dev                  # bench/
   libcurl4-openssl-dev              # the native HTTP driver
+  libsqlite3-dev                    # the native store: ledger, budgets and cache in SQLite
   libcli11-dev                      # the CLI's argument parsing (CLI11, header-only)
   locales                           # tests/core/locale_test.cpp: a comma-decimal locale (de_DE.UTF-8)
   openssl                           # the HTTP driver's tests: a throwaway certificate, a TLS server

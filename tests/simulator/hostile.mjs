@@ -94,35 +94,23 @@ export const bufferOf = (part) => (Array.isArray(part) ? Buffer.concat(part.map(
 const fillerPieceBytes = 64 * 1024;
 
 /**
- * Writes a part to `res`, waiting for the socket to drain between filler pieces so that a
- * gigabyte never sits in the simulator's memory. Resolves when written, or when the client
- * has gone.
+ * Writes a part to `res`, each piece once the one before has reached the kernel (its write
+ * callback), so that a gigabyte never sits in the simulator's memory and a cut that follows
+ * (disconnect_after_chunks) comes after what was written. Resolves when written, or when the
+ * client has gone.
  */
 export async function writePart(res, part) {
   if (Array.isArray(part)) {
     for (const inner of part) await writePart(res, inner);
     return;
   }
-  if (!(part instanceof Filler)) {
-    if (!res.write(part)) await drained(res);
-    return;
-  }
+  if (!(part instanceof Filler)) return written(res, part);
   const piece = Buffer.alloc(Math.min(fillerPieceBytes, part.bytes), part.byte);
   for (let left = part.bytes; left > 0 && !res.destroyed; left -= piece.length)
-    if (!res.write(left >= piece.length ? piece : piece.subarray(0, left))) await drained(res);
+    await written(res, left >= piece.length ? piece : piece.subarray(0, left));
 }
 
-function drained(res) {
-  return new Promise((resolve) => {
-    const done = () => {
-      res.off('drain', done);
-      res.off('close', done);
-      resolve();
-    };
-    res.on('drain', done);
-    res.on('close', done);
-  });
-}
+const written = (res, chunk) => new Promise((resolve) => res.write(chunk, () => resolve()));
 
 // ---------------------------------------------------------------------------------------
 // Gzip bombs

@@ -3,15 +3,17 @@
 
 #include "commands.hpp"
 #include "interrupt.hpp"
+#include "local_database.hpp"
 #include "settings.hpp"
 
 #include <llmux/builtin_tools.hpp>
 #include <llmux/ledger.hpp>
 #include <llmux/llmux.hpp>
 #include <llmux/native/environment.hpp>
-#include <llmux/native/file_store.hpp>
 #include <llmux/native/http_client.hpp>
 #include <llmux/native/session_runner.hpp>
+#include <llmux/native/sqlite_key_value_store.hpp>
+#include <llmux/native/sqlite_ledger_store.hpp>
 #include <llmux/response_cache.hpp>
 #include <llmux/routing_table.hpp>
 #include <llmux/session.hpp>
@@ -167,19 +169,22 @@ int chat(const CLI::App &command, const ChatOptions &options) {
   config.request.messages.push_back(Message::user(prompt));
   config.random_seed = static_cast<std::uint64_t>(native::now_ms());
 
-  // The ledger and the cache live in the data directory, in files that survive a crash.
-  std::unique_ptr<native::FileStore> store;
+  // The ledger and the cache live in the data directory's database, shared with every other
+  // llmux process: a budget holds across all of them.
+  std::unique_ptr<native::Database> database;
+  std::unique_ptr<native::SqliteLedgerStore> ledger_store;
   std::unique_ptr<Ledger> ledger;
+  std::unique_ptr<native::SqliteKeyValueStore> store;
   std::unique_ptr<ResponseCache> cache;
   const std::filesystem::path data = native::data_directory(*settings);
   if ((use_ledger || cache_ttl_s) && !data.empty()) {
-    store = std::make_unique<native::FileStore>(data);
+    database = open_database_or_report(data);
+    if (!database)
+      return 1;
+    store = std::make_unique<native::SqliteKeyValueStore>(*database);
     if (use_ledger) {
-      ledger = std::make_unique<Ledger>(store.get());
-      if (auto loaded = ledger->load(); !loaded.ok()) {
-        report(loaded.error());
-        return 1;
-      }
+      ledger_store = std::make_unique<native::SqliteLedgerStore>(*database);
+      ledger = std::make_unique<Ledger>(*ledger_store);
       config.ledger = ledger.get();
       config.user = user.empty() ? std::string("local") : user;
       config.budget_scopes = {"user:" + config.user};

@@ -1,12 +1,13 @@
 // llmux usage and llmux budget: the usage ledger's totals, and the monthly budgets it enforces.
 
 #include "commands.hpp"
+#include "local_database.hpp"
 #include "settings.hpp"
 
 #include <llmux/ledger.hpp>
 #include <llmux/llmux.hpp>
 #include <llmux/native/environment.hpp>
-#include <llmux/native/file_store.hpp>
+#include <llmux/native/sqlite_ledger_store.hpp>
 
 #include <chrono>
 #include <iomanip>
@@ -60,13 +61,15 @@ std::optional<GroupBy> parse_group(std::string_view text) {
   return std::nullopt;
 }
 
-// The ledger in the data directory, with the store it lives in (the ledger borrows it).
+// The ledger in the data directory's database, with what it lives in (the ledger borrows
+// them).
 struct OpenLedger {
-  std::unique_ptr<native::FileStore> store;
+  std::unique_ptr<native::Database> database;
+  std::unique_ptr<native::SqliteLedgerStore> store;
   std::unique_ptr<Ledger> ledger;
 };
 
-// The user's ledger, loaded; or nothing after saying why.
+// The user's ledger; or nothing after saying why.
 std::optional<OpenLedger> open_ledger_or_report() {
   const auto settings = load_settings_or_report();
   if (!settings)
@@ -77,13 +80,18 @@ std::optional<OpenLedger> open_ledger_or_report() {
     return std::nullopt;
   }
   OpenLedger open;
-  open.store = std::make_unique<native::FileStore>(data);
-  open.ledger = std::make_unique<Ledger>(open.store.get());
-  if (auto loaded = open.ledger->load(); !loaded.ok()) {
-    std::cerr << "llmux: " << loaded.error().message << '\n';
+  open.database = open_database_or_report(data);
+  if (!open.database)
     return std::nullopt;
-  }
+  open.store = std::make_unique<native::SqliteLedgerStore>(*open.database);
+  open.ledger = std::make_unique<Ledger>(*open.store);
   return open;
+}
+
+// Says what a ledger read failed with; returns the exit status for it.
+int report(const Error &error) {
+  std::cerr << "llmux: " << to_string(error.code) << ": " << error.message << '\n';
+  return 1;
 }
 
 std::string cost_text(const Totals &totals) {
@@ -143,8 +151,13 @@ int print_usage(const UsageOptions &options) {
     return 1;
   Ledger *ledger = open->ledger.get();
   const auto groups = ledger->totals(by, from_ms, to_ms, user);
+  if (!groups.ok())
+    return report(groups.error());
+  const auto users = ledger->totals(GroupBy::User, from_ms, to_ms, user);
+  if (!users.ok())
+    return report(users.error());
   Totals all;
-  for (const auto &[key, totals] : ledger->totals(GroupBy::User, from_ms, to_ms, user)) {
+  for (const auto &[key, totals] : users.value()) {
     all.requests += totals.requests;
     all.input_tokens += totals.input_tokens;
     all.output_tokens += totals.output_tokens;
@@ -155,7 +168,7 @@ int print_usage(const UsageOptions &options) {
   }
   if (as_json) {
     std::string rows;
-    for (const auto &[key, totals] : groups) {
+    for (const auto &[key, totals] : groups.value()) {
       if (!rows.empty())
         rows += ',';
       rows += totals_json(key, totals);
@@ -171,7 +184,7 @@ int print_usage(const UsageOptions &options) {
               << std::setw(9) << totals.requests << std::setw(12) << totals.input_tokens
               << std::setw(12) << totals.output_tokens << "  " << cost_text(totals) << '\n';
   };
-  for (const auto &[key, totals] : groups)
+  for (const auto &[key, totals] : groups.value())
     row(key, totals);
   row("total", all);
   return 0;
@@ -201,14 +214,18 @@ int budget(const CLI::App &command, const BudgetOptions &options) {
         return usage_error(command, "a budget is an amount of dollars (\"5\", \"12.50\") or none");
       limit = *micro * 1'000'000;
     }
-    if (auto set = ledger->set_budget(scope, limit); !set.ok()) {
-      std::cerr << "llmux: " << to_string(set.error().code) << ": " << set.error().message << '\n';
-      return 1;
-    }
+    if (auto set = ledger->set_budget(scope, limit); !set.ok())
+      return report(set.error());
   }
   const std::int64_t now = native::now_ms();
-  const Picodollars spent = ledger->spent(scope, Period::Month, now);
-  const auto limit = ledger->budget(scope);
+  const auto spent_now = ledger->spent(scope, Period::Month, now);
+  if (!spent_now.ok())
+    return report(spent_now.error());
+  const auto budget_now = ledger->budget(scope);
+  if (!budget_now.ok())
+    return report(budget_now.error());
+  const Picodollars spent = spent_now.value();
+  const std::optional<Picodollars> limit = budget_now.value();
   std::cout << scope << ": " << (limit ? format_usd(*limit) + " a month" : std::string("no budget"))
             << ", " << format_usd(spent) << " spent this month";
   if (limit)

@@ -206,9 +206,12 @@ std::string ClientBinding::usage(std::string_view group, double from, double unt
            error_json(invalid_argument(
                "by must be user, model, provider, scope, day, week or month")) +
            "}";
+  // The client's ledger store is in memory (KeyValueLedgerStore): its reads do not fail.
+  auto groups = state_->ledger->totals(*by, to_ms(from), to_ms(until), user);
+  if (!groups.ok())
+    return "{\"error\":" + error_json(groups.error()) + "}";
   std::string out = "[";
-  for (const auto &[key, totals] :
-       state_->ledger->totals(*by, to_ms(from), to_ms(until), user)) {
+  for (const auto &[key, totals] : groups.value()) {
     if (out.size() > 1)
       out += ',';
     out += "{\"key\":";
@@ -242,9 +245,12 @@ std::string ClientBinding::set_budget(std::string_view scope, std::string_view a
 
 std::string ClientBinding::budget(std::string_view scope, double at_ms) const {
   const auto limit = state_->ledger->budget(scope);
+  const auto spent = state_->ledger->spent(scope, Period::Month, to_ms(at_ms));
+  if (!limit.ok() || !spent.ok())
+    return "{\"error\":" + error_json(!limit.ok() ? limit.error() : spent.error()) + "}";
   std::string out = "{\"limit\":";
-  out += limit ? "\"" + api::dollars(*limit) + "\"" : "null";
-  out += ",\"spent\":\"" + api::dollars(state_->ledger->spent(scope, Period::Month, to_ms(at_ms))) + "\"}";
+  out += limit.value() ? "\"" + api::dollars(*limit.value()) + "\"" : "null";
+  out += ",\"spent\":\"" + api::dollars(spent.value()) + "\"}";
   return out;
 }
 

@@ -424,7 +424,7 @@ TEST_CASE("Session refuses a call over budget before sending it", "[session][bud
              Catch::Matchers::Contains("input tokens, four times a rough count, and 16384 output "
                                        "tokens, the model's output limit: a max_tokens lowers it)"));
   CHECK(host.sent.empty());
-  CHECK(ledger.records().empty());
+  CHECK(ledger.records().value().empty());
 }
 
 TEST_CASE("Session stops a conversation that runs out of budget between rounds", "[session][budget]") {
@@ -445,9 +445,9 @@ TEST_CASE("Session stops a conversation that runs out of budget between rounds",
   CHECK_THAT(last.error.message, Catch::Matchers::EndsWith(" output tokens, its max_tokens)"));
   CHECK_THAT(last.error.message, Catch::Matchers::Contains(" and 100 output tokens"));
   CHECK(host.sent.size() == 1);
-  REQUIRE(ledger.records().size() == 1);
-  CHECK(ledger.records()[0].usage.input_tokens == 400);
-  CHECK(ledger.records()[0].outcome == "ok");
+  REQUIRE(ledger.records().value().size() == 1);
+  CHECK(ledger.records().value()[0].usage.input_tokens == 400);
+  CHECK(ledger.records().value()[0].outcome == "ok");
   CHECK(host.session.result().usage.input_tokens == 400);
 }
 
@@ -464,10 +464,10 @@ TEST_CASE("Session cancelled mid-stream records the usage already spent", "[sess
   REQUIRE(last.kind == SessionAction::Kind::Fail);
   CHECK(last.error.code == ErrorCode::Cancelled);
   CHECK(host.streamed_text() == "Once upon");
-  REQUIRE(ledger.records().size() == 1);
-  CHECK(ledger.records()[0].outcome == "cancelled");
-  CHECK(ledger.records()[0].usage.input_tokens == 30);
-  CHECK(ledger.records()[0].user == "carol");
+  REQUIRE(ledger.records().value().size() == 1);
+  CHECK(ledger.records().value()[0].outcome == "cancelled");
+  CHECK(ledger.records().value()[0].usage.input_tokens == 30);
+  CHECK(ledger.records().value()[0].user == "carol");
   // Later inputs are ignored.
   host.session.on_response_end(host.now_ms);
   CHECK(host.session.next_action(host.now_ms).kind == SessionAction::Kind::Fail);
@@ -564,5 +564,5 @@ TEST_CASE("Budgets hold under many interleaved sessions", "[session][budget]") {
   }
   CHECK(sent > 0);
   CHECK(sent < 40);
-  CHECK(ledger.spent("project:acme", Period::Month, 1'764'000'000'002) <= limit);
+  CHECK(ledger.spent("project:acme", Period::Month, 1'764'000'000'002).value() <= limit);
 }

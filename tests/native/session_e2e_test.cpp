@@ -272,9 +272,9 @@ TEST_CASE("Session over HTTP: cancelling mid-stream records what was spent", "[e
   canceller.join();
   REQUIRE(out.result.error);
   CHECK(out.result.error->code == ErrorCode::Cancelled);
-  REQUIRE(ledger.records().size() == 1);
-  CHECK(ledger.records()[0].outcome == "cancelled");
-  CHECK(ledger.records()[0].usage.input_tokens == 12);
+  REQUIRE(ledger.records().value().size() == 1);
+  CHECK(ledger.records().value()[0].outcome == "cancelled");
+  CHECK(ledger.records().value()[0].usage.input_tokens == 12);
 }
 
 TEST_CASE("Session over HTTP: an error status is reported with the provider's words", "[e2e]") {

@@ -1,6 +1,6 @@
 #pragma once
 /// The usage ledger: every charged call, spending by scope and period, and nested monthly
-/// budgets enforced with reservations.
+/// budgets enforced with reservations; and the LedgerStore seam where hosts keep them.
 
 #include <llmux/key_value_store.hpp>
 #include <llmux/money.hpp>
@@ -9,7 +9,9 @@
 #include <llmux/usage.hpp>
 
 #include <cstdint>
+#include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -21,14 +23,14 @@ namespace llmux {
 /// One charged call (or a cancelled/failed call's usage so far).
 ///
 /// Scopes name what a call is charged to, as "kind:id" by convention ("key:k1",
-/// "project:acme", "user:alice"). A scope is 1 to `max_scope_bytes` bytes of UTF-8 text. An
-/// API key is never a scope: "key:..." takes the key's id or a hash of it, which the caller
-/// computes. A scope that looks like a raw provider key (a part starting "sk-" or "AIza"
-/// and at least 20 bytes long) is refused with invalid_argument.
+/// "project:acme", "user:alice"). A scope is 1 to `max_scope_bytes` bytes of UTF-8 text
+/// without control characters. An API key is never a scope: "key:..." takes the key's id or a
+/// hash of it, which the caller computes. A scope that looks like a raw provider key (a part
+/// starting "sk-" or "AIza" and at least 20 bytes long) is refused with invalid_argument.
 struct UsageRecord {
   /// Unix ms from the host's clock (passed in), from 1970 up to the end of year 9999.
   std::int64_t at_ms = 0;
-  /// The end user, may be empty.
+  /// The end user, may be empty; no control characters.
   std::string user;
   /// Budget scopes charged, outermost first: {"key:k1", "project:acme", "user:alice"}. Each
   /// at most once.
@@ -75,7 +77,93 @@ struct Reservation {
 /// The longest scope accepted.
 inline constexpr std::size_t max_scope_bytes = 256;
 
-/// Usage records and budgets, persisted in a KeyValueStore under "ledger/":
+/// A line of a day file that loading skipped rather than refusing the whole ledger: a last
+/// line with no newline after it that is not JSON. That is what an append cut short leaves (a
+/// crash mid-write, a file cut short): a record line is written with its newline last, and a
+/// JSON object cut anywhere is not JSON. Its record is lost, and the host says so.
+struct TornLine {
+  /// The store key of the day file ("ledger/records/2026-11-10.jsonl").
+  std::string file;
+  /// Counted from 1.
+  std::size_t line = 0;
+  /// The bytes skipped.
+  std::size_t bytes = 0;
+
+  friend bool operator==(const TornLine &, const TornLine &) = default;
+};
+
+/// One of a reservation's scopes as its store holds it at the moment of the reservation.
+struct ScopeSpending {
+  /// The scope's monthly budget, if it has one.
+  std::optional<Picodollars> budget;
+  /// The known costs recorded in the scope during the month, stopping at the int64 maximum.
+  Picodollars spent = 0;
+  /// The estimates of the scope's live reservations, stopping at the int64 maximum.
+  Picodollars reserved = 0;
+};
+
+/// The Ledger's admission rule, which a store applies inside its reservation: given each
+/// scope's spending (in the order of the reservation's scopes), nothing admits the call, an
+/// error refuses it.
+using ReservationCheck = std::function<std::optional<Error>(const std::vector<ScopeSpending> &)>;
+
+/// Where a Ledger keeps its records, budgets and reservations: the seam between the ledger's
+/// rules (the Ledger: what is valid, nested budgets, the admission rule and its message,
+/// totals) and storage. The core keeps them in memory, persisted in a KeyValueStore (what
+/// Ledger(KeyValueStore*) uses, the Wasm build's); natively, native::SqliteLedgerStore keeps
+/// them in SQLite, shared by every process of the machine.
+///
+/// A store trusts its caller: the Ledger has validated what it passes. Days are UTC days
+/// since 1970-01-01 (a record's day is its at_ms divided by 86'400'000). Money sums stop at the
+/// int64 maximum. Implementations say whether they are thread-safe.
+class LedgerStore {
+public:
+  virtual ~LedgerStore() = default;
+
+  /// Reads what persists, for a store that keeps its records in memory, replacing its records
+  /// and budgets (reservations stay); returns the torn lines it skipped. A store that reads
+  /// its storage on every call has nothing to do.
+  virtual Result<std::vector<TornLine>> load() = 0;
+
+  /// Atomically, with respect to everything else using the same storage (other ledgers, other
+  /// processes): reads each scope's budget, its known costs on the days [first_day, end_day)
+  /// and its live reservations, asks `check`, and when it returns no error holds `estimate` in
+  /// every scope as one new reservation. Returns the error `check` returned, holding nothing;
+  /// `check` admits only estimates that fit every scope's reserved sum.
+  virtual Result<Reservation> reserve(const std::vector<std::string> &scopes,
+                                      Picodollars estimate, std::int64_t first_day,
+                                      std::int64_t end_day, const ReservationCheck &check) = 0;
+
+  /// Atomically drops the pending `reservation` and adds `record`. invalid_argument, changing
+  /// nothing, when the reservation is not pending (settled, released or never made here) or a
+  /// day's spending in one of the record's scopes would not fit an int64.
+  virtual Result<bool> settle(Reservation reservation, const UsageRecord &record) = 0;
+
+  /// Drops a reservation with nothing spent. Unknown or dropped reservations are ignored.
+  virtual void release(Reservation reservation) noexcept = 0;
+
+  /// Adds `record`; invalid_argument as settle.
+  virtual Result<bool> record(const UsageRecord &record) = 0;
+
+  /// Sets (or, with nothing, removes) a scope's monthly budget.
+  virtual Result<bool> set_budget(const std::string &scope,
+                                  std::optional<Picodollars> monthly_limit) = 0;
+
+  /// Every budget, by scope.
+  virtual Result<std::map<std::string, Picodollars, std::less<>>> budgets() = 0;
+
+  /// The known costs recorded in `scope` on the days [first_day, end_day).
+  virtual Result<Picodollars> spent(std::string_view scope, std::int64_t first_day,
+                                    std::int64_t end_day) = 0;
+
+  /// The records of the days [first_day, end_day), by day, then in the order recorded.
+  virtual Result<std::vector<UsageRecord>> records(std::int64_t first_day,
+                                                   std::int64_t end_day) = 0;
+};
+
+/// Usage records and budgets, with the rules that keep them: what a valid scope and record
+/// are, nested budgets, admission, totals. They live in a LedgerStore: by default in memory,
+/// persisted in a KeyValueStore under "ledger/":
 ///   ledger/budgets.json                  {"version":1,"budgets":{"<scope>":<picodollars>}}
 ///   ledger/records/YYYY-MM-DD.jsonl      one record per line (JSON), for each UTC day
 ///
@@ -90,20 +178,32 @@ inline constexpr std::size_t max_scope_bytes = 256;
 /// call cannot be recalled, and settle() records what was spent even above its estimate).
 /// Estimates that are upper bounds (max_tokens at the output price) never overspend. A
 /// record counts in the month of its at_ms, even when its call was admitted the month before.
+/// The guarantee holds across everything that shares the store: across processes with
+/// native::SqliteLedgerStore, within one ledger with the key-value store.
 ///
 /// Not thread-safe: calls interleaved in one thread (the session's way) are fine; threads
 /// must share one Ledger under a lock of their own.
 class Ledger {
 public:
-  /// A ledger persisting to `store` (borrowed; it must outlive the ledger) under "ledger/",
-  /// or in memory only when `store` is null. Call load() before use.
+  /// A ledger in memory, persisting to `store` (borrowed; it must outlive the ledger) under
+  /// "ledger/", or to nothing when `store` is null. Call load() before use.
   explicit Ledger(KeyValueStore *store = nullptr);
 
-  /// Reads the budgets and every day file from the store, replacing the ledger's records and
-  /// budgets (reservations stay). Members it does not know are ignored. bad_response naming
-  /// the file (and line) when a file does not parse or holds an invalid record: money is
-  /// never dropped silently. On any error the ledger is left as it was.
-  Result<bool> load();
+  /// A ledger in `store` (borrowed; it must outlive the ledger).
+  explicit Ledger(LedgerStore &store);
+
+  ~Ledger();
+  Ledger(const Ledger &) = delete;
+  Ledger &operator=(const Ledger &) = delete;
+
+  /// Reads what the store persists (LedgerStore::load): for the key-value store, the budgets
+  /// and every day file, replacing the ledger's records and budgets (reservations stay).
+  /// Members it does not know are ignored. A torn last line of a day file (see TornLine) is
+  /// skipped and returned, so that a crash mid-append never blocks the ledger; any other
+  /// line that does not parse or holds an invalid record is bad_response naming the file and
+  /// line, since a damaged line inside a file is no crash's doing and money is never dropped
+  /// silently. On any error the ledger is left as it was.
+  Result<std::vector<TornLine>> load();
 
   /// Sets (or, with nothing, removes) a scope's monthly budget, and persists the budgets.
   /// invalid_argument for an invalid scope or a negative limit; on a storage error the
@@ -111,7 +211,10 @@ public:
   Result<bool> set_budget(std::string scope, std::optional<Picodollars> monthly_limit);
 
   /// The scope's monthly budget, if it has one.
-  std::optional<Picodollars> budget(std::string_view scope) const;
+  Result<std::optional<Picodollars>> budget(std::string_view scope) const;
+
+  /// Every monthly budget, by scope.
+  Result<std::map<std::string, Picodollars, std::less<>>> budgets() const;
 
   /// Before a call: checks that every scope in `scopes` that has a budget can take `estimate`
   /// on top of what the scope spent this month (the UTC month of now_ms) plus what is
@@ -132,62 +235,32 @@ public:
   /// Drops a reservation with nothing spent. Unknown or dropped reservations are ignored.
   void release(Reservation reservation) noexcept;
 
-  /// Records usage not reserved beforehand, and persists it by rewriting its day's file.
-  /// invalid_argument when at_ms is outside 1970..9999, the cost is negative, a scope is
-  /// invalid or repeated, a string is not valid UTF-8 (JSON could not store it exactly), the
-  /// provider is not a Provider, or the day's spending in a scope would not fit an int64. On
-  /// a storage error the record still counts (the money is spent) and the error is returned;
-  /// the day's file is written whole again with the day's next record.
+  /// Records usage not reserved beforehand, and persists it. invalid_argument when at_ms is
+  /// outside 1970..9999, the cost is negative, a scope is invalid or repeated, the user or a
+  /// scope holds a control character (it would print as other rows), a string is not valid
+  /// UTF-8 (JSON could not store it exactly), the provider is not a Provider, or the day's
+  /// spending in a scope would not fit an int64. With the key-value store, on a storage error
+  /// the record still counts (the money is spent) and the error is returned; the day's file
+  /// is written whole again with the day's next record.
   Result<bool> record(UsageRecord record);
 
   /// Spent in `scope` during the period that contains at_ms: known costs only. Stops at the
   /// int64 maximum (which is over any budget) rather than overflow.
-  Picodollars spent(std::string_view scope, Period period, std::int64_t at_ms) const;
+  Result<Picodollars> spent(std::string_view scope, Period period, std::int64_t at_ms) const;
 
   /// Totals grouped by `by`, for records with from_ms <= at_ms < to_ms, only `user`'s when it
   /// is not empty; groups sorted by key ("2026-11-25", "2026-W48", "2026-11", user ids,
   /// model ids, provider names, scopes). A record counts in each of its scopes' groups, and
   /// in none by Scope when it has none; records of no user group under "".
-  std::vector<std::pair<std::string, Totals>>
+  Result<std::vector<std::pair<std::string, Totals>>>
   totals(GroupBy by, std::int64_t from_ms, std::int64_t to_ms, std::string_view user = {}) const;
 
-  /// Every record, in the order recorded (after load(): by day, then as stored). Owned by the
-  /// ledger: a record, settle or load may move its elements, so do not keep pointers to them.
-  const std::vector<UsageRecord> &records() const noexcept;
+  /// Every record, by UTC day, then in the order recorded.
+  Result<std::vector<UsageRecord>> records() const;
 
 private:
-  struct Pending {
-    std::vector<std::string> scopes;
-    Picodollars estimate = 0;
-  };
-  // Everything load() replaces, so that a failed load can leave the ledger as it was.
-  struct State {
-    std::vector<UsageRecord> records;
-    // Day -> indices into records: what each day file holds.
-    std::map<std::int64_t, std::vector<std::size_t>> records_by_day;
-    // Scope -> day -> known cost charged to it that day: what reserve() and spent() sum.
-    std::map<std::string, std::map<std::int64_t, Picodollars>, std::less<>> spent_by_day;
-    std::map<std::string, Picodollars, std::less<>> budgets;
-  };
-  static Result<bool> add_record(State &state, UsageRecord &&record);
-  Result<bool> persist_day(std::int64_t day);
-  Result<bool> persist_budgets(const std::map<std::string, Picodollars, std::less<>> &budgets);
-  Picodollars spent_in(std::string_view scope, std::int64_t first_day, std::int64_t end_day) const;
-
-  KeyValueStore *store_;
-  State state_;
-  std::map<std::uint64_t, Pending> pending_;
-  // Scope -> sum of pending estimates.
-  std::map<std::string, Picodollars, std::less<>> reserved_;
-  std::uint64_t next_reservation_ = 1;
-  // The JSON lines of the day last persisted and how many of its records they hold: a new
-  // record of that day appends its one line instead of encoding the whole day again.
-  struct EncodedDay {
-    std::int64_t day = 0;
-    std::size_t records = 0;
-    std::string text;
-  };
-  std::optional<EncodedDay> encoded_day_;
+  std::unique_ptr<LedgerStore> owned_store_;
+  LedgerStore *store_;
 };
 
 } // namespace llmux

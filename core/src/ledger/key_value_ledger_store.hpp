@@ -1,0 +1,76 @@
+#pragma once
+// The ledger's store in memory, persisted in a KeyValueStore: what Ledger(KeyValueStore*)
+// uses, and so the Wasm build's ledger (its KeyValueStore is the browser's or the caller's
+// store). Private to the core.
+//
+// Reservations live only here, in memory: they are atomic among the calls of the ledger that
+// holds them, not across processes that share the same files (native::SqliteLedgerStore is).
+
+#include <llmux/key_value_store.hpp>
+#include <llmux/ledger.hpp>
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace llmux {
+
+/// A LedgerStore in memory, persisting to `store` (borrowed; null: persisting nothing) under
+/// ledger/budgets.json and ledger/records/YYYY-MM-DD.jsonl (see Ledger). A storage error on a
+/// record is returned, and the record still counts: its day's file is written whole again
+/// with the day's next record. Not thread-safe.
+class KeyValueLedgerStore final : public LedgerStore {
+public:
+  explicit KeyValueLedgerStore(KeyValueStore *store) : store_(store) {}
+
+  Result<std::vector<TornLine>> load() override;
+  Result<Reservation> reserve(const std::vector<std::string> &scopes, Picodollars estimate,
+                              std::int64_t first_day, std::int64_t end_day,
+                              const ReservationCheck &check) override;
+  Result<bool> settle(Reservation reservation, const UsageRecord &record) override;
+  void release(Reservation reservation) noexcept override;
+  Result<bool> record(const UsageRecord &record) override;
+  Result<bool> set_budget(const std::string &scope,
+                          std::optional<Picodollars> monthly_limit) override;
+  Result<std::map<std::string, Picodollars, std::less<>>> budgets() override;
+  Result<Picodollars> spent(std::string_view scope, std::int64_t first_day,
+                            std::int64_t end_day) override;
+  Result<std::vector<UsageRecord>> records(std::int64_t first_day, std::int64_t end_day) override;
+
+private:
+  struct Pending {
+    std::vector<std::string> scopes;
+    Picodollars estimate = 0;
+  };
+  // Everything load() replaces, so that a failed load can leave the store as it was.
+  struct State {
+    std::vector<UsageRecord> records;
+    // Day -> indices into records: what each day file holds.
+    std::map<std::int64_t, std::vector<std::size_t>> records_by_day;
+    // Scope -> day -> known cost charged to it that day: what reserve() and spent() sum.
+    std::map<std::string, std::map<std::int64_t, Picodollars>, std::less<>> spent_by_day;
+    std::map<std::string, Picodollars, std::less<>> budgets;
+  };
+  static Result<bool> add_record(State &state, const UsageRecord &record);
+  Result<bool> persist_day(std::int64_t day);
+  Picodollars spent_in(std::string_view scope, std::int64_t first_day, std::int64_t end_day) const;
+
+  KeyValueStore *store_;
+  State state_;
+  std::map<std::uint64_t, Pending> pending_;
+  // Scope -> sum of pending estimates.
+  std::map<std::string, Picodollars, std::less<>> reserved_;
+  std::uint64_t next_reservation_ = 1;
+  // The JSON lines of the day last persisted and how many of its records they hold: a new
+  // record of that day appends its one line instead of encoding the whole day again.
+  struct EncodedDay {
+    std::int64_t day = 0;
+    std::size_t records = 0;
+    std::string text;
+  };
+  std::optional<EncodedDay> encoded_day_;
+};
+
+} // namespace llmux

@@ -1,0 +1,102 @@
+#include <llmux/native/sqlite_key_value_store.hpp>
+
+namespace llmux::native {
+namespace {
+
+Error invalid_key(std::string_view key) {
+  return make_error(ErrorCode::InvalidArgument, ErrorOrigin::Caller,
+                    "invalid store key \"" + std::string(key) +
+                        "\": expected segments of [a-z0-9._-] separated by '/'");
+}
+
+} // namespace
+
+Result<std::optional<std::string>> SqliteKeyValueStore::get(std::string_view key) {
+  if (!is_valid_store_key(key))
+    return invalid_key(key);
+  auto read = database_.statement("SELECT value FROM key_values WHERE key = ?1");
+  if (!read.ok())
+    return std::move(read).error();
+  read.value().bind(1, key);
+  auto row = read.value().step();
+  if (!row.ok())
+    return std::move(row).error();
+  if (!row.value())
+    return std::optional<std::string>();
+  return std::optional<std::string>(std::string(read.value().text(0)));
+}
+
+Result<bool> SqliteKeyValueStore::put(std::string_view key, std::string_view value) {
+  if (!is_valid_store_key(key))
+    return invalid_key(key);
+  return database_.write([&]() -> Result<bool> {
+    // A key is a value or a folder of other keys, never both, as in a file store: no
+    // segment before the last may hold a value, and no key may lie under this one.
+    for (std::size_t slash = key.find('/'); slash != std::string_view::npos;
+         slash = key.find('/', slash + 1)) {
+      auto above = get(key.substr(0, slash));
+      if (!above.ok())
+        return std::move(above).error();
+      if (above.value())
+        return make_error(ErrorCode::InvalidArgument, ErrorOrigin::Caller,
+                          "store key \"" + std::string(key) + "\" lies under \"" +
+                              std::string(key.substr(0, slash)) + "\", which holds a value");
+    }
+    auto below = list(std::string(key) + '/');
+    if (!below.ok())
+      return std::move(below).error();
+    if (!below.value().empty())
+      return make_error(ErrorCode::InvalidArgument, ErrorOrigin::Caller,
+                        "store key \"" + std::string(key) + "\" is a folder of other keys");
+    auto write = database_.statement("INSERT INTO key_values (key, value) VALUES (?1, ?2) "
+                                     "ON CONFLICT (key) DO UPDATE SET value = excluded.value");
+    if (!write.ok())
+      return std::move(write).error();
+    write.value().bind(1, key);
+    write.value().bind(2, value);
+    auto done = write.value().step();
+    if (!done.ok())
+      return done;
+    return true;
+  });
+}
+
+Result<bool> SqliteKeyValueStore::remove(std::string_view key) {
+  if (!is_valid_store_key(key))
+    return invalid_key(key);
+  return database_.write([&]() -> Result<bool> {
+    auto remove = database_.statement("DELETE FROM key_values WHERE key = ?1");
+    if (!remove.ok())
+      return std::move(remove).error();
+    remove.value().bind(1, key);
+    if (auto done = remove.value().step(); !done.ok())
+      return done;
+    return database_.changes() > 0;
+  });
+}
+
+Result<std::vector<std::string>> SqliteKeyValueStore::list(std::string_view prefix) {
+  if (!is_valid_store_prefix(prefix))
+    return make_error(ErrorCode::InvalidArgument, ErrorOrigin::Caller,
+                      "invalid store key prefix \"" + std::string(prefix) + "\"");
+  // Keys compare bytewise (SQLite's BINARY collation): the keys with the prefix are a range
+  // that starts at the prefix.
+  auto read = database_.statement("SELECT key FROM key_values WHERE key >= ?1 ORDER BY key");
+  if (!read.ok())
+    return std::move(read).error();
+  read.value().bind(1, prefix);
+  std::vector<std::string> keys;
+  while (true) {
+    auto row = read.value().step();
+    if (!row.ok())
+      return std::move(row).error();
+    if (!row.value())
+      return keys;
+    std::string_view key = read.value().text(0);
+    if (key.substr(0, prefix.size()) != prefix)
+      return keys;
+    keys.emplace_back(key);
+  }
+}
+
+} // namespace llmux::native

@@ -1,5 +1,7 @@
 #include <llmux/decode.hpp>
 
+#include <llmux/limits.hpp>
+
 #include "json/json.hpp"
 
 namespace llmux {
@@ -11,7 +13,29 @@ ResponseDecoder::ResponseDecoder(Provider provider, bool stream, HttpResponseHea
     stream_ = adapter_->new_stream_decoder();
 }
 
+bool ResponseDecoder::within_limit(std::size_t bytes) {
+  if (limit_error_)
+    return false;
+  const bool ok_status = head_.status >= 200 && head_.status < 300;
+  const std::size_t limit = stream_     ? max_stream_body_bytes
+                            : ok_status ? max_response_body_bytes
+                                        : max_error_body_bytes;
+  body_bytes_ += bytes;
+  if (body_bytes_ <= limit)
+    return true;
+  const char *what = stream_     ? "a stream is longer than max_stream_body_bytes ("
+                     : ok_status ? "a whole answer is longer than max_response_body_bytes ("
+                                 : "an error body is longer than max_error_body_bytes (";
+  limit_error_ = bad_response(std::string("the response is too large: ") + what +
+                              std::to_string(limit >> 20) + " MiB)");
+  limit_error_->http_status = head_.status;
+  body_ = std::string(); // frees what was buffered
+  return false;
+}
+
 void ResponseDecoder::feed(std::string_view bytes, std::vector<StreamEvent> &events) {
+  if (!within_limit(bytes.size()))
+    return;
   if (!stream_) {
     body_.append(bytes);
     return;
@@ -28,6 +52,12 @@ void ResponseDecoder::feed(std::string_view bytes) {
 }
 
 DecodedResponse ResponseDecoder::finish(std::vector<StreamEvent> &events) {
+  if (limit_error_) {
+    // What a stream delivered before its limit stays (its usage was spent).
+    DecodedResponse decoded = stream_ ? builder_.take() : DecodedResponse{};
+    decoded.error = limit_error_;
+    return decoded;
+  }
   if (!stream_)
     return adapter_->decode_response(head_, body_);
   std::size_t first = events.size();

@@ -6,6 +6,7 @@
 #include <llmux/response_builder.hpp>
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -14,7 +15,9 @@ namespace llmux {
 
 /// Decodes a response body fed in any number of chunks. A 2xx body of a streamed request is
 /// decoded as it arrives (stream events come out of `feed`); any other body is buffered and
-/// decoded whole at `finish`.
+/// decoded whole at `finish`. A body longer than its limit (limits.hpp: a whole answer, an
+/// error body, a stream) is not decoded: from the byte that passes it, `limit_error()` holds a
+/// bad_response naming the limit, further bytes are ignored and `finish` returns that error.
 class ResponseDecoder {
 public:
   ResponseDecoder(Provider provider, bool stream, HttpResponseHead head);
@@ -27,13 +30,21 @@ public:
   DecodedResponse finish(std::vector<StreamEvent> &events);
   DecodedResponse finish();
 
+  /// The bad_response once the body has passed its limit; nothing before.
+  const std::optional<Error> &limit_error() const noexcept { return limit_error_; }
+
 private:
+  /// Counts `bytes` against the body's limit; false (and limit_error_ set) once past it.
+  bool within_limit(std::size_t bytes);
+
   std::unique_ptr<Adapter> adapter_;
   HttpResponseHead head_;
   std::unique_ptr<StreamDecoder> stream_; // null when the body is decoded whole
   std::string body_;                      // the buffered whole body
   ResponseBuilder builder_;
   std::vector<StreamEvent> scratch_;
+  std::size_t body_bytes_ = 0; // fed so far
+  std::optional<Error> limit_error_;
 };
 
 /// Decodes a whole body in one call.

@@ -15,6 +15,7 @@
 #include <llmux/json_schema.hpp>
 #include <llmux/key_value_store.hpp>
 #include <llmux/ledger.hpp>
+#include <llmux/limits.hpp>
 #include <llmux/message.hpp>
 #include <llmux/model_list.hpp>
 #include <llmux/money.hpp>

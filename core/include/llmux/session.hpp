@@ -7,9 +7,12 @@
 /// Call order, repeated until Done or Fail:
 ///
 ///   SessionAction action = session.next_action(now_ms);
-///     Send      -> perform action.request; feed on_response_head, on_response_body (any
-///                  number of times), then on_response_end; or on_transport_error when the
-///                  exchange failed (also after a head and some body).
+///     Send      -> perform action.request, ending it by action.deadline_ms; feed
+///                  on_response_head, on_response_body (any number of times), then
+///                  on_response_end; or on_transport_error when the exchange failed (also
+///                  after a head and some body). Once awaiting_response() is false the session
+///                  has decided on what arrived (a failure, a body past its limit): drop the
+///                  exchange.
 ///     Wait      -> call on_timer(now_ms) once now_ms >= action.until_ms (an early call is a
 ///                  harmless no-op: next_action answers Wait again).
 ///     RunTools  -> run action.tool_calls (in parallel if you like) and feed on_tool_results.
@@ -26,6 +29,7 @@
 #include <llmux/cost.hpp>
 #include <llmux/error.hpp>
 #include <llmux/http.hpp>
+#include <llmux/limits.hpp>
 #include <llmux/resolve.hpp>
 #include <llmux/retry_policy.hpp>
 #include <llmux/stream_event.hpp>
@@ -80,6 +84,10 @@ struct SessionConfig {
   std::vector<std::string> budget_scopes;
   /// Seeds the jitter of retry delays: the same seed gives the same delays.
   std::uint64_t random_seed = 0x9e3779b97f4a7c15;
+  /// The call's deadline, counted from the first next_action: once it passes, the session
+  /// fails with `timeout` (what was spent is recorded), and no retry is made whose wait would
+  /// end after it. Covers retries, fallbacks and tool rounds. 0 or less: none.
+  std::int64_t timeout_ms = default_timeout_ms;
 };
 
 /// A tool call the host is asked to run.
@@ -156,6 +164,8 @@ struct SessionAction {
   enum class Kind : std::uint8_t { Send, Wait, RunTools, Idle, Done, Fail };
   Kind kind = Kind::Idle;
   HttpRequest request;            ///< Send
+  /// Send: the call's deadline; the exchange must end by then (0: no deadline).
+  std::int64_t deadline_ms = 0;
   std::int64_t until_ms = 0;      ///< Wait: call on_timer at or after this time
   std::vector<ToolRun> tool_runs; ///< RunTools
   Error error;                    ///< Fail
@@ -220,6 +230,10 @@ public:
   std::vector<SessionEvent> take_events();
   /// True once Done or Fail.
   bool finished() const noexcept;
+  /// True from a Send until the session has decided its outcome. False mid-body when it
+  /// decided on what arrived (an error after delivered output, a body past its limit): the
+  /// host then drops the exchange.
+  bool awaiting_response() const noexcept;
   /// The outcome (complete once finished; the state so far before).
   const SessionResult &result() const noexcept;
 

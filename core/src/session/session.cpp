@@ -23,6 +23,12 @@
 // Money: before each model call the session reserves the call's worst-case cost (its input
 // estimate plus max_tokens of output) in the ledger's budgets; afterwards it settles the
 // reservation with the actual usage, or releases it when the call spent nothing.
+//
+// Time: the call's deadline (config.timeout_ms from the first next_action) is decided here,
+// so that every host ends a call alike. Each Send carries it for the host to end the exchange
+// by; a round that fails once it has passed fails the call with `timeout` (no retry, no
+// fallback), and a retry whose wait would end after it is not made: the call falls back or
+// fails with the attempt's own error, which says more than a timeout would.
 
 #include <llmux/session.hpp>
 
@@ -104,6 +110,7 @@ struct Session::State {
 
   // Waiting.
   std::int64_t wait_until_ms = 0;
+  std::int64_t deadline_ms = 0; // 0: none
 
   // Tools of the round.
   std::vector<ToolCall> round_calls;
@@ -151,7 +158,21 @@ struct Session::State {
     result.models_tried.push_back(std::move(attempt));
   }
 
-  void start() {
+  bool past_deadline(std::int64_t now_ms) const { return deadline_ms > 0 && now_ms >= deadline_ms; }
+
+  // The deadline passed: the call fails with `timeout`, saying what the last attempt met.
+  void deadline_passed(const Error *last) {
+    std::string message =
+        "the call did not finish within its timeout of " + std::to_string(config.timeout_ms) + " ms";
+    if (last) {
+      message += " (the last attempt: " + last->message + ")";
+      if (!result.models_tried.empty())
+        result.models_tried.back().error = *last;
+    }
+    fail(session_error(ErrorCode::Timeout, std::move(message)));
+  }
+
+  void start(std::int64_t now_ms) {
     if (config.models.empty())
       return fail(make_error(ErrorCode::InvalidArgument, ErrorOrigin::Caller,
                              "a session needs at least one model"));
@@ -159,6 +180,8 @@ struct Session::State {
       return fail(make_error(ErrorCode::InvalidArgument, ErrorOrigin::Caller,
                              "max_rounds must not be negative"));
     random = config.random_seed;
+    if (config.timeout_ms > 0)
+      deadline_ms = now_ms + config.timeout_ms;
     checker.emplace(config.request.tools, config.validate_tool_arguments);
     result.messages = config.request.messages;
     use_model(0);
@@ -232,6 +255,8 @@ struct Session::State {
 
   // Prepares and returns the next model call, or answers the round from the cache, or fails.
   void prepare_round(std::int64_t now_ms, SessionAction &action) {
+    if (past_deadline(now_ms))
+      return deadline_passed(nullptr);
     final_round = result.tool_rounds >= config.max_rounds;
     ChatRequest request = build_round_request();
     const ResolvedModel &resolved = model();
@@ -290,6 +315,7 @@ struct Session::State {
     phase = Phase::AwaitingResponse;
     action.kind = SessionAction::Kind::Send;
     action.request = std::move(http).value();
+    action.deadline_ms = deadline_ms;
   }
 
   // Passes a round's decoded events on, holding back all but content until content comes.
@@ -395,10 +421,15 @@ struct Session::State {
 
   // A model call failed before delivering anything: retry it, fall back, or give up.
   void attempt_failed(Error error, std::int64_t now_ms) {
+    if (past_deadline(now_ms))
+      return deadline_passed(&error);
     const bool too_long = error.retry_after_ms && *error.retry_after_ms > config.retry.max_retry_after_ms;
-    if (is_retryable(error) && retries < config.retry.max_retries && !too_long) {
+    const bool retryable = is_retryable(error) && retries < config.retry.max_retries && !too_long;
+    const std::int64_t delay =
+        retryable ? retry_delay_ms(config.retry, error, retries + 1, next_random(random)) : 0;
+    // A retry that could only start after the deadline is not made.
+    if (retryable && !past_deadline(now_ms + delay)) {
       ++retries;
-      const std::int64_t delay = retry_delay_ms(config.retry, error, retries, next_random(random));
       wait_until_ms = now_ms + delay;
       SessionEvent event;
       event.kind = SessionEvent::Kind::Retrying;
@@ -532,7 +563,7 @@ SessionAction Session::next_action(std::int64_t now_ms) {
   State &s = *state_;
   SessionAction action;
   if (s.phase == Phase::Start)
-    s.start();
+    s.start(now_ms);
   // Preparing a round may end it at once (a cache hit) or move on (a fallback): go on until
   // there is something for the host to do.
   while (s.phase == Phase::NeedSend && action.kind == SessionAction::Kind::Idle)
@@ -575,6 +606,12 @@ void Session::on_response_body(std::string_view bytes, std::int64_t now_ms) {
     return;
   s.decoder->feed(bytes, s.scratch);
   s.route(s.scratch, now_ms);
+  if (s.phase == Phase::AwaitingResponse && s.decoder->limit_error()) {
+    // The body passed its limit: the round fails at once, so that the host stops reading.
+    DecodedResponse partial = s.decoder->finish(s.scratch);
+    s.scratch.clear();
+    s.round_failed(std::move(*partial.error), now_ms, &partial.response);
+  }
 }
 
 void Session::on_response_end(std::int64_t now_ms) {
@@ -647,6 +684,10 @@ std::vector<SessionEvent> Session::take_events() {
 
 bool Session::finished() const noexcept {
   return state_->phase == Phase::Done || state_->phase == Phase::Failed;
+}
+
+bool Session::awaiting_response() const noexcept {
+  return state_->phase == Phase::AwaitingResponse;
 }
 
 const SessionResult &Session::result() const noexcept { return state_->result; }

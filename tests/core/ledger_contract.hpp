@@ -24,6 +24,8 @@ namespace ledger_contract {
 
 using namespace llmux;
 
+constexpr std::int64_t one_day_ms = 86'400'000;
+
 // One cent in picodollars.
 constexpr Picodollars cent = 10'000'000'000;
 
@@ -533,7 +535,7 @@ TEMPLATE_TEST_CASE("Money never overflows: sums that cannot be exact are refused
   // The same day cannot hold one more picodollar in "p"...
   CHECK(ledger.record(charge(nov10_120000, {"p"}, 1)).error().code == ErrorCode::InvalidArgument);
   // ...but another day can, and the month's spending stops at the maximum.
-  REQUIRE(ledger.record(charge(nov10_120000 + ms_per_day, {"p"}, max)).ok());
+  REQUIRE(ledger.record(charge(nov10_120000 + one_day_ms, {"p"}, max)).ok());
   CHECK(ledger.spent("p", Period::Month, nov10_120000).value() == max);
   CHECK(ledger.totals(GroupBy::Scope, 0, jan01_003000).value()[0].second.cost == max);
   REQUIRE(ledger.set_budget("p", max).ok());

@@ -4,6 +4,8 @@
 
 #include <llmux/native/file_store.hpp>
 
+#include "temporary_directory.hpp"
+
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -20,32 +22,10 @@
 
 using llmux::ErrorCode;
 using llmux::native::FileStore;
+using llmux::testing::TemporaryDirectory;
 namespace fs = std::filesystem;
 
 namespace {
-
-/// A fresh directory under the system's temporary directory, removed with its contents at
-/// the end of the test.
-class TemporaryDirectory {
-public:
-  TemporaryDirectory() {
-    std::string pattern = (fs::temp_directory_path() / "llmux-file-store-XXXXXX").string();
-    if (!::mkdtemp(pattern.data()))
-      FAIL("mkdtemp failed");
-    path_ = pattern;
-  }
-  ~TemporaryDirectory() {
-    std::error_code ignored;
-    fs::remove_all(path_, ignored);
-  }
-  TemporaryDirectory(const TemporaryDirectory &) = delete;
-  TemporaryDirectory &operator=(const TemporaryDirectory &) = delete;
-
-  const fs::path &path() const { return path_; }
-
-private:
-  fs::path path_;
-};
 
 std::string read_file(const fs::path &path) {
   std::ifstream in(path, std::ios::binary);
@@ -80,7 +60,7 @@ pid_t ended_process() {
 } // namespace
 
 TEST_CASE("FileStore puts, gets, replaces, removes and lists keys as files", "[file_store]") {
-  TemporaryDirectory directory;
+  TemporaryDirectory directory("llmux-file-store-");
   const fs::path root = directory.path() / "store"; // created on the first put
   FileStore store(root);
   auto missing = store.get("ledger/budgets.json");
@@ -121,7 +101,7 @@ TEST_CASE("FileStore puts, gets, replaces, removes and lists keys as files", "[f
 }
 
 TEST_CASE("FileStore refuses keys that could leave its root", "[file_store]") {
-  TemporaryDirectory directory;
+  TemporaryDirectory directory("llmux-file-store-");
   const fs::path root = directory.path() / "store";
   FileStore store(root);
   for (const char *key : {"../escape", "a/../../escape", "/tmp/absolute", "", "a//b", "a/", "Upper",
@@ -138,7 +118,7 @@ TEST_CASE("FileStore refuses keys that could leave its root", "[file_store]") {
 }
 
 TEST_CASE("FileStore keeps a key a value or a folder, never both", "[file_store]") {
-  TemporaryDirectory directory;
+  TemporaryDirectory directory("llmux-file-store-");
   FileStore store(directory.path());
   REQUIRE(store.put("a/b", "v").ok());
   CHECK(store.put("a", "v").error().code == ErrorCode::InvalidArgument);
@@ -150,7 +130,7 @@ TEST_CASE("FileStore keeps a key a value or a folder, never both", "[file_store]
 }
 
 TEST_CASE("FileStore reports I/O failures with the key and the OS message", "[file_store]") {
-  TemporaryDirectory directory;
+  TemporaryDirectory directory("llmux-file-store-");
   write_file(directory.path() / "file", "not a folder");
   FileStore store(directory.path() / "file" / "store");
   auto put = store.put("ledger/budgets.json", "{}");
@@ -165,7 +145,7 @@ TEST_CASE("FileStore reports I/O failures with the key and the OS message", "[fi
 
 TEST_CASE("A crash mid-write leaves the old value, and reopening cleans the leftovers",
           "[file_store]") {
-  TemporaryDirectory directory;
+  TemporaryDirectory directory("llmux-file-store-");
   const fs::path root = directory.path();
   {
     FileStore store(root);
@@ -195,7 +175,7 @@ TEST_CASE("A crash mid-write leaves the old value, and reopening cleans the left
 }
 
 TEST_CASE("Files that are not keys' files are invisible", "[file_store]") {
-  TemporaryDirectory directory;
+  TemporaryDirectory directory("llmux-file-store-");
   const fs::path root = directory.path();
   FileStore store(root);
   REQUIRE(store.put("cache/ab/key.json", "v").ok());
@@ -233,7 +213,7 @@ TEST_CASE("A writer SIGKILLed mid-put leaves every key holding a whole value",
   int rounds_killed_mid_put = 0;
   for (int round = 0; round < 5 || (rounds_killed_mid_put < 2 && round < 200); ++round) {
     CAPTURE(round);
-    TemporaryDirectory directory;
+    TemporaryDirectory directory("llmux-file-store-");
     int ready[2];
     REQUIRE(::pipe(ready) == 0);
     pid_t child = ::fork();

@@ -14,7 +14,7 @@ ResponseDecoder::ResponseDecoder(Provider provider, bool stream, HttpResponseHea
 }
 
 bool ResponseDecoder::within_limit(std::size_t bytes) {
-  if (limit_error_)
+  if (error_)
     return false;
   const bool ok_status = head_.status >= 200 && head_.status < 300;
   const std::size_t limit = stream_     ? max_stream_body_bytes
@@ -26,9 +26,9 @@ bool ResponseDecoder::within_limit(std::size_t bytes) {
   const char *what = stream_     ? "a stream is longer than max_stream_body_bytes ("
                      : ok_status ? "a whole answer is longer than max_response_body_bytes ("
                                  : "an error body is longer than max_error_body_bytes (";
-  limit_error_ = bad_response(std::string("the response is too large: ") + what +
+  error_ = bad_response(std::string("the response is too large: ") + what +
                               std::to_string(limit >> 20) + " MiB)");
-  limit_error_->http_status = head_.status;
+  error_->http_status = head_.status;
   body_ = std::string(); // frees what was buffered
   return false;
 }
@@ -42,8 +42,11 @@ void ResponseDecoder::feed(std::string_view bytes, std::vector<StreamEvent> &eve
   }
   std::size_t first = events.size();
   stream_->feed(bytes, events);
-  for (std::size_t i = first; i < events.size(); ++i)
+  for (std::size_t i = first; i < events.size(); ++i) {
     builder_.apply(events[i]);
+    if (events[i].type == StreamEventType::Error && events[i].error.origin == ErrorOrigin::Decoder)
+      error_ = events[i].error;
+  }
 }
 
 void ResponseDecoder::feed(std::string_view bytes) {
@@ -52,10 +55,10 @@ void ResponseDecoder::feed(std::string_view bytes) {
 }
 
 DecodedResponse ResponseDecoder::finish(std::vector<StreamEvent> &events) {
-  if (limit_error_) {
-    // What a stream delivered before its limit stays (its usage was spent).
+  if (error_) {
+    // What a stream delivered before it gave up stays (its usage was spent).
     DecodedResponse decoded = stream_ ? builder_.take() : DecodedResponse{};
-    decoded.error = limit_error_;
+    decoded.error = error_;
     return decoded;
   }
   if (!stream_)

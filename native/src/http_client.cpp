@@ -11,12 +11,20 @@
 // handle, which closes its connection rather than reuse one in an unknown state.
 //
 // Timing. The connect limit is curl's own (CURLOPT_CONNECTTIMEOUT_MS is millisecond-precise
-// and covers name resolution, TCP and TLS). The idle and total limits are ours, on the steady
-// clock: CURLOPT_LOW_SPEED_* counts whole seconds, too coarse for a 300 ms idle limit. The
-// idle clock starts when curl has a connection ready for the request (CURLOPT_PREREQFUNCTION)
-// and restarts at every byte in either direction. The poll loop wakes at the nearest deadline
-// and, when there is a cancel flag, at least every cancel_check_interval, because a flag set
-// from a signal handler cannot wake curl_multi_poll.
+// and covers name resolution, TCP and TLS). The idle, response and total limits and the
+// caller's deadline are ours, on the steady clock: CURLOPT_LOW_SPEED_* counts whole seconds,
+// too coarse for a 300 ms idle limit. The idle clock starts when curl has a connection ready
+// for the request (CURLOPT_PREREQFUNCTION) and restarts at every byte in either direction;
+// the response clock starts at the response's first header line. The poll loop wakes at the
+// nearest of them and, when there is a cancel flag, at least every cancel_check_interval,
+// because a flag set from a signal handler cannot wake curl_multi_poll.
+//
+// Sizes. curl decompresses what the server compressed (CURLOPT_ACCEPT_ENCODING) as it
+// arrives; the write callback counts what comes out and stops the transfer at the first byte
+// past max_body_bytes, or once the decompressed bytes outnumber the bytes received
+// (CURLINFO_SIZE_DOWNLOAD_T counts them before decoding) by more than the ratio limit. A
+// cancel flag set while a receiver handles bytes stops the transfer there too: a session that
+// gave up on a body (one past its own limit) gets no more of it.
 //
 // Keys. Errors are written from curl's error buffer and the URL's scheme://host:port only,
 // then scrubbed of every header value and the URL's query and credentials in case curl ever
@@ -181,14 +189,25 @@ std::string no_proxy_list() {
 
 /// What curl's callbacks know about the exchange under way.
 struct Transfer {
-  explicit Transfer(ResponseReceiver &to) : receiver(to) {}
+  Transfer(ResponseReceiver &to, CURL *handle, const HttpClientOptions &limits,
+           const CancelFlag *flag, const std::string &from)
+      : receiver(to), easy(handle), options(limits), cancel(flag), origin(from) {}
 
   ResponseReceiver &receiver;
+  CURL *easy;
+  const HttpClientOptions &options;
+  const CancelFlag *cancel;
+  const std::string &origin; ///< scheme://host:port, for messages
   HttpResponseHead head;
   bool head_delivered = false;
   bool connected = false;
   Clock::time_point last_activity = Clock::now();
+  std::optional<Clock::time_point> response_started;
   curl_off_t uploaded_bytes = 0;
+  curl_off_t downloaded_bytes = 0; ///< as received, before decompression
+  std::size_t body_bytes = 0;      ///< decompressed
+  /// Why a callback stopped the transfer: a size limit, or the cancel flag.
+  std::optional<Error> stopped;
   /// What a receiver threw, to be rethrown once curl is out of the way.
   std::exception_ptr receiver_failure;
 
@@ -197,12 +216,34 @@ struct Transfer {
     head.received_at_ms = now_ms();
     receiver.on_head(head);
   }
+
+  /// The error when the body decompressed so far is past a size limit.
+  std::optional<Error> size_limit_passed() const {
+    auto too_large = [this](const std::string &why) {
+      return make_error(ErrorCode::BadResponse, ErrorOrigin::Decoder,
+                        "the response from " + origin + " is too large: " + why);
+    };
+    if (options.max_body_bytes > 0 && body_bytes > options.max_body_bytes)
+      return too_large("its body passed max_body_bytes (" +
+                       std::to_string(options.max_body_bytes) + " bytes, decompressed)");
+    if (options.max_decompression_ratio > 0 && body_bytes > decompression_ratio_floor_bytes) {
+      curl_off_t received = 0;
+      curl_easy_getinfo(easy, CURLINFO_SIZE_DOWNLOAD_T, &received);
+      if (body_bytes / options.max_decompression_ratio >= static_cast<std::uint64_t>(received))
+        return too_large("it decompressed to more than " +
+                         std::to_string(options.max_decompression_ratio) +
+                         " times the bytes received (max_decompression_ratio)");
+    }
+    return std::nullopt;
+  }
 };
 
 std::size_t on_header_line(char *data, std::size_t size, std::size_t count, void *user) {
   auto &transfer = *static_cast<Transfer *>(user);
   std::size_t length = size * count;
   transfer.last_activity = Clock::now();
+  if (!transfer.response_started)
+    transfer.response_started = transfer.last_activity;
   if (transfer.head_delivered)
     return length; // trailers after a chunked body: not part of the head
   std::string_view line(data, length);
@@ -237,7 +278,12 @@ std::size_t on_header_line(char *data, std::size_t size, std::size_t count, void
 std::size_t on_body_bytes(char *data, std::size_t size, std::size_t count, void *user) {
   auto &transfer = *static_cast<Transfer *>(user);
   std::size_t length = size * count;
+  // Any count but `length` makes curl abandon the transfer.
+  const std::size_t abandon = length == 0 ? 1 : 0;
   transfer.last_activity = Clock::now();
+  transfer.body_bytes += length;
+  if ((transfer.stopped = transfer.size_limit_passed()))
+    return abandon;
   try {
     if (!transfer.head_delivered)
       transfer.deliver_head();
@@ -245,15 +291,22 @@ std::size_t on_body_bytes(char *data, std::size_t size, std::size_t count, void 
       transfer.receiver.on_body(std::string_view(data, length));
   } catch (...) {
     transfer.receiver_failure = std::current_exception();
-    return length == 0 ? 1 : 0; // any count but `length` makes curl abandon the transfer
+    return abandon;
+  }
+  if (transfer.cancel && transfer.cancel->cancelled()) {
+    transfer.stopped = network_error(ErrorCode::Cancelled,
+                                     "cancelled during the exchange with " + transfer.origin);
+    return abandon;
   }
   return length;
 }
 
-int on_progress(void *user, curl_off_t, curl_off_t, curl_off_t, curl_off_t uploaded_bytes) {
+int on_progress(void *user, curl_off_t, curl_off_t downloaded_bytes, curl_off_t,
+                curl_off_t uploaded_bytes) {
   auto &transfer = *static_cast<Transfer *>(user);
-  if (uploaded_bytes > transfer.uploaded_bytes) {
-    transfer.uploaded_bytes = uploaded_bytes;
+  if (uploaded_bytes > transfer.uploaded_bytes || downloaded_bytes > transfer.downloaded_bytes) {
+    transfer.uploaded_bytes = std::max(transfer.uploaded_bytes, uploaded_bytes);
+    transfer.downloaded_bytes = std::max(transfer.downloaded_bytes, downloaded_bytes);
     transfer.last_activity = Clock::now();
   }
   return 0;
@@ -468,7 +521,7 @@ HttpClient::HttpClient(HttpClient &&) noexcept = default;
 HttpClient &HttpClient::operator=(HttpClient &&) noexcept = default;
 
 std::optional<Error> HttpClient::perform(const HttpRequest &request, ResponseReceiver &receiver,
-                                         const CancelFlag *cancel) {
+                                         const CancelFlag *cancel, std::int64_t deadline_ms) {
   if (!handles_)
     return caller_error("this HttpClient was moved from");
   Handles &handles = *handles_;
@@ -487,8 +540,18 @@ std::optional<Error> HttpClient::perform(const HttpRequest &request, ResponseRec
   if (!headers)
     return network_error(ErrorCode::Network, "libcurl could not allocate the request's headers");
 
+  // The deadline on the steady clock: what is left of it now, from now.
+  const Clock::time_point start = Clock::now();
+  std::optional<Clock::time_point> deadline;
+  if (deadline_ms > 0) {
+    deadline = start + Milliseconds(deadline_ms - now_ms());
+    if (*deadline <= start)
+      return network_error(ErrorCode::Timeout,
+                           "the call's deadline passed before sending to " + origin);
+  }
+
   CURL *easy = handles.easy;
-  Transfer transfer(receiver);
+  Transfer transfer(receiver, easy, options_, cancel, origin);
   curl_easy_reset(easy);
   handles.error_buffer[0] = '\0';
   if (!configure(easy, request, headers.get(), transfer, handles.error_buffer, handles.no_proxy,
@@ -499,8 +562,8 @@ std::optional<Error> HttpClient::perform(const HttpRequest &request, ResponseRec
     return network_error(ErrorCode::Network,
                          std::string("libcurl failed: ") + curl_multi_strerror(added));
 
-  const Clock::time_point start = Clock::now();
   const Milliseconds idle_limit{options_.idle_timeout_ms};
+  const Milliseconds response_limit{options_.response_timeout_ms};
   const Milliseconds total_limit{options_.total_timeout_ms};
   std::optional<CURLcode> finished;
   std::optional<Error> failure;
@@ -511,7 +574,7 @@ std::optional<Error> HttpClient::perform(const HttpRequest &request, ResponseRec
     while (CURLMsg *message = curl_multi_info_read(handles.multi, &queued))
       if (message->msg == CURLMSG_DONE && message->easy_handle == easy)
         finished = message->data.result;
-    if (finished || transfer.receiver_failure)
+    if (finished || transfer.receiver_failure || transfer.stopped)
       break;
     if (progressed != CURLM_OK) {
       failure = network_error(ErrorCode::Network,
@@ -529,24 +592,34 @@ std::optional<Error> HttpClient::perform(const HttpRequest &request, ResponseRec
       }
       wake = std::min(wake, now + cancel_check_interval);
     }
-    if (total_limit.count() > 0) {
-      if (now - start >= total_limit) {
-        failure = network_error(ErrorCode::Timeout,
-                                "total timeout: " + origin + " did not finish within " +
-                                    std::to_string(total_limit.count()) + " ms");
-        break;
+    // A limit that ends at `ends`: passed, it fails the exchange with what `message` says.
+    auto passed = [&](Clock::time_point ends, auto message) {
+      if (now < ends) {
+        wake = std::min(wake, ends);
+        return false;
       }
-      wake = std::min(wake, start + total_limit);
-    }
-    if (idle_limit.count() > 0 && transfer.connected) {
-      if (now - transfer.last_activity >= idle_limit) {
-        failure =
-            network_error(ErrorCode::Timeout, "idle timeout: nothing from " + origin + " for " +
-                                                  std::to_string(idle_limit.count()) + " ms");
-        break;
-      }
-      wake = std::min(wake, transfer.last_activity + idle_limit);
-    }
+      failure = network_error(ErrorCode::Timeout, message());
+      return true;
+    };
+    auto ms = [](Milliseconds limit) { return std::to_string(limit.count()) + " ms"; };
+    if (total_limit.count() > 0 && passed(start + total_limit, [&] {
+          return "total timeout: " + origin + " did not finish within " + ms(total_limit);
+        }))
+      break;
+    if (deadline && passed(*deadline, [&] {
+          return "the call's deadline passed during the exchange with " + origin;
+        }))
+      break;
+    if (response_limit.count() > 0 && transfer.response_started &&
+        passed(*transfer.response_started + response_limit, [&] {
+          return "response timeout: the response from " + origin + " took longer than " +
+                 ms(response_limit);
+        }))
+      break;
+    if (idle_limit.count() > 0 && transfer.connected &&
+        passed(transfer.last_activity + idle_limit,
+               [&] { return "idle timeout: nothing from " + origin + " for " + ms(idle_limit); }))
+      break;
     // Rounded up, so that the loop never wakes just short of a deadline and spins.
     auto wait = std::chrono::ceil<Milliseconds>(wake - now);
     CURLMcode polled =
@@ -560,10 +633,12 @@ std::optional<Error> HttpClient::perform(const HttpRequest &request, ResponseRec
   curl_multi_remove_handle(handles.multi, easy);
   if (transfer.receiver_failure)
     std::rethrow_exception(transfer.receiver_failure);
-  if (finished && *finished == CURLE_OK)
+  if (transfer.stopped)
+    failure = std::move(transfer.stopped);
+  else if (finished && *finished == CURLE_OK)
     return std::nullopt;
 
-  if (finished) {
+  if (finished && !failure) {
     Failure reason = classify(*finished, options_.connect_timeout_ms);
     std::string detail =
         handles.error_buffer[0] ? handles.error_buffer : curl_easy_strerror(*finished);

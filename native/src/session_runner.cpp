@@ -15,7 +15,8 @@ std::int64_t elapsed_ms(Clock::time_point since) {
 }
 
 // Feeds an HTTP exchange to the session as it arrives, passing its events on at once. When
-// the session decides mid-body (an error after delivered output), the exchange is abandoned.
+// the session decides mid-body (an error after delivered output, a body past its limit), the
+// exchange is abandoned: the client takes no more of its bytes.
 class SessionReceiver final : public ResponseReceiver {
 public:
   SessionReceiver(Session &session, const SessionRunOptions &options, CancelFlag &abandon)
@@ -29,7 +30,7 @@ public:
   void on_body(std::string_view bytes) override {
     session_.on_response_body(bytes, now_ms());
     flush();
-    if (session_.finished())
+    if (!session_.awaiting_response())
       abandon_.cancel();
   }
 
@@ -101,10 +102,10 @@ const SessionResult &run_session(Session &session, const SessionRunOptions &opti
           failure = make_error(ErrorCode::InvalidArgument, ErrorOrigin::Caller,
                                "run_session needs an HttpClient");
         else
-          failure = options.client->perform(action.request, receiver, &exchange);
+          failure = options.client->perform(action.request, receiver, &exchange, action.deadline_ms);
         if (cancelled()) {
           session.cancel(now_ms());
-        } else if (session.finished()) {
+        } else if (!session.awaiting_response()) {
           // The session already decided mid-body; the abandoned exchange's error is moot.
         } else if (failure) {
           session.on_transport_error(std::move(*failure), now_ms());

@@ -16,7 +16,7 @@ namespace llmux {
 /// Decodes a response body fed in any number of chunks. A 2xx body of a streamed request is
 /// decoded as it arrives (stream events come out of `feed`); any other body is buffered and
 /// decoded whole at `finish`. A body longer than its limit (limits.hpp: a whole answer, an
-/// error body, a stream) is not decoded: from the byte that passes it, `limit_error()` holds a
+/// error body, a stream) is not decoded: from the byte that passes it, `error()` holds a
 /// bad_response naming the limit, further bytes are ignored and `finish` returns that error.
 class ResponseDecoder {
 public:
@@ -30,11 +30,14 @@ public:
   DecodedResponse finish(std::vector<StreamEvent> &events);
   DecodedResponse finish();
 
-  /// The bad_response once the body has passed its limit; nothing before.
-  const std::optional<Error> &limit_error() const noexcept { return limit_error_; }
+  /// The bad_response once the decoder has given up on the body before its end: the body
+  /// passed its limit, or a stream's bytes broke its framing (a line past its 16 MiB, bytes
+  /// that are not UTF-8 or not JSON), after which nothing more of it can be decoded. Nothing
+  /// before that, and never for a provider's own error inside a stream.
+  const std::optional<Error> &error() const noexcept { return error_; }
 
 private:
-  /// Counts `bytes` against the body's limit; false (and limit_error_ set) once past it.
+  /// Counts `bytes` against the body's limit; false (and error_ set) once past it.
   bool within_limit(std::size_t bytes);
 
   std::unique_ptr<Adapter> adapter_;
@@ -44,7 +47,7 @@ private:
   ResponseBuilder builder_;
   std::vector<StreamEvent> scratch_;
   std::size_t body_bytes_ = 0; // fed so far
-  std::optional<Error> limit_error_;
+  std::optional<Error> error_;
 };
 
 /// Decodes a whole body in one call.

@@ -11,8 +11,8 @@
 ///                  on_response_head, on_response_body (any number of times), then
 ///                  on_response_end; or on_transport_error when the exchange failed (also
 ///                  after a head and some body). Once awaiting_response() is false the session
-///                  has decided on what arrived (a failure, a body past its limit): drop the
-///                  exchange.
+///                  has decided on what arrived (a failure, a body it cannot decode): drop
+///                  the exchange.
 ///     Wait      -> call on_timer(now_ms) once now_ms >= action.until_ms (an early call is a
 ///                  harmless no-op: next_action answers Wait again).
 ///     RunTools  -> run action.tool_calls (in parallel if you like) and feed on_tool_results.
@@ -231,8 +231,8 @@ public:
   /// True once Done or Fail.
   bool finished() const noexcept;
   /// True from a Send until the session has decided its outcome. False mid-body when it
-  /// decided on what arrived (an error after delivered output, a body past its limit): the
-  /// host then drops the exchange.
+  /// decided on what arrived (an error after delivered output, a body past its limit or whose
+  /// framing broke): the host then drops the exchange.
   bool awaiting_response() const noexcept;
   /// The outcome (complete once finished; the state so far before).
   const SessionResult &result() const noexcept;

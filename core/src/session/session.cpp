@@ -606,8 +606,9 @@ void Session::on_response_body(std::string_view bytes, std::int64_t now_ms) {
     return;
   s.decoder->feed(bytes, s.scratch);
   s.route(s.scratch, now_ms);
-  if (s.phase == Phase::AwaitingResponse && s.decoder->limit_error()) {
-    // The body passed its limit: the round fails at once, so that the host stops reading.
+  if (s.phase == Phase::AwaitingResponse && s.decoder->error()) {
+    // The decoder gave up on the body (past its limit, or its framing broken): nothing more
+    // of it can be decoded, so the round fails now and the host stops reading.
     DecodedResponse partial = s.decoder->finish(s.scratch);
     s.scratch.clear();
     s.round_failed(std::move(*partial.error), now_ms, &partial.response);

@@ -5,6 +5,7 @@
 
 #include <llmux/error.hpp>
 #include <llmux/http.hpp>
+#include <llmux/limits.hpp>
 
 #include <atomic>
 #include <cstdint>
@@ -25,21 +26,31 @@ public:
   /// order they arrived, and received_at_ms, the wall clock when the head was complete.
   virtual void on_head(const HttpResponseHead &head) = 0;
   /// Body bytes as they arrive, decompressed if the server compressed them. The view is valid
-  /// only during the call.
+  /// only during the call. When a call sets perform()'s CancelFlag, no more bytes come.
   virtual void on_body(std::string_view bytes) = 0;
 };
 
 /// Limits and trust for an HttpClient. A limit of 0 (or less) means "none", except
-/// connect_timeout_ms where it means curl's own default (300 s).
+/// connect_timeout_ms where it means curl's own default (300 s). The defaults are the core's
+/// (limits.hpp), which say why.
 struct HttpClientOptions {
   /// Name resolution, TCP connect and TLS handshake together.
   std::int64_t connect_timeout_ms = 10'000;
   /// The longest time without a byte from the server (or a byte of the request body leaving),
-  /// counted once connected: a provider that stalls mid-stream is given up on after this.
-  std::int64_t idle_timeout_ms = 120'000;
-  /// The whole exchange, from perform() to the last body byte. 0: no limit (streams of a long
-  /// answer may legitimately take minutes).
+  /// counted once connected: a provider that stalls, before its head or mid-stream, is given
+  /// up on after this.
+  std::int64_t idle_timeout_ms = default_idle_timeout_ms;
+  /// The response, from its first byte to its last: a server that drips bytes just often
+  /// enough to stay under the idle limit is given up on after this.
+  std::int64_t response_timeout_ms = default_response_timeout_ms;
+  /// The whole exchange, from perform() to the last body byte. 0: no limit.
   std::int64_t total_timeout_ms = 0;
+  /// The most body bytes, after decompression, handed to a receiver: the transfer stops at
+  /// the first byte past it.
+  std::size_t max_body_bytes = max_stream_body_bytes;
+  /// The most decompressed bytes per byte received, checked once
+  /// decompression_ratio_floor_bytes came out: a decompression bomb stops there.
+  std::uint64_t max_decompression_ratio = llmux::max_decompression_ratio;
   /// A PEM file of CA certificates trusted in addition to the system's (a private gateway's
   /// CA, the tests' self-signed certificate). Empty: the system's only. Read once, when the
   /// client is made; if it cannot be read, every perform() fails with invalid_argument.
@@ -93,19 +104,23 @@ public:
   HttpClient(const HttpClient &) = delete;
   HttpClient &operator=(const HttpClient &) = delete;
 
-  /// Sends `request` and streams the answer into `receiver` until the body ends. Returns
-  /// nothing on success: any HTTP status is a success here (statuses are the decoder's
-  /// business). Otherwise an Error with origin Network and code
+  /// Sends `request` and streams the answer into `receiver` until the body ends, at the
+  /// latest by `deadline_ms` (the wall clock of now_ms(); 0: no deadline). Returns nothing on
+  /// success: any HTTP status is a success here (statuses are the decoder's business).
+  /// Otherwise an Error with origin Network and code
   /// - `network`: refused, reset, DNS, TLS, or the body cut short; the message says which,
   ///   with curl's words;
-  /// - `timeout`: the connect, idle or total limit passed; the message says which and how long;
-  /// - `cancelled`: `cancel` was set (before or during the call).
+  /// - `timeout`: the connect, idle, response or total limit or the deadline passed; the
+  ///   message says which and how long;
+  /// - `cancelled`: `cancel` was set (before or during the call);
+  /// - `bad_response` (origin Decoder): the body passed max_body_bytes or
+  ///   max_decompression_ratio; the message names the limit.
   /// A failure after on_head means the body was cut short: the receiver has what arrived, and
   /// the error's http_status is the head's status.
   /// A request whose URL curl cannot use, or whose header holds a line break, fails before
   /// anything is sent with `invalid_argument` (origin Caller).
   std::optional<Error> perform(const HttpRequest &request, ResponseReceiver &receiver,
-                               const CancelFlag *cancel = nullptr);
+                               const CancelFlag *cancel = nullptr, std::int64_t deadline_ms = 0);
 
 private:
   struct Handles;

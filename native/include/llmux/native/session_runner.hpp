@@ -1,6 +1,8 @@
 #pragma once
-/// Drives a Session to its end natively: its requests over HttpClient, its waits on the wall
-/// clock, its tools through the caller's function, its events to the caller as they happen.
+/// Drives a Session to its end natively: its requests over HttpClient (each ended by the
+/// session's deadline, and by the client's own idle, response and size limits), its waits on
+/// the wall clock, its tools through the caller's function, its events to the caller as they
+/// happen.
 
 #include <llmux/native/http_client.hpp>
 #include <llmux/session.hpp>

@@ -19,10 +19,8 @@
 #include <llmux/session.hpp>
 
 #include <cstdlib>
-#include <fstream>
 #include <iostream>
 #include <memory>
-#include <sstream>
 
 namespace llmux::cli {
 namespace {
@@ -107,16 +105,18 @@ int chat(const CLI::App &command, const ChatOptions &options) {
   if (task) {
     // The routing table names the chain for the task: its first model, then its fallbacks.
     const std::filesystem::path path = native::routes_path(*settings);
-    std::ifstream in(path, std::ios::binary);
-    if (path.empty() || !in) {
+    auto text = native::read_routes(*settings);
+    if (!text.ok()) {
+      std::cerr << "llmux: " << text.error().message << '\n';
+      return 1;
+    }
+    if (!text.value()) {
       std::cerr << "llmux: --task needs a routing table in "
                 << (path.empty() ? "LLMUX_ROUTES_FILE" : path.string()) << '\n';
       return 1;
     }
-    std::ostringstream text;
-    text << in.rdbuf();
     RoutingTable routes;
-    if (auto loaded = routes.load_json(text.str()); !loaded.ok()) {
+    if (auto loaded = routes.load_json(*text.value()); !loaded.ok()) {
       std::cerr << "llmux: " << path.string() << ": " << loaded.error().message << '\n';
       return 1;
     }
@@ -310,9 +310,10 @@ void add_chat_command(CLI::App &parent, Commands &commands) {
       ->take_last();
   command->add_option("--system", options->system, "A system prompt")->type_name("TEXT");
   add_count_option(*command, "--max-tokens", options->max_tokens, "The answer's token limit",
-                   "a number of tokens");
+                   "a number of tokens", 1);
   add_number_option(*command, "--temperature", options->temperature,
-                    "Sampling temperature (0 to 2 for most providers)");
+                    "Sampling temperature (0 to 2; Anthropic and Cohere take 0 to 1)", 0,
+                    max_temperature);
   add_count_option(*command, "--max-rounds", options->max_rounds,
                    "Model calls with tool results at most (default 3)", "a number of rounds", 0,
                    100);

@@ -1,6 +1,7 @@
 #include "command_line.hpp"
 
 #include <charconv>
+#include <cmath>
 #include <iostream>
 
 namespace llmux::cli {
@@ -97,18 +98,29 @@ std::optional<double> parse_number(const std::string &text) {
   return value;
 }
 
+// The shortest text that reads back as `value` ("2", "0.7").
+std::string shortest_text(double value) {
+  char text[32];
+  const auto written = std::to_chars(text, text + sizeof text, value);
+  return std::string(text, written.ptr);
+}
+
 } // namespace
 
 CLI::Option *add_number_option(CLI::App &command, const std::string &name,
-                               std::optional<double> &into, const std::string &help) {
+                               std::optional<double> &into, const std::string &help, double min,
+                               double max) {
+  auto check = [min, max](const std::string &text) -> std::string {
+    const auto number = parse_number(text);
+    if (number && std::isfinite(*number) && *number >= min && *number <= max)
+      return "";
+    return "expected a number from " + shortest_text(min) + " to " + shortest_text(max) + ", not \"" +
+           text + "\"";
+  };
   return command
       .add_option_function<std::string>(
           name, [&into](const std::string &text) { into = parse_number(text); }, help)
-      ->check(CLI::Validator(
-          [](const std::string &text) -> std::string {
-            return parse_number(text) ? "" : "expected a number, not \"" + text + "\"";
-          },
-          "", "number"))
+      ->check(CLI::Validator(check, "", "number"))
       ->type_name("X");
 }
 

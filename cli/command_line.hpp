@@ -68,10 +68,11 @@ inline CLI::Option *add_count_option(CLI::App &command, const std::string &name,
       command, name, [&into](std::int64_t value) { into = value; }, help, what, min, max);
 }
 
-/// Adds an option that takes a decimal number ("0.7") into `into`, read the same whatever the
-/// locale.
+/// Adds an option that takes a decimal number from `min` to `max` ("0.7") into `into`, read
+/// the same whatever the locale. "nan" and "inf", which the conversion reads, are refused.
 CLI::Option *add_number_option(CLI::App &command, const std::string &name,
-                               std::optional<double> &into, const std::string &help);
+                               std::optional<double> &into, const std::string &help, double min,
+                               double max);
 
 /// The items of a comma-separated list, empty items dropped: "a,,b" gives a and b.
 std::vector<std::string> split_list(std::string_view text);

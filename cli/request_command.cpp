@@ -117,9 +117,10 @@ void add_request_command(CLI::App &parent, Commands &commands) {
                    "Send to this base URL instead of the provider's")
       ->type_name("URL");
   add_count_option(*command, "--max-tokens", options->max_tokens, "The answer's token limit",
-                   "a number of tokens");
+                   "a number of tokens", 1);
   add_number_option(*command, "--temperature", options->temperature,
-                    "Sampling temperature (0 to 2 for most providers)");
+                    "Sampling temperature (0 to 2; Anthropic and Cohere take 0 to 1)", 0,
+                    max_temperature);
   command->add_option("prompt", options->words, "The prompt (its words are joined with spaces)")
       ->type_name("PROMPT");
   commands.push_back({command, [command, options] { return print_request(*command, *options); }});

@@ -6,7 +6,6 @@
 #include <fstream>
 #include <iostream>
 #include <optional>
-#include <sstream>
 
 namespace llmux::cli {
 namespace {
@@ -15,13 +14,16 @@ namespace {
 // saying why; an absent file is an empty catalog.
 std::optional<Catalog> read_user_models(const std::filesystem::path &path) {
   Catalog user;
-  if (std::ifstream in(path, std::ios::binary); in) {
-    std::ostringstream text;
-    text << in.rdbuf();
-    if (auto added = user.add_json(text.str()); !added.ok()) {
-      std::cerr << "llmux: " << path.string() << ": " << added.error().message << '\n';
-      return std::nullopt;
-    }
+  auto text = native::read_config_file(path, "LLMUX_MODELS_FILE", false);
+  if (!text.ok()) {
+    std::cerr << "llmux: " << text.error().message << '\n';
+    return std::nullopt;
+  }
+  if (!text.value())
+    return user;
+  if (auto added = user.add_json(*text.value()); !added.ok()) {
+    std::cerr << "llmux: " << path.string() << ": " << added.error().message << '\n';
+    return std::nullopt;
   }
   return user;
 }

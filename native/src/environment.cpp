@@ -1,8 +1,12 @@
 #include <llmux/native/environment.hpp>
 
+#include <cerrno>
 #include <chrono>
-#include <fstream>
-#include <sstream>
+#include <cstring>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 extern char **environ;
 
@@ -32,6 +36,50 @@ Settings settings_from_environment() {
   return settings;
 }
 
+Result<std::optional<std::string>> read_config_file(const std::filesystem::path &path,
+                                                    std::string_view setting, bool named) {
+  const std::string name =
+      (named ? std::string(setting) + " names " : std::string()) + path.string();
+  // O_NONBLOCK: opening a FIFO must not wait for a writer before the check below refuses it.
+  const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) {
+    if (errno == ENOENT)
+      return std::optional<std::string>();
+    return invalid(name + ", which cannot be read (" + std::strerror(errno) + ")");
+  }
+  struct FileCloser {
+    int fd;
+    ~FileCloser() { ::close(fd); }
+  } closer{fd};
+  struct stat info {};
+  if (::fstat(fd, &info) != 0)
+    return invalid(name + ", which cannot be read (" + std::strerror(errno) + ")");
+  if (!S_ISREG(info.st_mode))
+    return invalid(name + (S_ISDIR(info.st_mode) ? ", which is a directory, not a file"
+                                                 : ", which is not a regular file"));
+  const std::string too_large = name + ", which is larger than " +
+                                std::to_string(max_config_file_bytes >> 20) + " MiB";
+  if (static_cast<std::uintmax_t>(info.st_size) > max_config_file_bytes)
+    return invalid(too_large);
+  // Read to the end, never past the limit: files under /proc say they are empty, and a file
+  // may grow while it is read.
+  std::string text;
+  char buffer[64 * 1024];
+  for (;;) {
+    const ssize_t got = ::read(fd, buffer, sizeof buffer);
+    if (got < 0 && errno == EINTR)
+      continue;
+    if (got < 0)
+      return invalid(name + ", which cannot be read (" + std::strerror(errno) + ")");
+    if (got == 0)
+      break;
+    if (text.size() + static_cast<std::size_t>(got) > max_config_file_bytes)
+      return invalid(too_large);
+    text.append(buffer, static_cast<std::size_t>(got));
+  }
+  return std::optional<std::string>(std::move(text));
+}
+
 Result<Settings> load_settings() {
   Settings settings = settings_from_environment();
   std::filesystem::path path;
@@ -46,14 +94,22 @@ Result<Settings> load_settings() {
   }
   if (path.empty())
     return settings;
-  std::ifstream in(path);
-  if (!in) {
+  auto text = read_config_file(path, "LLMUX_SETTINGS_FILE", named);
+  if (!text.ok())
+    return text.error();
+  if (!text.value()) {
     if (named)
-      return invalid("LLMUX_SETTINGS_FILE names " + path.string() + ", which cannot be read");
+      return invalid("LLMUX_SETTINGS_FILE names " + path.string() + ", which does not exist");
     return settings;
   }
-  std::string line;
-  for (int number = 1; std::getline(in, line); ++number) {
+  const std::string_view lines = *text.value();
+  std::size_t at = 0;
+  for (int number = 1; at < lines.size(); ++number) {
+    std::size_t end = lines.find('\n', at);
+    if (end == std::string_view::npos)
+      end = lines.size();
+    const std::string line(lines.substr(at, end - at));
+    at = end + 1;
     std::size_t start = line.find_first_not_of(" \t");
     if (start == std::string::npos || line[start] == '#')
       continue;
@@ -92,6 +148,13 @@ std::filesystem::path routes_path(const Settings &settings) {
   return {};
 }
 
+Result<std::optional<std::string>> read_routes(const Settings &settings) {
+  const std::filesystem::path path = routes_path(settings);
+  if (path.empty())
+    return std::optional<std::string>();
+  return read_config_file(path, "LLMUX_ROUTES_FILE", setting(settings, "LLMUX_ROUTES_FILE").has_value());
+}
+
 Result<Catalog> load_catalog(const Settings &settings) {
   Catalog catalog = Catalog::builtin();
   const std::filesystem::path path = user_models_path(settings);
@@ -100,15 +163,12 @@ Result<Catalog> load_catalog(const Settings &settings) {
     return catalog;
   // No file is no user models yet (`llmux deploy` creates it); a file that is there but
   // cannot be read is an error, since its models would silently be missing.
-  std::error_code missing;
-  if (!std::filesystem::exists(path, missing))
+  auto text = read_config_file(path, "LLMUX_MODELS_FILE", named);
+  if (!text.ok())
+    return text.error();
+  if (!text.value())
     return catalog;
-  std::ifstream in(path, std::ios::binary);
-  if (!in)
-    return invalid((named ? "LLMUX_MODELS_FILE names " : "") + path.string() + ", which cannot be read");
-  std::ostringstream text;
-  text << in.rdbuf();
-  auto added = catalog.add_json(text.str());
+  auto added = catalog.add_json(*text.value());
   if (!added.ok()) {
     Error error = std::move(added).error();
     error.message = path.string() + ": " + error.message;

@@ -24,8 +24,17 @@ struct ResponseFormat {
   bool strict = true;
 };
 
+/// The widest range of `temperature` any provider documents: 0 to 2 (OpenAI, Gemini, Mistral,
+/// xAI). Anthropic and Cohere stop at 1 and refuse more themselves.
+inline constexpr double max_temperature = 2.0;
+/// `top_p` is a probability mass: 0 to 1 everywhere.
+inline constexpr double max_top_p = 1.0;
+
 /// What to ask a provider for. Unset optionals are left out of the wire request, so the
-/// provider's own defaults apply.
+/// provider's own defaults apply. Every adapter refuses (invalid_argument, naming the
+/// parameter) a temperature or top_p that is not a finite number in its range, and a
+/// max_tokens below 1: NaN would go out as null (the provider's default, silently), and a
+/// negative one as a value no provider means.
 struct ChatRequest {
   /// The provider's model id (upstream name), e.g. "gpt-4o-mini".
   std::string model;

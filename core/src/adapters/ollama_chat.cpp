@@ -388,6 +388,8 @@ private:
 
 Result<HttpRequest> OllamaChatAdapter::build_request(const ChatRequest &request,
                                                      const Endpoint &endpoint) const {
+  if (auto numbers = check_request_numbers(request); !numbers.ok())
+    return std::move(numbers).error();
   auto base = base_url(endpoint);
   if (!base.ok())
     return std::move(base).error();

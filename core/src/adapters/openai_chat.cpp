@@ -452,6 +452,8 @@ private:
 Result<HttpRequest> OpenAiChatAdapter::build_request(const ChatRequest &request,
                                                      const Endpoint &endpoint) const {
   const ProviderInfo &info = provider_info(provider_);
+  if (auto numbers = check_request_numbers(request); !numbers.ok())
+    return std::move(numbers).error();
   auto base = base_url(endpoint);
   if (!base.ok())
     return std::move(base).error();

@@ -1,5 +1,7 @@
 #include "adapters/wire_common.hpp"
 
+#include <cmath>
+
 namespace llmux {
 
 std::string join_url(std::string_view base, std::string_view path) {
@@ -82,6 +84,28 @@ Result<std::string> base_url(const Endpoint &endpoint) {
   if (info.default_base_url.empty())
     return invalid_argument(std::string(info.name) + " needs a base URL (endpoint.base_url)");
   return std::string(info.default_base_url);
+}
+
+Result<bool> check_request_numbers(const ChatRequest &request) {
+  auto check = [](std::string_view name, const std::optional<double> &value, std::string_view max_text,
+                  double max) -> std::optional<Error> {
+    if (!value || (std::isfinite(*value) && *value >= 0 && *value <= max))
+      return std::nullopt;
+    const std::string text = std::isnan(*value)   ? "NaN"
+                             : std::isinf(*value) ? (*value > 0 ? "infinity" : "-infinity")
+                                                  : json::dump(json::Value(*value));
+    return invalid_argument(std::string(name) + " must be a number from 0 to " + std::string(max_text) +
+                            ", not " + text);
+  };
+  if (auto error = check("temperature", request.temperature, "2", max_temperature))
+    return *error;
+  if (auto error = check("top_p", request.top_p, "1", max_top_p))
+    return *error;
+  // reasoning_budget_tokens is not checked: Gemini reads 0 as "no thinking" and -1 as "as much
+  // as the model decides".
+  if (request.max_tokens && *request.max_tokens < 1)
+    return invalid_argument("max_tokens must be 1 or more, not " + std::to_string(*request.max_tokens));
+  return true;
 }
 
 std::vector<Header> standard_headers(const Endpoint &endpoint, bool stream) {

@@ -21,6 +21,10 @@ std::string join_url(std::string_view base, std::string_view path);
 /// The endpoint's base URL, or the provider's default; invalid_argument when neither exists.
 Result<std::string> base_url(const Endpoint &endpoint);
 
+/// The request's numbers checked as ChatRequest says (each adapter's build_request calls this
+/// first, so that every host refuses the same); invalid_argument naming the first one wrong.
+Result<bool> check_request_numbers(const ChatRequest &request);
+
 /// Content-Type, Accept (SSE or JSON), the API key in the provider's scheme (left out when
 /// empty), then the endpoint's extra headers.
 std::vector<Header> standard_headers(const Endpoint &endpoint, bool stream);

@@ -93,6 +93,13 @@ void Statement::bind(int index, std::string_view value) noexcept {
                       SQLITE_UTF8);
 }
 
+void Statement::bind(int index, const std::optional<std::int64_t> &value) noexcept {
+  if (value)
+    bind(index, *value);
+  else
+    bind_null(index);
+}
+
 void Statement::bind_null(int index) noexcept {
   sqlite3_bind_null(statement_, index);
 }
@@ -165,13 +172,10 @@ Result<std::unique_ptr<Database>> Database::open(const fs::path &data_directory)
 
 Result<bool> Database::prepare_schema(const fs::path &data_directory) {
   auto version = [&]() -> Result<std::int64_t> {
-    auto read = statement("PRAGMA user_version");
+    auto read = integer("PRAGMA user_version");
     if (!read.ok())
       return std::move(read).error();
-    auto row = read.value().step();
-    if (!row.ok())
-      return std::move(row).error();
-    return read.value().integer(0);
+    return read.value().value_or(0);
   };
   auto found = version();
   if (!found.ok())

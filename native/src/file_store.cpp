@@ -28,12 +28,6 @@ Error io_error(std::string_view what, std::string_view key, int error_number) {
                         std::system_category().message(error_number));
 }
 
-Error invalid_key(std::string_view key) {
-  return make_error(ErrorCode::InvalidArgument, ErrorOrigin::Caller,
-                    "invalid store key \"" + std::string(key) +
-                        "\": expected segments of [a-z0-9._-] separated by '/'");
-}
-
 bool is_folder(const fs::path &path) {
   struct stat info;
   return ::stat(path.c_str(), &info) == 0 && S_ISDIR(info.st_mode);
@@ -108,7 +102,7 @@ void FileStore::remove_stale_temporary_files() {
 
 Result<std::optional<std::string>> FileStore::get(std::string_view key) {
   if (!is_valid_store_key(key))
-    return invalid_key(key);
+    return invalid_store_key(key);
   const fs::path path = root_ / fs::path(std::string(key));
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
@@ -148,7 +142,7 @@ Result<std::optional<std::string>> FileStore::get(std::string_view key) {
 
 Result<bool> FileStore::put(std::string_view key, std::string_view value) {
   if (!is_valid_store_key(key))
-    return invalid_key(key);
+    return invalid_store_key(key);
   std::error_code error;
   fs::create_directories(root_, error);
   if (error)
@@ -204,7 +198,7 @@ Result<bool> FileStore::put(std::string_view key, std::string_view value) {
 
 Result<bool> FileStore::remove(std::string_view key) {
   if (!is_valid_store_key(key))
-    return invalid_key(key);
+    return invalid_store_key(key);
   const fs::path path = root_ / fs::path(std::string(key));
   if (::unlink(path.c_str()) != 0) {
     if (errno == ENOENT || errno == ENOTDIR)
@@ -221,8 +215,7 @@ Result<bool> FileStore::remove(std::string_view key) {
 
 Result<std::vector<std::string>> FileStore::list(std::string_view prefix) {
   if (!is_valid_store_prefix(prefix))
-    return make_error(ErrorCode::InvalidArgument, ErrorOrigin::Caller,
-                      "invalid store key prefix \"" + std::string(prefix) + "\"");
+    return invalid_store_prefix(prefix);
   // Only the folder the prefix is in needs walking: "ledger/records/2026-" walks
   // root/ledger/records.
   std::size_t last_slash = prefix.rfind('/');

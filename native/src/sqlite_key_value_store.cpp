@@ -1,19 +1,10 @@
 #include <llmux/native/sqlite_key_value_store.hpp>
 
 namespace llmux::native {
-namespace {
-
-Error invalid_key(std::string_view key) {
-  return make_error(ErrorCode::InvalidArgument, ErrorOrigin::Caller,
-                    "invalid store key \"" + std::string(key) +
-                        "\": expected segments of [a-z0-9._-] separated by '/'");
-}
-
-} // namespace
 
 Result<std::optional<std::string>> SqliteKeyValueStore::get(std::string_view key) {
   if (!is_valid_store_key(key))
-    return invalid_key(key);
+    return invalid_store_key(key);
   auto read = database_.statement("SELECT value FROM key_values WHERE key = ?1");
   if (!read.ok())
     return std::move(read).error();
@@ -28,7 +19,7 @@ Result<std::optional<std::string>> SqliteKeyValueStore::get(std::string_view key
 
 Result<bool> SqliteKeyValueStore::put(std::string_view key, std::string_view value) {
   if (!is_valid_store_key(key))
-    return invalid_key(key);
+    return invalid_store_key(key);
   return database_.write([&]() -> Result<bool> {
     // A key is a value or a folder of other keys, never both, as in a file store: no
     // segment before the last may hold a value, and no key may lie under this one.
@@ -48,37 +39,26 @@ Result<bool> SqliteKeyValueStore::put(std::string_view key, std::string_view val
     if (!below.value().empty())
       return make_error(ErrorCode::InvalidArgument, ErrorOrigin::Caller,
                         "store key \"" + std::string(key) + "\" is a folder of other keys");
-    auto write = database_.statement("INSERT INTO key_values (key, value) VALUES (?1, ?2) "
-                                     "ON CONFLICT (key) DO UPDATE SET value = excluded.value");
-    if (!write.ok())
-      return std::move(write).error();
-    write.value().bind(1, key);
-    write.value().bind(2, value);
-    auto done = write.value().step();
-    if (!done.ok())
-      return done;
-    return true;
+    return database_.run("INSERT INTO key_values (key, value) VALUES (?1, ?2) "
+                         "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                         key, value);
   });
 }
 
 Result<bool> SqliteKeyValueStore::remove(std::string_view key) {
   if (!is_valid_store_key(key))
-    return invalid_key(key);
+    return invalid_store_key(key);
   return database_.write([&]() -> Result<bool> {
-    auto remove = database_.statement("DELETE FROM key_values WHERE key = ?1");
-    if (!remove.ok())
-      return std::move(remove).error();
-    remove.value().bind(1, key);
-    if (auto done = remove.value().step(); !done.ok())
-      return done;
+    auto removed = database_.run("DELETE FROM key_values WHERE key = ?1", key);
+    if (!removed.ok())
+      return removed;
     return database_.changes() > 0;
   });
 }
 
 Result<std::vector<std::string>> SqliteKeyValueStore::list(std::string_view prefix) {
   if (!is_valid_store_prefix(prefix))
-    return make_error(ErrorCode::InvalidArgument, ErrorOrigin::Caller,
-                      "invalid store key prefix \"" + std::string(prefix) + "\"");
+    return invalid_store_prefix(prefix);
   // Keys compare bytewise (SQLite's BINARY collation): the keys with the prefix are a range
   // that starts at the prefix.
   auto read = database_.statement("SELECT key FROM key_values WHERE key >= ?1 ORDER BY key");

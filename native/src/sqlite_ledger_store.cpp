@@ -95,52 +95,31 @@ Result<bool> SqliteLedgerStore::insert_record(const UsageRecord &record) {
   // core's store refuses it.
   if (record.cost) {
     for (const std::string &scope : record.scopes) {
-      auto read = database_.statement(
-          "SELECT picodollars FROM scope_spending WHERE scope = ?1 AND day = ?2");
-      if (!read.ok())
-        return std::move(read).error();
-      read.value().bind(1, scope);
-      read.value().bind(2, day);
-      auto row = read.value().step();
-      if (!row.ok())
-        return std::move(row).error();
-      auto sum = add_money(row.value() ? read.value().integer(0) : 0, *record.cost);
+      auto spent_that_day = database_.integer(
+          "SELECT picodollars FROM scope_spending WHERE scope = ?1 AND day = ?2", scope, day);
+      if (!spent_that_day.ok())
+        return std::move(spent_that_day).error();
+      auto sum = add_money(spent_that_day.value().value_or(0), *record.cost);
       if (!sum)
         return invalid("a record whose cost does not fit the day's spending in \"" + scope + "\"");
-      auto write = database_.statement(
+      auto written = database_.run(
           "INSERT INTO scope_spending (scope, day, picodollars) VALUES (?1, ?2, ?3) "
-          "ON CONFLICT (scope, day) DO UPDATE SET picodollars = excluded.picodollars");
-      if (!write.ok())
-        return std::move(write).error();
-      write.value().bind(1, scope);
-      write.value().bind(2, day);
-      write.value().bind(3, *sum);
-      if (auto done = write.value().step(); !done.ok())
-        return done;
+          "ON CONFLICT (scope, day) DO UPDATE SET picodollars = excluded.picodollars",
+          scope, day, *sum);
+      if (!written.ok())
+        return written;
     }
   }
   auto insert = database_.statement(insert_record_sql());
   if (!insert.ok())
     return std::move(insert).error();
   Statement &row = insert.value();
-  row.bind(1, day);
-  row.bind(2, record.at_ms);
-  row.bind(3, record.user);
-  row.bind(4, scopes_json(record.scopes));
-  row.bind(5, record.model);
-  row.bind(6, provider_info(record.provider).name);
+  row.bind_all(day, record.at_ms, record.user, scopes_json(record.scopes), record.model,
+               provider_info(record.provider).name);
   int column = 7;
-  for (const auto &[name, count] : usage_counts) {
-    if (const auto &value = record.usage.*count)
-      row.bind(column, *value);
-    else
-      row.bind_null(column);
-    ++column;
-  }
-  if (record.cost)
-    row.bind(column, *record.cost);
-  else
-    row.bind_null(column);
+  for (const auto &[name, count] : usage_counts)
+    row.bind(column++, record.usage.*count);
+  row.bind(column, record.cost);
   row.bind(column + 1, record.outcome);
   auto done = row.step();
   if (!done.ok())
@@ -174,14 +153,9 @@ Result<bool> SqliteLedgerStore::reclaim_ended_reservations() {
   }
   for (std::int64_t id : ended)
     for (const char *sql : {"DELETE FROM reservation_scopes WHERE reservation_id = ?1",
-                            "DELETE FROM reservations WHERE id = ?1"}) {
-      auto remove = database_.statement(sql);
-      if (!remove.ok())
-        return std::move(remove).error();
-      remove.value().bind(1, id);
-      if (auto done = remove.value().step(); !done.ok())
-        return done;
-    }
+                            "DELETE FROM reservations WHERE id = ?1"})
+      if (auto removed = database_.run(sql, id); !removed.ok())
+        return removed;
   return true;
 }
 
@@ -195,18 +169,11 @@ Result<Reservation> SqliteLedgerStore::reserve(const std::vector<std::string> &s
     std::vector<ScopeSpending> spending;
     for (const std::string &scope : scopes) {
       ScopeSpending scope_spending;
-      {
-        auto limit =
-            database_.statement("SELECT monthly_limit_picodollars FROM budgets WHERE scope = ?1");
-        if (!limit.ok())
-          return std::move(limit).error();
-        limit.value().bind(1, scope);
-        auto row = limit.value().step();
-        if (!row.ok())
-          return std::move(row).error();
-        if (row.value())
-          scope_spending.budget = limit.value().integer(0);
-      }
+      auto limit = database_.integer(
+          "SELECT monthly_limit_picodollars FROM budgets WHERE scope = ?1", scope);
+      if (!limit.ok())
+        return std::move(limit).error();
+      scope_spending.budget = limit.value();
       auto spent_now = spent(scope, first_day, end_day);
       if (!spent_now.ok())
         return std::move(spent_now).error();
@@ -231,30 +198,18 @@ Result<Reservation> SqliteLedgerStore::reserve(const std::vector<std::string> &s
     if (auto refused = check(spending))
       return std::move(*refused);
 
-    auto insert = database_.statement(
+    auto inserted = database_.run(
         "INSERT INTO reservations (estimate_picodollars, boot_id, pid_namespace, pid, "
-        "process_start, reserved_at_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
-    if (!insert.ok())
-      return std::move(insert).error();
-    insert.value().bind(1, estimate);
-    insert.value().bind(2, boot_id_);
-    insert.value().bind(3, pid_namespace_);
-    insert.value().bind(4, pid_);
-    insert.value().bind(5, process_start_);
-    insert.value().bind(6, now_ms());
-    if (auto done = insert.value().step(); !done.ok())
-      return std::move(done).error();
+        "process_start, reserved_at_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        estimate, boot_id_, pid_namespace_, pid_, process_start_, now_ms());
+    if (!inserted.ok())
+      return std::move(inserted).error();
     const std::int64_t id = database_.last_insert_id();
-    for (const std::string &scope : scopes) {
-      auto held = database_.statement(
-          "INSERT INTO reservation_scopes (scope, reservation_id) VALUES (?1, ?2)");
-      if (!held.ok())
+    for (const std::string &scope : scopes)
+      if (auto held = database_.run(
+              "INSERT INTO reservation_scopes (scope, reservation_id) VALUES (?1, ?2)", scope, id);
+          !held.ok())
         return std::move(held).error();
-      held.value().bind(1, scope);
-      held.value().bind(2, id);
-      if (auto done = held.value().step(); !done.ok())
-        return std::move(done).error();
-    }
     return Reservation{static_cast<std::uint64_t>(id)};
   });
   if (reserved.ok())
@@ -264,20 +219,10 @@ Result<Reservation> SqliteLedgerStore::reserve(const std::vector<std::string> &s
 
 Result<bool> SqliteLedgerStore::delete_own_reservation(Reservation reservation) {
   const auto id = static_cast<std::int64_t>(reservation.id);
-  auto scopes = database_.statement("DELETE FROM reservation_scopes WHERE reservation_id = ?1");
-  if (!scopes.ok())
-    return std::move(scopes).error();
-  scopes.value().bind(1, id);
-  if (auto done = scopes.value().step(); !done.ok())
-    return done;
-  auto row = database_.statement("DELETE FROM reservations WHERE id = ?1 AND pid = ?2");
-  if (!row.ok())
-    return std::move(row).error();
-  row.value().bind(1, id);
-  row.value().bind(2, pid_);
-  if (auto done = row.value().step(); !done.ok())
-    return done;
-  return true;
+  if (auto scopes = database_.run("DELETE FROM reservation_scopes WHERE reservation_id = ?1", id);
+      !scopes.ok())
+    return scopes;
+  return database_.run("DELETE FROM reservations WHERE id = ?1 AND pid = ?2", id, pid_);
 }
 
 Result<bool> SqliteLedgerStore::settle(Reservation reservation, const UsageRecord &record) {
@@ -309,21 +254,13 @@ Result<bool> SqliteLedgerStore::record(const UsageRecord &record) {
 
 Result<bool> SqliteLedgerStore::set_budget(const std::string &scope,
                                            std::optional<Picodollars> monthly_limit) {
-  return database_.write([&]() -> Result<bool> {
-    auto change = database_.statement(
-        monthly_limit ? "INSERT INTO budgets (scope, monthly_limit_picodollars) VALUES (?1, ?2) "
-                        "ON CONFLICT (scope) DO UPDATE SET monthly_limit_picodollars = "
-                        "excluded.monthly_limit_picodollars"
-                      : "DELETE FROM budgets WHERE scope = ?1");
-    if (!change.ok())
-      return std::move(change).error();
-    change.value().bind(1, scope);
-    if (monthly_limit)
-      change.value().bind(2, *monthly_limit);
-    auto done = change.value().step();
-    if (!done.ok())
-      return done;
-    return true;
+  return database_.write([&] {
+    if (!monthly_limit)
+      return database_.run("DELETE FROM budgets WHERE scope = ?1", scope);
+    return database_.run("INSERT INTO budgets (scope, monthly_limit_picodollars) VALUES (?1, ?2) "
+                         "ON CONFLICT (scope) DO UPDATE SET monthly_limit_picodollars = "
+                         "excluded.monthly_limit_picodollars",
+                         scope, *monthly_limit);
   });
 }
 
@@ -348,9 +285,7 @@ Result<Picodollars> SqliteLedgerStore::spent(std::string_view scope, std::int64_
       "SELECT picodollars FROM scope_spending WHERE scope = ?1 AND day >= ?2 AND day < ?3");
   if (!read.ok())
     return std::move(read).error();
-  read.value().bind(1, scope);
-  read.value().bind(2, first_day);
-  read.value().bind(3, end_day);
+  read.value().bind_all(scope, first_day, end_day);
   Picodollars sum = 0;
   while (true) {
     auto row = read.value().step();
@@ -368,8 +303,7 @@ Result<std::vector<UsageRecord>> SqliteLedgerStore::records(std::int64_t first_d
   if (!read.ok())
     return std::move(read).error();
   Statement &row = read.value();
-  row.bind(1, first_day);
-  row.bind(2, end_day);
+  row.bind_all(first_day, end_day);
   std::vector<UsageRecord> records;
   while (true) {
     auto next = row.step();

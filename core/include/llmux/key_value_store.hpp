@@ -53,6 +53,13 @@ bool is_valid_store_key(std::string_view key) noexcept;
 /// Whether `prefix` may be passed to KeyValueStore::list.
 bool is_valid_store_prefix(std::string_view prefix) noexcept;
 
+/// The invalid_argument error of a store for a key that is not is_valid_store_key, worded
+/// the same by every store.
+Error invalid_store_key(std::string_view key);
+
+/// The same for a prefix that is not is_valid_store_prefix.
+Error invalid_store_prefix(std::string_view prefix);
+
 /// A store in memory, for edge isolates, tests and hosts without storage. Values live as long
 /// as the object. Never fails except on invalid keys.
 class MemoryStore final : public KeyValueStore {

@@ -52,4 +52,15 @@ bool is_valid_store_prefix(std::string_view prefix) noexcept {
   return true;
 }
 
+Error invalid_store_key(std::string_view key) {
+  return make_error(ErrorCode::InvalidArgument, ErrorOrigin::Caller,
+                    "invalid store key \"" + std::string(key) +
+                        "\": expected segments of [a-z0-9._-] separated by '/'");
+}
+
+Error invalid_store_prefix(std::string_view prefix) {
+  return make_error(ErrorCode::InvalidArgument, ErrorOrigin::Caller,
+                    "invalid store key prefix \"" + std::string(prefix) + "\"");
+}
+
 } // namespace llmux

@@ -1,19 +1,10 @@
 #include <llmux/key_value_store.hpp>
 
 namespace llmux {
-namespace {
-
-Error invalid_key(std::string_view key) {
-  return make_error(ErrorCode::InvalidArgument, ErrorOrigin::Caller,
-                    "invalid store key \"" + std::string(key) +
-                        "\": expected segments of [a-z0-9._-] separated by '/'");
-}
-
-} // namespace
 
 Result<std::optional<std::string>> MemoryStore::get(std::string_view key) {
   if (!is_valid_store_key(key))
-    return invalid_key(key);
+    return invalid_store_key(key);
   auto found = values_.find(key);
   if (found == values_.end())
     return std::optional<std::string>();
@@ -22,7 +13,7 @@ Result<std::optional<std::string>> MemoryStore::get(std::string_view key) {
 
 Result<bool> MemoryStore::put(std::string_view key, std::string_view value) {
   if (!is_valid_store_key(key))
-    return invalid_key(key);
+    return invalid_store_key(key);
   // A file store cannot hold "a" and "a/b" at once (a file is not a folder); refusing it here
   // too keeps code tested against memory honest about files.
   for (std::size_t slash = key.find('/'); slash != std::string_view::npos;
@@ -47,7 +38,7 @@ Result<bool> MemoryStore::put(std::string_view key, std::string_view value) {
 
 Result<bool> MemoryStore::remove(std::string_view key) {
   if (!is_valid_store_key(key))
-    return invalid_key(key);
+    return invalid_store_key(key);
   auto found = values_.find(key);
   if (found == values_.end())
     return false;
@@ -57,8 +48,7 @@ Result<bool> MemoryStore::remove(std::string_view key) {
 
 Result<std::vector<std::string>> MemoryStore::list(std::string_view prefix) {
   if (!is_valid_store_prefix(prefix))
-    return make_error(ErrorCode::InvalidArgument, ErrorOrigin::Caller,
-                      "invalid store key prefix \"" + std::string(prefix) + "\"");
+    return invalid_store_prefix(prefix);
   std::vector<std::string> keys;
   for (auto it = values_.lower_bound(prefix);
        it != values_.end() && it->first.compare(0, prefix.size(), prefix) == 0; ++it)

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -44,7 +45,14 @@ public:
   void bind(int index, std::int64_t value) noexcept;
   /// Copies `value`: it need not outlive the call.
   void bind(int index, std::string_view value) noexcept;
+  /// NULL when `value` is empty.
+  void bind(int index, const std::optional<std::int64_t> &value) noexcept;
   void bind_null(int index) noexcept;
+  /// Binds `values` to ?1, ?2, ... in order.
+  template <class... Values> void bind_all(const Values &...values) noexcept {
+    int index = 0;
+    (bind(++index, values), ...);
+  }
 
   /// Runs the statement to its next row: true with a row to read, false when done. A
   /// `storage` error (naming the database and what failed) otherwise.
@@ -101,6 +109,37 @@ public:
 
   /// Runs `sql` (statements without parameters or rows, ';'-separated).
   Result<bool> execute(std::string_view sql);
+
+  /// Runs the statement `sql`, which returns no rows, with `parameters` bound to ?1, ?2, ...
+  /// (Statement::bind_all).
+  template <class... Parameters>
+  Result<bool> run(std::string_view sql, const Parameters &...parameters) {
+    auto run = statement(sql);
+    if (!run.ok())
+      return std::move(run).error();
+    run.value().bind_all(parameters...);
+    auto done = run.value().step();
+    if (!done.ok())
+      return done;
+    return true;
+  }
+
+  /// The first column of the first row of `sql` (with `parameters` bound as run() binds
+  /// them), an integer; nothing when there is no row.
+  template <class... Parameters>
+  Result<std::optional<std::int64_t>> integer(std::string_view sql,
+                                              const Parameters &...parameters) {
+    auto query = statement(sql);
+    if (!query.ok())
+      return std::move(query).error();
+    query.value().bind_all(parameters...);
+    auto row = query.value().step();
+    if (!row.ok())
+      return std::move(row).error();
+    if (!row.value())
+      return std::optional<std::int64_t>();
+    return std::optional<std::int64_t>(query.value().integer(0));
+  }
 
   /// Runs `body` (returning a Result) inside BEGIN IMMEDIATE ... COMMIT: it has the database
   /// to itself against every other process, waiting up to the busy timeout for its turn. A

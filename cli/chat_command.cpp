@@ -18,6 +18,7 @@
 #include <llmux/routing_table.hpp>
 #include <llmux/session.hpp>
 
+#include <cmath>
 #include <cstdlib>
 #include <iostream>
 #include <memory>
@@ -61,7 +62,13 @@ struct ChatOptions {
   std::optional<std::int64_t> max_tokens;
   std::optional<double> temperature;
   std::optional<std::int64_t> max_rounds;
+  // Seconds; unset: the core's defaults (limits.hpp).
+  std::optional<double> timeout_s;
+  std::optional<double> idle_timeout_s;
+  std::optional<double> response_timeout_s;
 };
+
+std::int64_t milliseconds(double seconds) { return std::llround(seconds * 1000); }
 
 int chat(const CLI::App &command, const ChatOptions &options) {
   std::optional<std::string> model_name = options.model_name;
@@ -88,6 +95,8 @@ int chat(const CLI::App &command, const ChatOptions &options) {
   config.request.temperature = options.temperature;
   if (options.max_rounds)
     config.max_rounds = static_cast<int>(*options.max_rounds);
+  if (options.timeout_s)
+    config.timeout_ms = milliseconds(*options.timeout_s);
 
   const auto settings = load_settings_or_report();
   if (!settings)
@@ -199,7 +208,12 @@ int chat(const CLI::App &command, const ChatOptions &options) {
   native::CancelFlag interrupted;
   std::optional<InterruptScope> interrupt_scope(std::in_place, interrupted);
 
-  native::HttpClient client;
+  native::HttpClientOptions limits;
+  if (options.idle_timeout_s)
+    limits.idle_timeout_ms = milliseconds(*options.idle_timeout_s);
+  if (options.response_timeout_s)
+    limits.response_timeout_ms = milliseconds(*options.response_timeout_s);
+  native::HttpClient client(limits);
   native::SessionRunOptions run;
   run.client = &client;
   run.cancel = &interrupted;
@@ -278,6 +292,11 @@ void add_chat_command(CLI::App &parent, Commands &commands) {
       "--task KIND takes the model chain from your routing table (LLMUX_ROUTES_FILE, else "
       "~/.config/llmux/routes.json: {\"default\": \"simple\", \"routes\": {\"simple\": [...], "
       "...}}).\n\n"
+      "Time limits: the call ends after --timeout, retries and tool rounds included (no retry "
+      "starts that could only start after it); each request ends after --idle-timeout without a "
+      "byte from the server (and may be retried), and each response after --response-timeout "
+      "from its first byte. A call that runs out of time fails with `timeout`, its spending "
+      "recorded. Answers are held to 32 MiB (error bodies 1 MiB, streams 64 MiB).\n\n"
       "Example: llmux chat -m gpt-4o-mini --tools calculator --stream 'What is 17*23?'");
   CLI::Option *model =
       command->add_option("-m,--model", options->model_name, "The model (see below)")
@@ -329,6 +348,23 @@ void add_chat_command(CLI::App &parent, Commands &commands) {
                    "a number of seconds");
   command->add_flag("--no-ledger", options->no_ledger,
                     "Do not record this call's usage (nor apply budgets)");
+  // From a millisecond to a week: longer than any model call, and far from overflowing the
+  // milliseconds the core counts in.
+  auto add_seconds = [&](const std::string &name, std::optional<double> &into,
+                         const std::string &help, std::int64_t default_ms) {
+    add_number_option(*command, name, into,
+                      help + " (default " + std::to_string(default_ms / 1000) + ")", 0.001,
+                      7 * 24 * 3600)
+        ->type_name("S");
+  };
+  add_seconds("--timeout", options->timeout_s,
+              "End the call after S seconds, retries and tool rounds included",
+              default_timeout_ms);
+  add_seconds("--idle-timeout", options->idle_timeout_s,
+              "End a request after S seconds without a byte from the server",
+              default_idle_timeout_ms);
+  add_seconds("--response-timeout", options->response_timeout_s,
+              "End a response S seconds after its first byte", default_response_timeout_ms);
   command->add_option("prompt", options->words, "The prompt (its words are joined with spaces)")
       ->required()
       ->type_name("PROMPT");

@@ -195,8 +195,7 @@ int chat(const CLI::App &command, const ChatOptions &options) {
       ledger_store = std::make_unique<native::SqliteLedgerStore>(*database);
       ledger = std::make_unique<Ledger>(*ledger_store);
       config.ledger = ledger.get();
-      config.user = user.empty() ? std::string("local") : user;
-      config.budget_scopes = {"user:" + config.user};
+      config.user = user.empty() ? std::string("local") : user; // charged to user:ID (session.hpp)
     }
     if (cache_ttl_s && *cache_ttl_s > 0) {
       cache = std::make_unique<ResponseCache>(store.get());

@@ -77,7 +77,10 @@ struct SessionConfig {
   /// tokens, exact with a tokenizer or four times the estimate, and max_tokens of output),
   /// so that calls running at once cannot together overspend a budget.
   Ledger *ledger = nullptr;
-  /// The end user, as recorded in the ledger.
+  /// The end user, as recorded in the ledger; empty for none. A call made for a user is also
+  /// charged to the user's own scope, user_scope(user) ("user:eve"), after `budget_scopes`
+  /// unless they name it already: so a budget on "user:eve" holds for every call made for
+  /// eve, whichever host makes it (the CLI's --user, the package's `user`).
   std::string user;
   /// The budget scopes a call is charged to, outermost first ({"key:k1", "project:acme",
   /// "user:alice"}): ids, never keys.
@@ -89,6 +92,9 @@ struct SessionConfig {
   /// end after it. Covers retries, fallbacks and tool rounds. 0 or less: none.
   std::int64_t timeout_ms = default_timeout_ms;
 };
+
+/// The budget scope of an end user: "user:" followed by the user's id.
+std::string user_scope(std::string_view user);
 
 /// A tool call the host is asked to run.
 struct ToolRun {

@@ -549,8 +549,20 @@ struct Session::State {
   }
 };
 
+std::string user_scope(std::string_view user) {
+  return "user:" + std::string(user);
+}
+
 Session::Session(SessionConfig config) : state_(std::make_unique<State>()) {
   state_->config = std::move(config);
+  // The one meaning of `user` (session.hpp): the user's own scope is charged too.
+  SessionConfig &settings = state_->config;
+  if (!settings.user.empty()) {
+    std::string own = user_scope(settings.user);
+    if (std::find(settings.budget_scopes.begin(), settings.budget_scopes.end(), own) ==
+        settings.budget_scopes.end())
+      settings.budget_scopes.push_back(std::move(own));
+  }
   for (const ResolvedModel &model : state_->config.models)
     state_->secrets.add(model.endpoint.api_key);
 }

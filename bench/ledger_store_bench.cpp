@@ -39,6 +39,28 @@ struct Folder {
   }
 };
 
+// A ledger in a fresh database in a folder of its own.
+struct SqliteLedger {
+  Folder folder;
+  std::unique_ptr<llmux::native::Database> database;
+  std::unique_ptr<llmux::native::SqliteLedgerStore> store;
+  std::unique_ptr<llmux::Ledger> ledger;
+};
+
+// The ledger, or null after marking the benchmark failed.
+std::unique_ptr<SqliteLedger> open_ledger(benchmark::State &state) {
+  auto open = std::make_unique<SqliteLedger>();
+  auto database = llmux::native::Database::open(open->folder.path);
+  if (!database.ok()) {
+    state.SkipWithError(database.error().message.c_str());
+    return nullptr;
+  }
+  open->database = std::move(database).value();
+  open->store = std::make_unique<llmux::native::SqliteLedgerStore>(*open->database);
+  open->ledger = std::make_unique<llmux::Ledger>(*open->store);
+  return open;
+}
+
 llmux::UsageRecord call_record(std::int64_t at_ms) {
   llmux::UsageRecord record;
   record.at_ms = at_ms;
@@ -71,15 +93,8 @@ void round_trips(benchmark::State &state, llmux::Ledger &ledger) {
 }
 
 void BM_SqliteReserveSettle(benchmark::State &state) {
-  Folder folder;
-  auto database = llmux::native::Database::open(folder.path);
-  if (!database.ok()) {
-    state.SkipWithError(database.error().message.c_str());
-    return;
-  }
-  llmux::native::SqliteLedgerStore store(*database.value());
-  llmux::Ledger ledger(store);
-  round_trips(state, ledger);
+  if (auto open = open_ledger(state))
+    round_trips(state, *open->ledger);
 }
 BENCHMARK(BM_SqliteReserveSettle)->Unit(benchmark::kMicrosecond);
 
@@ -94,22 +109,18 @@ BENCHMARK(BM_MemoryReserveSettle)->Unit(benchmark::kMicrosecond);
 void BM_DatabaseBytesPer1000Records(benchmark::State &state) {
   const auto records = state.range(0);
   for (auto _ : state) {
-    Folder folder;
-    {
-      auto database = llmux::native::Database::open(folder.path);
-      if (!database.ok()) {
-        state.SkipWithError(database.error().message.c_str());
+    auto open = open_ledger(state);
+    if (!open)
+      return;
+    for (std::int64_t i = 0; i < records; ++i)
+      if (!open->ledger->record(call_record(nov10_120000 + i * 2'600'000)).ok()) {
+        state.SkipWithError("record failed");
         return;
       }
-      llmux::native::SqliteLedgerStore store(*database.value());
-      llmux::Ledger ledger(store);
-      for (std::int64_t i = 0; i < records; ++i)
-        if (!ledger.record(call_record(nov10_120000 + i * 2'600'000)).ok()) {
-          state.SkipWithError("record failed");
-          return;
-        }
-    }
-    const auto bytes = fs::file_size(folder.path / llmux::native::database_file_name);
+    open->ledger.reset();
+    open->store.reset();
+    open->database.reset(); // the last connection's close checkpoints the WAL into the file
+    const auto bytes = fs::file_size(open->folder.path / llmux::native::database_file_name);
     state.counters["bytes_per_1000_records"] =
         static_cast<double>(bytes) * 1000.0 / static_cast<double>(records);
   }

@@ -22,15 +22,11 @@
 
 using llmux::ErrorCode;
 using llmux::native::FileStore;
+using llmux::testing::read_file;
 using llmux::testing::TemporaryDirectory;
 namespace fs = std::filesystem;
 
 namespace {
-
-std::string read_file(const fs::path &path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-}
 
 void write_file(const fs::path &path, const std::string &bytes) {
   std::ofstream out(path, std::ios::binary);

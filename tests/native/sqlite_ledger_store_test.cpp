@@ -58,15 +58,11 @@ using namespace llmux;
 using namespace ledger_contract;
 using llmux::native::SqliteKeyValueStore;
 using llmux::native::SqliteLedgerStore;
+using llmux::testing::read_file;
 using llmux::testing::TemporaryDirectory;
 namespace fs = std::filesystem;
 
 namespace {
-
-std::string read_file(const fs::path &path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-}
 
 // A raw connection to the database file, beside llmux's own: to look at what llmux wrote
 // and to play other processes' parts.

@@ -1,10 +1,12 @@
 #pragma once
 // A fresh directory under the system's temporary directory for one test, removed with its
-// contents at the end of it.
+// contents at the end of it; and reading a file back.
 
 #include <catch2/catch.hpp>
 
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <string>
 #include <system_error>
 
@@ -33,5 +35,11 @@ public:
 private:
   std::filesystem::path path_;
 };
+
+/// The bytes of the file at `path` ("" when it cannot be read).
+inline std::string read_file(const std::filesystem::path &path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
 
 } // namespace llmux::testing

@@ -181,6 +181,9 @@ public:
 /// The guarantee holds across everything that shares the store: across processes with
 /// native::SqliteLedgerStore, within one ledger with the key-value store.
 ///
+/// Every method passes on its store's errors (`storage` from a database); the key-value
+/// store's reads never fail.
+///
 /// Not thread-safe: calls interleaved in one thread (the session's way) are fine; threads
 /// must share one Ledger under a lock of their own.
 class Ledger {

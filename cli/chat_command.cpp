@@ -265,6 +265,8 @@ int chat(const CLI::App &command, const ChatOptions &options) {
   std::cout << std::flush;
   if (result.error)
     report(*result.error);
+  for (const std::string &warning : result.usage.warnings)
+    std::cerr << "llmux: warning: " << warning << '\n';
   // The last line says what the call cost; a call that never reached a model cost nothing
   // and its error line says why.
   if (result.model_calls > 0 || !result.usage.empty())

@@ -110,3 +110,25 @@ describe('numbers', () => {
     assert.equal(lane.requests().length, 0);
   });
 });
+
+describe('usage no tokenizer produced', () => {
+  for (const stream of [false, true]) {
+    test(`is recorded as unknown with a warning, ${stream ? 'streamed' : 'whole'}; the answer stands`, async () => {
+      const { env } = setup([{ text: 'Still an answer.', hostile_usage: { input: -5, output: 2 ** 62, cached: 1.5, reasoning: '12\u001b[2J' } }]);
+      const out = await run(['chat', '-m', 'gpt-4o-mini', ...(stream ? ['--stream'] : []), 'hi'], env);
+      assert.equal(out.status, 0, out.stderr);
+      assert.equal(out.stdout, 'Still an answer.\n');
+      const said = (key, value) => `llmux: warning: the provider reported ${key} = ${value}, which is not a token count: recorded as unknown`;
+      assert.deepEqual(out.stderr.trimEnd().split('\n'), [
+        said('prompt_tokens', '-5'),
+        said('completion_tokens', '4611686018427388000'),
+        said('total_tokens', '-5'),
+        said('cached_tokens', '1.5'),
+        said('reasoning_tokens', '"12\\u001b[2J"'),
+        '[openai-gpt-4o-mini] ? input + ? output tokens, cost unknown, 1 call',
+      ]);
+      const usage = JSON.parse((await run(['usage', '--json'], env)).stdout);
+      assert.deepEqual([usage.total.requests, usage.total.input_tokens, usage.total.output_tokens, usage.total.requests_without_cost], [1, 0, 0, 1]);
+    });
+  }
+});

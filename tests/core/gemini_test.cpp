@@ -651,8 +651,9 @@ TEST_CASE("Gemini stream turns hostile bytes into bad_response", "[gemini][strea
         "the streamGenerateContent chunk's \"args\" is a string; expected an object");
   CHECK(error_of(chunk(R"({"candidates":[{"finishReason":1}]})")) ==
         "the streamGenerateContent chunk's \"finishReason\" is a number; expected a string");
+  // A count that is no count is unknown, with a warning: the stream fails only for its end.
   CHECK(error_of(chunk(R"({"usageMetadata":{"promptTokenCount":-1.5}})")) ==
-        "the streamGenerateContent chunk's \"promptTokenCount\" is a number; expected an integer");
+        "the stream ended before a finishReason");
   CHECK(error_of(chunk(R"({"error":"quota"})")) ==
         "the streamGenerateContent chunk's \"error\" is a string; expected an object");
   CHECK(error_of(chunk(R"({"candidates":[{"content":{"parts":[{"text":"x"}]}}]})")) ==
@@ -686,9 +687,13 @@ TEST_CASE("Gemini whole responses turn hostile bodies into errors", "[gemini][wh
   CHECK(error_of(R"({"responseId":"r","modelVersion":"m","candidates":[{"content":{"parts":[
                       {"text":"ok"},{"functionCall":{"name":7}}]}}]})") ==
         "the generateContent response's \"name\" is a number; expected a string");
-  CHECK(error_of(R"({"candidates":[{"content":{"parts":[{"text":"ok"}]}}],
-                    "usageMetadata":{"totalTokenCount":"12"}})") ==
-        "the generateContent response's \"totalTokenCount\" is a string; expected an integer");
+  // A count that is no count is unknown, with a warning; the answer stands.
+  DecodedResponse counted = decode_whole(R"({"candidates":[{"content":{"parts":[{"text":"ok"}]}}],
+                    "usageMetadata":{"totalTokenCount":"12"}})");
+  REQUIRE_FALSE(counted.error);
+  CHECK(counted.response.text == "ok");
+  CHECK_FALSE(counted.response.usage.total_tokens);
+  CHECK(counted.response.usage.warnings.size() == 1);
 }
 
 TEST_CASE("Gemini error bodies become provider errors with their retry hints", "[gemini][errors]") {

@@ -4,10 +4,18 @@
 #include <array>
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 namespace llmux {
+
+/// The largest token count llmux takes from a provider: 10^9, a hundred times the largest
+/// context window any model has (10M tokens), and small enough that a count times the
+/// highest price per token (about 10^8 picodollars) fits an int64. A count above it, or below
+/// zero, is no count: see Usage::warnings.
+inline constexpr std::int64_t max_token_count = 1'000'000'000;
 
 /// Token counts of one response, each present only when the provider reported it, so that
 /// "zero" and "not reported" stay apart. Counts are the provider's own: whether
@@ -28,16 +36,25 @@ struct Usage {
   /// (Cohere's billed_units).
   std::optional<std::int64_t> billed_input_tokens;
   std::optional<std::int64_t> billed_output_tokens;
+  /// The counts the provider reported that cannot be right (negative, above max_token_count,
+  /// not whole numbers, not numbers), one sentence each: "the provider reported prompt_tokens
+  /// = -5, which is not a token count: recorded as unknown". Such a count is left absent, so
+  /// that its cost is unknown rather than wrong, and the answer is kept. Every decoder reads
+  /// counts through one function (read_token_count) that decides this.
+  std::vector<std::string> warnings;
 
-  /// True when no count is present.
+  /// True when the provider reported nothing: no count and no warning. A usage of warnings
+  /// alone was reported (and is recorded, at an unknown cost).
   bool empty() const noexcept;
 
   /// Overwrites each count that `later` reports. Streams report usage as snapshots (Anthropic
   /// message_start then message_delta; Gemini on every chunk): the last report of a count wins.
-  void merge(const Usage &later) noexcept;
+  /// Warnings are kept, each once.
+  void merge(const Usage &later);
   /// Adds the counts of another response (a later round of the same call): a count present in
   /// either is present in the sum. Saturates at the int64 maximum instead of overflowing.
-  void add(const Usage &other) noexcept;
+  /// Warnings are kept, each once.
+  void add(const Usage &other);
 
   friend bool operator==(const Usage &, const Usage &) = default;
 };

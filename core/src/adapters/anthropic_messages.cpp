@@ -122,12 +122,12 @@ FinishReason normalise_stop_reason(std::string_view raw) {
   return FinishReason::Other; // pause_turn, and values added later
 }
 
-Usage read_usage(json::Reader &reader, const Value &usage) {
+Usage read_usage(const Value &usage) {
   Usage out;
-  out.input_tokens = reader.integer(usage, "input_tokens");
-  out.output_tokens = reader.integer(usage, "output_tokens");
-  out.cached_input_tokens = reader.integer(usage, "cache_read_input_tokens");
-  out.cache_write_input_tokens = reader.integer(usage, "cache_creation_input_tokens");
+  out.input_tokens = read_token_count(usage, "input_tokens", out);
+  out.output_tokens = read_token_count(usage, "output_tokens", out);
+  out.cached_input_tokens = read_token_count(usage, "cache_read_input_tokens", out);
+  out.cache_write_input_tokens = read_token_count(usage, "cache_creation_input_tokens", out);
   return out;
 }
 
@@ -182,7 +182,7 @@ private:
     if (type == "message_start") {
       if (const Value *message = reader.object(data, "message"))
         if (const Value *usage = reader.object(*message, "usage")) {
-          Usage counts = read_usage(reader, *usage);
+          Usage counts = read_usage(*usage);
           if (!reader.failed() && !counts.empty())
             events.push_back(StreamEvent::usage_report(counts));
         }
@@ -195,7 +195,7 @@ private:
     } else if (type == "message_delta") {
       // Usage first: the finish event is the last word about the message.
       if (const Value *usage = reader.object(data, "usage")) {
-        Usage counts = read_usage(reader, *usage);
+        Usage counts = read_usage(*usage);
         if (!reader.failed() && !counts.empty())
           events.push_back(StreamEvent::usage_report(counts));
       }
@@ -494,7 +494,7 @@ DecodedResponse AnthropicMessagesAdapter::decode_response(const HttpResponseHead
     response.finish_reason_raw = std::string(*stop);
   }
   if (const Value *usage = reader.object(root, "usage"))
-    response.usage = read_usage(reader, *usage);
+    response.usage = read_usage(*usage);
   if (reader.failed()) {
     decoded.error = *reader.error();
     decoded.response = {};

@@ -152,14 +152,14 @@ FinishReason normalise_finish(std::string_view raw) {
 Usage read_usage(json::Reader &reader, const Value &usage) {
   Usage out;
   if (const Value *tokens = reader.object(usage, "tokens")) {
-    out.input_tokens = reader.integer(*tokens, "input_tokens");
-    out.output_tokens = reader.integer(*tokens, "output_tokens");
+    out.input_tokens = read_token_count(*tokens, "input_tokens", out);
+    out.output_tokens = read_token_count(*tokens, "output_tokens", out);
   }
   if (const Value *billed = reader.object(usage, "billed_units")) {
-    out.billed_input_tokens = reader.integer(*billed, "input_tokens");
-    out.billed_output_tokens = reader.integer(*billed, "output_tokens");
+    out.billed_input_tokens = read_token_count(*billed, "input_tokens", out);
+    out.billed_output_tokens = read_token_count(*billed, "output_tokens", out);
   }
-  out.cached_input_tokens = reader.integer(usage, "cached_tokens");
+  out.cached_input_tokens = read_token_count(usage, "cached_tokens", out);
   return out;
 }
 

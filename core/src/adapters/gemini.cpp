@@ -270,14 +270,14 @@ FinishReason normalise_finish(std::string_view raw, bool had_tool_calls) {
   return FinishReason::Other; // MALFORMED_FUNCTION_CALL, LANGUAGE, OTHER, and later values
 }
 
-Usage read_usage(json::Reader &reader, const Value &usage) {
+Usage read_usage(const Value &usage) {
   Usage out;
-  out.input_tokens = reader.integer(usage, "promptTokenCount");
-  out.output_tokens = reader.integer(usage, "candidatesTokenCount");
-  out.total_tokens = reader.integer(usage, "totalTokenCount");
-  out.cached_input_tokens = reader.integer(usage, "cachedContentTokenCount");
+  out.input_tokens = read_token_count(usage, "promptTokenCount", out);
+  out.output_tokens = read_token_count(usage, "candidatesTokenCount", out);
+  out.total_tokens = read_token_count(usage, "totalTokenCount", out);
+  out.cached_input_tokens = read_token_count(usage, "cachedContentTokenCount", out);
   // Thinking tokens are billed as output but not counted in candidatesTokenCount.
-  out.reasoning_tokens = reader.integer(usage, "thoughtsTokenCount");
+  out.reasoning_tokens = read_token_count(usage, "thoughtsTokenCount", out);
   return out;
 }
 
@@ -502,7 +502,7 @@ private:
     if (const Value *usage = reader.object(chunk, "usageMetadata")) {
       // Each chunk reports the counts so far (promptTokenCount can still change): the last
       // report wins.
-      Usage counts = read_usage(reader, *usage);
+      Usage counts = read_usage(*usage);
       if (!reader.failed() && !counts.empty())
         events.push_back(StreamEvent::usage_report(counts));
     }
@@ -678,7 +678,7 @@ DecodedResponse GeminiAdapter::decode_response(const HttpResponseHead &head,
     response.finish_reason_raw = std::string(*finish);
   }
   if (const Value *usage = reader.object(root, "usageMetadata"))
-    response.usage = read_usage(reader, *usage);
+    response.usage = read_usage(*usage);
   if (reader.failed()) {
     decoded.error = *reader.error();
     decoded.response = {};

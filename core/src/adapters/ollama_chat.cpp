@@ -262,8 +262,8 @@ void read_chunk(json::Reader &reader, const Value &root, Chunk &out) {
   }
   out.done = reader.boolean(root, "done");
   out.done_reason = std::string(reader.string(root, "done_reason").value_or(""));
-  out.usage.input_tokens = reader.integer(root, "prompt_eval_count");
-  out.usage.output_tokens = reader.integer(root, "eval_count");
+  out.usage.input_tokens = read_token_count(root, "prompt_eval_count", out.usage);
+  out.usage.output_tokens = read_token_count(root, "eval_count", out.usage);
 }
 
 // What the type checks cannot see: a call without a name cannot be run, and Ollama sends each

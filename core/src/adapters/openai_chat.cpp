@@ -173,13 +173,13 @@ FinishReason normalise_finish(std::string_view raw) {
 
 Usage read_usage(json::Reader &reader, const Value &usage) {
   Usage out;
-  out.input_tokens = reader.integer(usage, "prompt_tokens");
-  out.output_tokens = reader.integer(usage, "completion_tokens");
-  out.total_tokens = reader.integer(usage, "total_tokens");
+  out.input_tokens = read_token_count(usage, "prompt_tokens", out);
+  out.output_tokens = read_token_count(usage, "completion_tokens", out);
+  out.total_tokens = read_token_count(usage, "total_tokens", out);
   if (const Value *details = reader.object(usage, "prompt_tokens_details"))
-    out.cached_input_tokens = reader.integer(*details, "cached_tokens");
+    out.cached_input_tokens = read_token_count(*details, "cached_tokens", out);
   if (const Value *details = reader.object(usage, "completion_tokens_details"))
-    out.reasoning_tokens = reader.integer(*details, "reasoning_tokens");
+    out.reasoning_tokens = read_token_count(*details, "reasoning_tokens", out);
   return out;
 }
 

@@ -1,5 +1,7 @@
 #include "adapters/wire_common.hpp"
 
+#include <llmux/utf8.hpp>
+
 #include <cmath>
 
 namespace llmux {
@@ -106,6 +108,23 @@ Result<bool> check_request_numbers(const ChatRequest &request) {
   if (request.max_tokens && *request.max_tokens < 1)
     return invalid_argument("max_tokens must be 1 or more, not " + std::to_string(*request.max_tokens));
   return true;
+}
+
+std::optional<std::int64_t> read_token_count(const json::Value &parent, std::string_view key,
+                                             Usage &usage) {
+  const json::Value *value = json::find(parent, key);
+  if (!value || value->is_null())
+    return std::nullopt;
+  if (value->is_integer() && value->as_integer() >= 0 && value->as_integer() <= max_token_count)
+    return value->as_integer();
+  // The value as JSON (control characters escaped), cut short: it came from the provider.
+  constexpr std::size_t shown_bytes = 40;
+  std::string shown = json::dump(*value);
+  if (shown.size() > shown_bytes)
+    shown = shown.substr(0, complete_utf8_prefix(std::string_view(shown).substr(0, shown_bytes))) + "...";
+  usage.warnings.push_back("the provider reported " + std::string(key) + " = " + shown +
+                           ", which is not a token count: recorded as unknown");
+  return std::nullopt;
 }
 
 std::vector<Header> standard_headers(const Endpoint &endpoint, bool stream) {

@@ -8,6 +8,7 @@
 #include <llmux/http.hpp>
 #include <llmux/provider.hpp>
 #include <llmux/result.hpp>
+#include <llmux/usage.hpp>
 
 #include <optional>
 #include <string>
@@ -36,6 +37,14 @@ Result<json::Value> tool_schema(const Tool &tool);
 /// Merges the members of the request's `extra_body` object into `body`.
 /// invalid_argument when `extra_body` is not a JSON object.
 Result<bool> merge_extra_body(const ChatRequest &request, json::Value &body);
+
+/// The token count `parent[key]` of a provider's usage, absent when missing or null. This is
+/// the one place that decides which counts llmux believes: a whole number from 0 to
+/// max_token_count. Anything else (-5, 2^62, 1.5, "12", an object) is left absent, with a
+/// warning in `usage.warnings` naming the key and the value: the answer is kept, and its cost
+/// is unknown rather than wrong.
+std::optional<std::int64_t> read_token_count(const json::Value &parent, std::string_view key,
+                                             Usage &usage);
 
 /// A JSON array of the strings.
 json::Value string_array(const std::vector<std::string> &strings);

@@ -338,6 +338,15 @@ void write_result(const SessionResult &result, std::string &out) {
   object.string("finishReasonRaw", response.finish_reason_raw);
   write_usage(result.usage, object.raw("usage"));
   write_cost(result.cost, object.raw("cost"));
+  // Apart from the usage, whose members are all counts (cost() reads a usage back).
+  std::string &warnings = object.raw("warnings");
+  warnings += '[';
+  for (std::size_t i = 0; i < result.usage.warnings.size(); ++i) {
+    if (i > 0)
+      warnings += ',';
+    json::write_string(result.usage.warnings[i], warnings);
+  }
+  warnings += ']';
   object.string("model", result.model);
   object.string("responseId", response.id);
   std::string &tried = object.raw("modelsTried");

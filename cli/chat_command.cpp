@@ -5,6 +5,7 @@
 #include "interrupt.hpp"
 #include "local_database.hpp"
 #include "settings.hpp"
+#include "terminal_text.hpp"
 
 #include <llmux/builtin_tools.hpp>
 #include <llmux/ledger.hpp>
@@ -106,10 +107,11 @@ int chat(const CLI::App &command, const ChatOptions &options) {
     std::cerr << "llmux: " << catalog.error().message << '\n';
     return 1;
   }
+  // One line each: a provider's message cannot start a line that looks like llmux's own.
   auto report = [](const Error &error) {
-    std::cerr << "llmux: " << to_string(error.code) << ": " << error.message << '\n';
+    std::cerr << "llmux: " << to_string(error.code) << ": " << escaped_field(error.message) << '\n';
     if (!error.hint.empty())
-      std::cerr << "llmux: " << error.hint << '\n';
+      std::cerr << "llmux: " << escaped_field(error.hint) << '\n';
   };
   if (task) {
     // The routing table names the chain for the task: its first model, then its fallbacks.
@@ -236,8 +238,10 @@ int chat(const CLI::App &command, const ChatOptions &options) {
           std::cout << '\n';
           printed_text = false;
         }
-        std::cerr << "[tool " << event.tool.name << "] " << event.tool.arguments << " -> "
-                  << (event.tool.ok ? event.tool.result : "error: " + event.tool.error) << '\n';
+        std::cerr << "[tool " << escaped_field(event.tool.name) << "] "
+                  << escaped_field(event.tool.arguments) << " -> "
+                  << escaped_field(event.tool.ok ? event.tool.result : "error: " + event.tool.error)
+                  << '\n';
         break;
       case SessionEvent::Kind::Retrying:
         std::cerr << "[retry] " << event.model << ": " << to_string(event.error.code)

@@ -114,8 +114,8 @@ CLI::Option *add_number_option(CLI::App &command, const std::string &name,
     const auto number = parse_number(text);
     if (number && std::isfinite(*number) && *number >= min && *number <= max)
       return "";
-    return "expected a number from " + shortest_text(min) + " to " + shortest_text(max) + ", not \"" +
-           text + "\"";
+    return "expected a number from " + shortest_text(min) + " to " + shortest_text(max) +
+           ", not \"" + text + "\"";
   };
   return command
       .add_option_function<std::string>(

@@ -9,6 +9,7 @@
 #include "deployment_registry.hpp"
 #include "model_listing.hpp"
 #include "settings.hpp"
+#include "terminal_text.hpp"
 #include "user_models.hpp"
 
 #include <llmux/llmux.hpp>
@@ -403,7 +404,7 @@ void add_discover_command(CLI::App &parent, Commands &commands) {
                           return 1;
                         }
                         for (const ListedModel &model : *found) {
-                          std::cout << model.id;
+                          std::cout << escaped_field(model.id); // the server's words
                           if (model.context_tokens > 0)
                             std::cout << "\t" << model.context_tokens;
                           std::cout << '\n';

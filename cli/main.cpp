@@ -4,6 +4,7 @@
 // line on stderr and exit status 2.
 
 #include "commands.hpp"
+#include "terminal_text.hpp"
 
 #include <algorithm>
 #include <iostream>
@@ -87,6 +88,7 @@ int report(const CLI::App &app, const CLI::ParseError &error) {
 
 int main(int argc, char **argv) {
   using namespace llmux::cli;
+  const ProtectedTerminal terminal; // nothing printed can drive the terminal (terminal_text.hpp)
   CLI::App app(overview, "llmux");
   set_footer(app, settings_footer);
   app.set_version_flag("--version", std::string("llmux ") + LLMUX_VERSION,

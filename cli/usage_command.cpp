@@ -3,6 +3,7 @@
 #include "commands.hpp"
 #include "local_database.hpp"
 #include "settings.hpp"
+#include "terminal_text.hpp"
 
 #include <llmux/ledger.hpp>
 #include <llmux/llmux.hpp>
@@ -180,9 +181,11 @@ int print_usage(const UsageOptions &options) {
             << std::setw(12) << "INPUT" << std::setw(12) << "OUTPUT"
             << "  COST\n";
   auto row = [](const std::string &key, const Totals &totals) {
-    std::cout << std::left << std::setw(40) << (key.empty() ? "(none)" : key) << std::right
-              << std::setw(9) << totals.requests << std::setw(12) << totals.input_tokens
-              << std::setw(12) << totals.output_tokens << "  " << cost_text(totals) << '\n';
+    // A key is a user name, a scope or a model id from the ledger: one cell, one line.
+    std::cout << std::left << std::setw(40) << (key.empty() ? "(none)" : escaped_field(key))
+              << std::right << std::setw(9) << totals.requests << std::setw(12)
+              << totals.input_tokens << std::setw(12) << totals.output_tokens << "  "
+              << cost_text(totals) << '\n';
   };
   for (const auto &[key, totals] : groups.value())
     row(key, totals);

@@ -57,8 +57,8 @@ Result<std::optional<std::string>> read_config_file(const std::filesystem::path 
   if (!S_ISREG(info.st_mode))
     return invalid(name + (S_ISDIR(info.st_mode) ? ", which is a directory, not a file"
                                                  : ", which is not a regular file"));
-  const std::string too_large = name + ", which is larger than " +
-                                std::to_string(max_config_file_bytes >> 20) + " MiB";
+  const std::string too_large =
+      name + ", which is larger than " + std::to_string(max_config_file_bytes >> 20) + " MiB";
   if (static_cast<std::uintmax_t>(info.st_size) > max_config_file_bytes)
     return invalid(too_large);
   // Read to the end, never past the limit: files under /proc say they are empty, and a file
@@ -152,7 +152,8 @@ Result<std::optional<std::string>> read_routes(const Settings &settings) {
   const std::filesystem::path path = routes_path(settings);
   if (path.empty())
     return std::optional<std::string>();
-  return read_config_file(path, "LLMUX_ROUTES_FILE", setting(settings, "LLMUX_ROUTES_FILE").has_value());
+  return read_config_file(path, "LLMUX_ROUTES_FILE",
+                          setting(settings, "LLMUX_ROUTES_FILE").has_value());
 }
 
 Result<Catalog> load_catalog(const Settings &settings) {

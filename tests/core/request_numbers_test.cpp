@@ -28,15 +28,16 @@ std::string refusal(Provider provider, const ChatRequest &request) {
 
 } // namespace
 
-TEST_CASE("every adapter refuses a temperature that is not a number from 0 to 2", "[request-numbers]") {
+TEST_CASE("every adapter refuses a temperature that is not a number from 0 to 2",
+          "[request-numbers]") {
   const double nan = std::numeric_limits<double>::quiet_NaN();
   const double infinity = std::numeric_limits<double>::infinity();
   for (Provider provider : providers) {
     INFO(provider_info(provider).name);
     ChatRequest request = testing::hello("m");
-    for (const auto &[value, text] : {std::pair{nan, "NaN"}, std::pair{infinity, "infinity"},
-                                      std::pair{-infinity, "-infinity"}, std::pair{-1.0, "-1"},
-                                      std::pair{2.5, "2.5"}, std::pair{-0.001, "-0.001"}}) {
+    for (const auto &[value, text] :
+         {std::pair{nan, "NaN"}, std::pair{infinity, "infinity"}, std::pair{-infinity, "-infinity"},
+          std::pair{-1.0, "-1"}, std::pair{2.5, "2.5"}, std::pair{-0.001, "-0.001"}}) {
       request.temperature = value;
       CHECK(refusal(provider, request) ==
             std::string("temperature must be a number from 0 to 2, not ") + text);

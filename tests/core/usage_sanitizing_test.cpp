@@ -77,7 +77,8 @@ TEST_CASE("A value shown in a warning is JSON, cut at 40 bytes: no control chara
         warning("input_tokens", R"("\u001b[2J\u001b[31mforged row\nuser:x 0...)"));
 }
 
-TEST_CASE("Streamed usage is sanitized too, and a repeated warning is kept once", "[usage-sanitizing]") {
+TEST_CASE("Streamed usage is sanitized too, and a repeated warning is kept once",
+          "[usage-sanitizing]") {
   // Gemini reports usage on every chunk.
   const std::string chunk =
       R"(data: {"candidates": [{"content": {"parts": [{"text": "hi"}], "role": "model"}, "index": 0}],)"
@@ -97,7 +98,8 @@ TEST_CASE("Streamed usage is sanitized too, and a repeated warning is kept once"
         std::vector<std::string>{warning("promptTokenCount", "-1")});
 }
 
-TEST_CASE("Cohere's billed units and Ollama's counts go through the same check", "[usage-sanitizing]") {
+TEST_CASE("Cohere's billed units and Ollama's counts go through the same check",
+          "[usage-sanitizing]") {
   const DecodedResponse cohere = whole(Provider::Cohere, R"({
     "id": "x", "finish_reason": "COMPLETE",
     "message": {"role": "assistant", "content": [{"type": "text", "text": "ok"}]},

@@ -89,15 +89,15 @@ Result<std::string> base_url(const Endpoint &endpoint) {
 }
 
 Result<bool> check_request_numbers(const ChatRequest &request) {
-  auto check = [](std::string_view name, const std::optional<double> &value, std::string_view max_text,
-                  double max) -> std::optional<Error> {
+  auto check = [](std::string_view name, const std::optional<double> &value,
+                  std::string_view max_text, double max) -> std::optional<Error> {
     if (!value || (std::isfinite(*value) && *value >= 0 && *value <= max))
       return std::nullopt;
     const std::string text = std::isnan(*value)   ? "NaN"
                              : std::isinf(*value) ? (*value > 0 ? "infinity" : "-infinity")
                                                   : json::dump(json::Value(*value));
-    return invalid_argument(std::string(name) + " must be a number from 0 to " + std::string(max_text) +
-                            ", not " + text);
+    return invalid_argument(std::string(name) + " must be a number from 0 to " +
+                            std::string(max_text) + ", not " + text);
   };
   if (auto error = check("temperature", request.temperature, "2", max_temperature))
     return *error;
@@ -106,7 +106,8 @@ Result<bool> check_request_numbers(const ChatRequest &request) {
   // reasoning_budget_tokens is not checked: Gemini reads 0 as "no thinking" and -1 as "as much
   // as the model decides".
   if (request.max_tokens && *request.max_tokens < 1)
-    return invalid_argument("max_tokens must be 1 or more, not " + std::to_string(*request.max_tokens));
+    return invalid_argument("max_tokens must be 1 or more, not " +
+                            std::to_string(*request.max_tokens));
   return true;
 }
 
@@ -121,7 +122,8 @@ std::optional<std::int64_t> read_token_count(const json::Value &parent, std::str
   constexpr std::size_t shown_bytes = 40;
   std::string shown = json::dump(*value);
   if (shown.size() > shown_bytes)
-    shown = shown.substr(0, complete_utf8_prefix(std::string_view(shown).substr(0, shown_bytes))) + "...";
+    shown = shown.substr(0, complete_utf8_prefix(std::string_view(shown).substr(0, shown_bytes))) +
+            "...";
   usage.warnings.push_back("the provider reported " + std::string(key) + " = " + shown +
                            ", which is not a token count: recorded as unknown");
   return std::nullopt;

@@ -1,7 +1,8 @@
 // No key leaks from the CLI, whatever the upstream echoes: every provider's wire format, whole
 // and streamed, against errors that quote the request's own key (whole, masked, in a header,
 // in plain text, inside a stream). Searched: stdout, stderr, `llmux usage` (text and JSON),
-// `llmux request`, and every file under the llmux home, for the key and every 8-byte piece.
+// `llmux request`, `llmux resolve`, --help, and every file under the llmux home, for the key
+// and every 8-byte piece.
 //
 //   LLMUX_CLI=build/native/cli/llmux node --test tests/cli/
 
@@ -43,7 +44,8 @@ describe('no key leaks from llmux chat', () => {
         // The simulator did echo: each request carried the key it echoed back.
         for (const request of requests)
           assert.ok(JSON.stringify(request.headers).includes(keys[provider]), `${request.path} carried no key`);
-        for (const command of [['usage'], ['usage', '--json'], ['usage', '--by', 'user'], ['request', '-m', model, 'Say hi']]) {
+        for (const command of [['usage'], ['usage', '--json'], ['usage', '--by', 'user'], ['request', '-m', model, 'Say hi'],
+          ['resolve', model], ['chat', '--help'], ['--help']]) {
           const out = await run(command, env);
           outputs.push([`llmux ${command.join(' ')}`, out.stdout + out.stderr]);
         }

@@ -54,6 +54,16 @@ TEST_CASE("Several keys, keys inside keys, and keys too short to scrub", "[secre
   CHECK(scrubber_of({"short"}).empty());
 }
 
+TEST_CASE("A secret that is not UTF-8 takes the characters it matches inside with it",
+          "[secrets]") {
+  // Found by the secret_scrubber fuzz target: a secret starting with the second byte of "é"
+  // left the first one alone, and the message was no longer UTF-8.
+  const SecretScrubber scrubber = scrubber_of({"\xa9 \xe2\x98\x83 -"});
+  const std::string out = scrubber.scrub("pr\xc3\xa9 \xe2\x98\x83 -pwhile");
+  CHECK(out == "pr[redacted]pwhile");
+  CHECK(is_valid_utf8(out));
+}
+
 TEST_CASE("Every text of an error a provider filled is scrubbed", "[secrets]") {
   const SecretScrubber scrubber = scrubber_of({key});
   Error error;

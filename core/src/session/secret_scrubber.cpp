@@ -10,6 +10,10 @@ bool is_word_byte(char c) noexcept {
          c == '_' || c == '.' || c == '*' || c == '+' || c == '/' || c == '=';
 }
 
+bool is_continuation_byte(char c) noexcept {
+  return (static_cast<unsigned char>(c) & 0xc0) == 0x80;
+}
+
 // Whether `word` and `secret` share `length` consecutive bytes.
 bool shares_run(std::string_view word, std::string_view secret, std::size_t length) {
   if (word.size() < length || secret.size() < length)
@@ -49,12 +53,20 @@ bool SecretScrubber::looks_like_secret(std::string_view word) const {
 std::string SecretScrubber::scrub(std::string_view text) const {
   if (secrets_.empty())
     return std::string(text);
-  // Whole secrets first, wherever they are (inside a URL, a JSON string, glued to words).
+  // Whole secrets first, wherever they are (inside a URL, a JSON string, glued to words). A
+  // secret that is not UTF-8 text may match inside a character: the characters it touches go
+  // with it, so that valid UTF-8 stays valid.
   std::string whole(text);
   for (const std::string &secret : secrets_)
     for (std::size_t at = whole.find(secret); at != std::string::npos;
-         at = whole.find(secret, at + redacted_secret.size()))
-      whole.replace(at, secret.size(), redacted_secret);
+         at = whole.find(secret, at + redacted_secret.size())) {
+      std::size_t end = at + secret.size();
+      while (at > 0 && is_continuation_byte(whole[at]))
+        --at;
+      while (end < whole.size() && is_continuation_byte(whole[end]))
+        ++end;
+      whole.replace(at, end - at, redacted_secret);
+    }
   // Then the words that carry a part of one.
   std::string out;
   out.reserve(whole.size());

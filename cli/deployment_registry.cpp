@@ -1,14 +1,12 @@
 #include "deployment_registry.hpp"
+#include "locked_file.hpp"
 
 #include <llmux/native/environment.hpp>
 
 #include <chrono>
-#include <fcntl.h>
 #include <fstream>
 #include <iostream>
 #include <sstream>
-#include <sys/file.h>
-#include <unistd.h>
 
 namespace llmux::cli {
 namespace {
@@ -59,51 +57,12 @@ std::optional<std::vector<Deployment>> read_deployments(const std::filesystem::p
   return parse_deployments(text.str(), path);
 }
 
-bool write_deployments(const std::filesystem::path &path,
-                       const std::vector<Deployment> &deployments) {
+std::string deployments_text(const std::vector<Deployment> &deployments) {
   nlohmann::json list = nlohmann::json::array();
   for (const Deployment &deployment : deployments)
     list.push_back(deployment_to_json(deployment));
-  const std::filesystem::path temporary = path.string() + ".tmp";
-  {
-    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-    out << nlohmann::json{{"deployments", list}}.dump(2) << '\n';
-    if (!out) {
-      std::cerr << "llmux: cannot write " << temporary.string() << '\n';
-      return false;
-    }
-  }
-  std::error_code error;
-  std::filesystem::rename(temporary, path, error);
-  if (error) {
-    std::cerr << "llmux: cannot replace " << path.string() << ": " << error.message() << '\n';
-    return false;
-  }
-  return true;
+  return nlohmann::json{{"deployments", list}}.dump(2) + '\n';
 }
-
-// An exclusive flock on a file beside the registry, held while the object lives: concurrent
-// deploys serialise their read-modify-write instead of losing one another's entries.
-class RegistryLock {
-public:
-  explicit RegistryLock(const std::filesystem::path &path)
-      : fd_(::open((path.string() + ".lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600)) {
-    if (fd_ >= 0 && flock(fd_, LOCK_EX) != 0) {
-      ::close(fd_);
-      fd_ = -1;
-    }
-  }
-  ~RegistryLock() {
-    if (fd_ >= 0)
-      ::close(fd_); // closing releases the lock
-  }
-  RegistryLock(const RegistryLock &) = delete;
-  RegistryLock &operator=(const RegistryLock &) = delete;
-  bool held() const { return fd_ >= 0; }
-
-private:
-  int fd_;
-};
 
 } // namespace
 
@@ -126,17 +85,14 @@ bool update_deployments(const Settings &settings,
     std::cerr << "llmux: nowhere to keep the deployments: set LLMUX_HOME or HOME\n";
     return false;
   }
-  std::error_code error;
-  std::filesystem::create_directories(path.parent_path(), error);
-  RegistryLock lock(path);
-  if (!lock.held()) {
-    std::cerr << "llmux: cannot lock " << path.string() << ".lock\n";
+  // Concurrent deploys serialise their read-modify-write instead of losing each other's entries.
+  LockedFile file(path);
+  if (!file.held())
     return false;
-  }
   auto deployments = read_deployments(path);
   if (!deployments || !change(*deployments))
     return false;
-  return write_deployments(path, *deployments);
+  return file.replace(deployments_text(*deployments));
 }
 
 namespace {

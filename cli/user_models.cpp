@@ -1,9 +1,9 @@
 #include "user_models.hpp"
+#include "locked_file.hpp"
 
 #include <llmux/native/environment.hpp>
 
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <optional>
 
@@ -28,26 +28,6 @@ std::optional<Catalog> read_user_models(const std::filesystem::path &path) {
   return user;
 }
 
-bool write_user_models(const std::filesystem::path &path, const Catalog &user) {
-  std::error_code error;
-  std::filesystem::create_directories(path.parent_path(), error);
-  const std::filesystem::path temporary = path.string() + ".tmp";
-  {
-    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-    out << user.to_json() << '\n';
-    if (!out) {
-      std::cerr << "llmux: cannot write " << temporary.string() << '\n';
-      return false;
-    }
-  }
-  std::filesystem::rename(temporary, path, error);
-  if (error) {
-    std::cerr << "llmux: cannot replace " << path.string() << ": " << error.message() << '\n';
-    return false;
-  }
-  return true;
-}
-
 } // namespace
 
 bool save_user_model(const Settings &settings, ModelTemplate model) {
@@ -56,6 +36,10 @@ bool save_user_model(const Settings &settings, ModelTemplate model) {
     std::cerr << "llmux: nowhere to save the model: set LLMUX_MODELS_FILE or HOME\n";
     return false;
   }
+  // Two deploys at once would otherwise each write the file back without the other's model.
+  LockedFile file(path);
+  if (!file.held())
+    return false;
   auto user = read_user_models(path);
   if (!user)
     return false;
@@ -63,13 +47,16 @@ bool save_user_model(const Settings &settings, ModelTemplate model) {
     std::cerr << "llmux: " << added.error().message << '\n';
     return false;
   }
-  return write_user_models(path, *user);
+  return file.replace(user->to_json() + '\n');
 }
 
 bool remove_user_model(const Settings &settings, const std::string &id) {
   const std::filesystem::path path = native::user_models_path(settings);
   if (path.empty() || !std::filesystem::exists(path))
     return true;
+  LockedFile file(path);
+  if (!file.held())
+    return false;
   auto user = read_user_models(path);
   if (!user)
     return false;
@@ -82,7 +69,7 @@ bool remove_user_model(const Settings &settings, const std::string &id) {
         std::cerr << "llmux: " << added.error().message << '\n';
         return false;
       }
-  return write_user_models(path, kept);
+  return file.replace(kept.to_json() + '\n');
 }
 
 } // namespace llmux::cli

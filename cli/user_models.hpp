@@ -1,7 +1,7 @@
 #pragma once
 // The user's models file (native::user_models_path): what llmux deploy adds to and
-// llmux deploy stop removes from. Written whole to a temporary file, then renamed over the
-// old one, so a crash leaves the old file or the new one, never half of one.
+// llmux deploy stop removes from. Changed under a lock and written whole (LockedFile), so
+// deploys running at once keep each other's models and a crash never leaves half a file.
 
 #include <llmux/catalog.hpp>
 #include <llmux/resolve.hpp>

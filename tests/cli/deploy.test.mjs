@@ -6,6 +6,7 @@
 //   LLMUX_CLI=build/native/cli/llmux node --test tests/cli/
 
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
@@ -297,6 +298,35 @@ describe('llmux deploy list and stop', () => {
       try { process.kill(-pid, 'SIGKILL'); } catch { /* already gone, as it should be */ }
     }
     assert.ok(existsSync(join(dir, 'data', 'deploy', 'deployments.json')));
+  });
+
+  test('deploys change the models file under its lock: one holding it makes the next wait, not lose', async () => {
+    const { env, models, deployments } = setup();
+    writeFileSync(env.LLMUX_MODELS_FILE, JSON.stringify({ models: [{ id: 'mine', provider: 'vllm', model: 'm',
+      base_url: 'http://127.0.0.1:9/v1', context: 4096, max_output: 512 }] }));
+    // Another llmux in the middle of changing the file: util-linux's flock holds its lock
+    // until its stdin closes.
+    const holder = spawn('flock', [`${env.LLMUX_MODELS_FILE}.lock`, 'cat'], { stdio: ['pipe', 'ignore', 'inherit'] });
+    const port = await freePort();
+    const deploying = run(['deploy', 'vllm', 'Qwen/Qwen2.5-0.5B-Instruct', '--port', String(port), '--name', 'waits', '--timeout', '30'],
+      { ...env, PATH: `${fakes}:${env.PATH}` });
+    let pid;
+    try {
+      // The deployment is registered just before the model is saved; then the save waits.
+      while (!deployments().length) await new Promise((resolveWait) => setTimeout(resolveWait, 50));
+      pid = deployments()[0].pid;
+      await new Promise((resolveWait) => setTimeout(resolveWait, 500));
+      assert.deepEqual(models().map((model) => model.id), ['mine']);
+    } finally {
+      holder.stdin.end();
+    }
+    const out = await deploying;
+    try {
+      assert.equal(out.status, 0, out.stderr);
+      assert.deepEqual(models().map((model) => model.id), ['mine', 'waits']); // neither lost
+    } finally {
+      try { process.kill(-pid, 'SIGKILL'); } catch { /* gone */ }
+    }
   });
 
   test('deploy ollama is listed while Ollama lists it, and stop unloads and forgets it', async () => {

@@ -9,6 +9,11 @@ namespace {
 std::vector<char> input_buffer;
 std::string output_buffer;
 
+/// The input buffer keeps at most this much between calls: one grown for a large answer (up
+/// to max_response_body_bytes) is given back at the next small call, so that the memory a call
+/// used is returned after it.
+constexpr std::size_t kept_input_bytes = std::size_t{1} << 20;
+
 } // namespace
 
 namespace llmux::wasm {
@@ -57,6 +62,8 @@ std::optional<std::vector<Header>> headers_from_text(std::string_view text) {
 extern "C" {
 
 EMSCRIPTEN_KEEPALIVE char *llmux_input(std::size_t bytes) {
+  if (input_buffer.size() > kept_input_bytes && bytes <= kept_input_bytes)
+    std::vector<char>().swap(input_buffer);
   if (input_buffer.size() < bytes)
     input_buffer.resize(bytes);
   return input_buffer.data();

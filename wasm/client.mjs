@@ -9,7 +9,7 @@
 // handed over with its head in one call.
 
 import { loaded } from './load.mjs';
-import { toLlmuxError } from './errors.mjs';
+import { errorClasses, toLlmuxError } from './errors.mjs';
 import { guardStore, openIndexedDbStore } from './storage.mjs';
 import { unwatch, watch } from './watchdog.mjs';
 import { nodeFetch, nodeFetchLimitMs, serverRuntime } from './runtime.mjs';
@@ -53,30 +53,40 @@ function describeFailure(error, action) {
 const isObject = (value) => value !== null && typeof value === 'object' && !Array.isArray(value);
 const isStringArray = (value) => Array.isArray(value) && value.every((item) => typeof item === 'string');
 
+// The time limits, in ms: the call's deadline (the core decides it), the idle and the response
+// limits of each exchange (this driver enforces them). Defaults: the core's (limits.hpp).
+const timeLimits = ['timeoutMs', 'idleTimeoutMs', 'responseTimeoutMs'];
+
 // The options JavaScript keeps; the rest goes to the core as JSON, which checks it.
-const clientOnly = new Set(['fetch', 'storage', 'timeoutMs']);
-const callOnly = new Set(['signal', 'tools', 'timeoutMs']);
+const clientOnly = new Set(['fetch', 'storage', ...timeLimits]);
+const callOnly = new Set(['signal', 'tools', ...timeLimits]);
 
 function checkClientOptions(options) {
   if (!isObject(options)) fail('createClient', 'options must be an object');
-  const { settings, fetch, storage = 'memory', timeoutMs } = options;
+  const { settings, fetch, storage = 'memory' } = options;
   if (settings !== undefined && (!isObject(settings) || !Object.values(settings).every((v) => typeof v === 'string')))
     fail('createClient', 'settings must be an object of NAME: "value" strings (OPENAI_API_KEY, ...)');
   if (fetch !== undefined && typeof fetch !== 'function') fail('createClient', 'fetch must be a function');
   if (storage !== 'memory' && storage !== 'indexeddb' && !isObject(storage))
     fail('createClient', 'storage must be "memory", "indexeddb" or a store object {get, put, remove, list}');
   if (isObject(storage)) guardStore(storage); // checks its methods now
-  checkTimeout(timeoutMs, 'createClient');
   for (const key of ['model', 'user'])
     if (options[key] !== undefined && typeof options[key] !== 'string') fail('createClient', `${key} must be a string`);
   for (const key of ['fallbacks', 'budgetScopes'])
     if (options[key] !== undefined && !isStringArray(options[key]))
       fail('createClient', `${key} must be an array of strings`);
+  return checkTimeouts(options, 'createClient');
 }
 
-function checkTimeout(timeoutMs, what) {
-  if (timeoutMs !== undefined && !(Number.isFinite(timeoutMs) && timeoutMs > 0))
-    fail(what, 'timeoutMs must be a positive number of milliseconds');
+// The time limits an options object gives, checked: {timeoutMs, ...} with undefined for unset.
+function checkTimeouts(options, what) {
+  const limits = {};
+  for (const key of timeLimits) {
+    const value = (limits[key] = options[key]);
+    if (value !== undefined && !(Number.isFinite(value) && value > 0))
+      fail(what, `${key} must be a positive number of milliseconds`);
+  }
+  return limits;
 }
 
 // tools: {name: {description, parameters, execute}} or [{name, description, parameters, execute}].
@@ -115,33 +125,59 @@ const sleep = (ms, signal) =>
 
 /**
  * One HTTP exchange in flight, and how it stops: it times out once nothing arrived for its
- * timeoutMs (watchdog.mjs calls expire(); each read moves lastActivity), and it is dropped
- * when the call ends before its body does. Stopping rejects what the driver awaits of it,
- * cancels its body's reader (fetch then drops the connection) and aborts its fetch's signal.
+ * idle limit, once its response took longer than its response limit (from its head), or at
+ * the call's deadline, whichever comes first (watchdog.mjs calls expire(); each read calls
+ * touch()); and it is dropped when the call ends before its body does. Stopping rejects what
+ * the driver awaits of it, cancels its body's reader (fetch then drops the connection) and
+ * aborts its fetch's signal.
  *
  * A fetch without a signal cannot be stopped before its response head, only left behind
  * (the call still ends on time; a response that comes later is cancelled at once), and a
  * server that never answers holds its connection, and keeps a Node process alive, until the
  * runtime gives up. So every fetch gets a signal, except where that cannot happen: Node's
  * own fetch (undici) gives up on a head after 5 minutes by itself, so there a call with no
- * signal of its own and a timeoutMs of 5 minutes or more (the default is 10) leaves the head
- * to that limit and goes without: a signal costs undici about 20 µs of wall time and 60 µs of
- * CPU time a request (a listener, a WeakRef and a FinalizationRegistry entry each). Its body
- * is stopped by cancelling the reader, which needs no signal.
+ * signal of its own, an idle limit of 5 minutes or more (the default) and 5 minutes or more
+ * to its deadline leaves the head to that limit and goes without: a signal costs undici about
+ * 20 µs of wall time and 60 µs of CPU time a request (a listener, a WeakRef and a
+ * FinalizationRegistry entry each). Its body is stopped by cancelling the reader, which needs
+ * no signal.
  */
 class Exchange {
-  timedOut = false;
+  timedOut = null; // what the limit that ended it says
   stopped = false;
   complete = false; // its body was read to the end
   reader = null;
   onAbort = null;
-  lastActivity = Date.now();
+  ending = 'the call\'s deadline (timeoutMs) passed during the exchange'; // what endsAt is
   #reject = null;
 
-  constructor(action, timeoutMs, controller) {
+  constructor(action, limits, controller) {
     this.action = action;
-    this.timeoutMs = timeoutMs;
+    this.idleMs = limits.idleTimeoutMs;
+    this.responseMs = limits.responseTimeoutMs;
+    this.endsAt = action.deadlineMs || Infinity;
     this.controller = controller;
+    this.touch();
+  }
+
+  /**
+   * Something arrived: the idle clock starts again. `timeoutMs`, what the watchdog reads, is
+   * how long after `lastActivity` the exchange expires: at its idle limit, or sooner at endsAt.
+   */
+  touch(now = Date.now()) {
+    this.lastActivity = now;
+    this.timeoutMs = Math.min(this.idleMs, this.endsAt - now);
+  }
+
+  /** The head arrived: the response limit starts, and may fall due before the deadline. */
+  started(now = Date.now()) {
+    if (now + this.responseMs < this.endsAt) {
+      this.endsAt = now + this.responseMs;
+      this.ending = `response timeout: the response took longer than ${this.responseMs} ms (responseTimeoutMs)`;
+    }
+    this.touch(now);
+    unwatch(this); // watched again at its new time
+    watch(this);
   }
 
   /** Settles as `promise` does, or rejects once the exchange has stopped (at once if it has). */
@@ -154,7 +190,8 @@ class Exchange {
   }
 
   expire() {
-    this.timedOut = true;
+    this.timedOut = Date.now() < this.endsAt
+      ? `idle timeout: nothing from the server for ${this.idleMs} ms (idleTimeoutMs)` : this.ending;
     this.stop();
   }
 
@@ -171,37 +208,52 @@ class Exchange {
 class Client {
   #options;
   #fetch;
-  #timeoutMs;
+  #timeouts;
   #core = null; // Promise of {core, binding, store}
+  // What changed this client's state in memory since createClient (added models, budgets):
+  // made again with it in a new core after an abort, when there is no store to read it from.
+  #changes = [];
 
   constructor(options) {
-    checkClientOptions(options);
+    this.#timeouts = checkClientOptions(options);
     this.#options = options;
     this.#fetch = options.fetch ?? ((...args) => globalThis.fetch(...args));
-    this.#timeoutMs = options.timeoutMs ?? 600_000;
   }
 
+  /**
+   * The client's state in the live core. Once that core has aborted (load.mjs), the state is
+   * made again in a new one, from the options and the same store: with a store (IndexedDB, or
+   * the caller's) nothing is lost; in memory, the ledger's records and the cache are, as on a
+   * restart of the process, while added models and budgets are set again.
+   */
   #ready() {
-    this.#core ??= (async () => {
-      const core = await loaded();
-      const { storage = 'memory' } = this.#options;
-      const store = storage === 'memory' ? undefined
-        : storage === 'indexeddb' ? await openIndexedDbStore() : guardStore(storage);
-      const binding = new core.Client();
-      const coreOptions = {};
-      for (const [key, value] of Object.entries(this.#options))
-        if (!clientOnly.has(key) && value !== undefined) coreOptions[key] = value;
-      const error = binding.configure(JSON.stringify(coreOptions), store);
-      if (error) {
-        binding.delete();
-        store?.close();
-        const parsed = JSON.parse(error);
-        if (parsed.code === 'invalid_argument') throw new TypeError(`llmux createClient: ${parsed.message}`);
-        throw toLlmuxError(parsed);
-      }
-      return { core, binding, store };
-    })();
-    return this.#core;
+    const ready = (this.#core ??= this.#open());
+    return ready.then((state) => {
+      if (!state.core.aborted) return state;
+      if (this.#core === ready) this.#core = this.#open(state.store);
+      return this.#core;
+    });
+  }
+
+  async #open(store) {
+    const core = await loaded();
+    const { storage = 'memory' } = this.#options;
+    store ??= storage === 'memory' ? undefined
+      : storage === 'indexeddb' ? await openIndexedDbStore() : guardStore(storage);
+    const binding = new core.Client();
+    const coreOptions = {};
+    for (const [key, value] of Object.entries(this.#options))
+      if (!clientOnly.has(key) && value !== undefined) coreOptions[key] = value;
+    const error = binding.configure(JSON.stringify(coreOptions), store);
+    if (error) {
+      binding.delete();
+      store?.close();
+      const parsed = JSON.parse(error);
+      if (parsed.code === 'invalid_argument') throw new TypeError(`llmux createClient: ${parsed.message}`);
+      throw toLlmuxError(parsed);
+    }
+    if (!store) for (const [method, ...args] of this.#changes) binding[method](...args);
+    return { core, binding, store };
   }
 
   /** One call, whole: resolves to the result once every round is done. */
@@ -227,8 +279,10 @@ class Client {
   async addModels(models) {
     if (!Array.isArray(models)) fail('addModels', 'models must be an array of model templates');
     const { binding } = await this.#ready();
-    const error = binding.addModels(JSON.stringify({ models }));
+    const text = JSON.stringify({ models });
+    const error = binding.addModels(text);
     if (error) throw new TypeError(`llmux addModels: ${JSON.parse(error).message}`);
+    this.#changes.push(['addModels', text]);
   }
 
   /** What a model name resolves to with this client's settings (without any API key). */
@@ -283,6 +337,7 @@ class Client {
       if (parsed.code === 'invalid_argument') throw new TypeError(`llmux setBudget: ${parsed.message}`);
       throw toLlmuxError(parsed);
     }
+    this.#changes.push(['setBudget', scope, dollars ?? '']);
   }
 
   /** A scope's monthly budget and what it spent this month: {limit: dollars | null, spent: dollars}. */
@@ -317,10 +372,10 @@ class Client {
     }
   }
 
-  // For Run: the loaded core, the fetch to use and the default timeout.
+  // For Run: the loaded core, the fetch to use and the client's time limits.
   [internals]() {
     return {
-      ready: () => this.#ready(), fetch: this.#fetch, ownFetch: this.#options.fetch !== undefined, timeoutMs: this.#timeoutMs,
+      ready: () => this.#ready(), fetch: this.#fetch, ownFetch: this.#options.fetch !== undefined, timeouts: this.#timeouts,
     };
   }
 }
@@ -341,7 +396,7 @@ class Run {
   #signal;
   #handlers;
   #definitions;
-  #timeoutMs;
+  #timeouts; // {timeoutMs, idleTimeoutMs, responseTimeoutMs}
   #what;
   #core = null; // core.mjs's binding of the module
   #session = null; // the core's session while the call runs
@@ -350,13 +405,14 @@ class Run {
   #next = 0;
   #pulling = null;
   #exchange = null; // the HTTP exchange whose body is being read
+  #answering = false; // an answer is being handed to the core
 
   constructor(client, call, streaming, what) {
     if (!isObject(call)) fail(what, 'the call must be an object ({prompt} or {messages})');
-    const { signal, timeoutMs } = call;
+    const { signal } = call;
     if (signal !== undefined && !(signal && typeof signal.aborted === 'boolean' && typeof signal.addEventListener === 'function'))
       fail(what, 'signal must be an AbortSignal');
-    checkTimeout(timeoutMs, what);
+    const timeouts = checkTimeouts(call, what);
     const { handlers, definitions } = splitTools(call.tools, what);
     this.#client = client[internals]();
     this.#call = call;
@@ -364,7 +420,7 @@ class Run {
     this.#signal = signal;
     this.#handlers = handlers;
     this.#definitions = definitions;
-    this.#timeoutMs = timeoutMs ?? this.#client.timeoutMs;
+    this.#timeouts = timeouts;
     this.#what = what;
     this.result = new Promise((resolve, reject) => (this.#settle = { resolve, reject }));
     this.result.catch(() => {}); // the iterator throws the same error: not an unhandled rejection
@@ -375,8 +431,7 @@ class Run {
     try {
       while (!this.#ended) await this.#advance();
     } catch (error) {
-      this.#close();
-      throw error;
+      throw this.#end(error);
     }
     return this.result;
   }
@@ -398,8 +453,7 @@ class Run {
       try {
         await this.#advance();
       } catch (error) {
-        this.#close();
-        throw error;
+        throw this.#end(error);
       }
     }
     if (this.#next < this.#events.length) return { value: this.#events[this.#next++], done: false };
@@ -412,15 +466,33 @@ class Run {
     return Promise.resolve({ value: undefined, done: true });
   }
 
+  // The call ends with what `error` says; returns the error to throw. A Wasm abort in this
+  // call's core becomes a typed error: bad_response when the module aborted on an answer
+  // being handed over (too large for its memory), internal otherwise (a bug, or another
+  // call's abort). The module is made again for the next call (load.mjs).
+  #end(error) {
+    if (error?.llmuxAbort) {
+      const answer = error.llmuxAbort === 'here' && this.#answering;
+      const code = answer ? 'bad_response' : 'internal';
+      error = toLlmuxError({
+        code, number: Object.keys(errorClasses).indexOf(code) + 1, origin: answer ? 'decoder' : 'session', status: 0,
+        message: `${error.message}${answer ? ' on the answer' : ' during the call'}; it starts again for the next call`,
+        providerType: null, providerCode: null, param: null, hint: null, requestId: null, retryAfterMs: null, inStream: false,
+      });
+    }
+    this.#close(error);
+    return error;
+  }
+
   // Ends the call: a session still running is cancelled (its usage so far is recorded), the
   // exchange dropped and the session freed.
   #close(error = new Error('llmux: the stream was closed before the call ended')) {
     const session = this.#session;
     this.#closeExchange();
     if (session) {
-      if (!session.finished()) session.cancel(Date.now());
-      session.delete();
       this.#session = null;
+      if (!this.#core.aborted) session.cancel(Date.now()); // nothing, once finished
+      session.delete();
     }
     if (!this.#ended) {
       this.#ended = true;
@@ -456,7 +528,9 @@ class Run {
     } catch (error) {
       fail(this.#what, `the call cannot be sent as JSON: ${error.message}`);
     }
-    const session = new core.Session(binding, text, this.#streaming, Date.now());
+    const timeouts = this.#timeouts;
+    for (const key of timeLimits) timeouts[key] ??= this.#client.timeouts[key] ?? core.limits[key];
+    const session = new core.Session(binding, text, this.#streaming, Date.now(), timeouts.timeoutMs);
     const setupError = session.setupError();
     if (setupError) {
       session.delete();
@@ -528,8 +602,7 @@ class Run {
     this.#closeExchange();
     if (!session) return; // the call was closed while the exchange was pending
     if (this.#signal?.aborted) return this.#take(session.cancel(Date.now()));
-    if (exchange.timedOut)
-      return this.#take(session.transportError('timeout', `no answer within ${this.#timeoutMs} ms`, Date.now()));
+    if (exchange.timedOut) return this.#take(session.transportError('timeout', exchange.timedOut, Date.now()));
     const message = describeFailure(error, exchange.action);
     // Node's fetch giving up on a head or a body by itself (see Exchange) is a timeout too.
     if (/^UND_ERR_(HEADERS|BODY)_TIMEOUT$/.test(error?.cause?.code ?? error?.code ?? ''))
@@ -544,8 +617,9 @@ class Run {
   async #send(action, body) {
     const session = this.#session;
     const signal = this.#signal;
-    const headLimited = nodeFetch && !this.#client.ownFetch && this.#timeoutMs >= nodeFetchLimitMs;
-    const exchange = new Exchange(action, this.#timeoutMs, signal || !headLimited ? new AbortController() : null);
+    const headLimited = nodeFetch && !this.#client.ownFetch && this.#timeouts.idleTimeoutMs >= nodeFetchLimitMs &&
+      (action.deadlineMs || Infinity) - Date.now() >= nodeFetchLimitMs;
+    const exchange = new Exchange(action, this.#timeouts, signal || !headLimited ? new AbortController() : null);
     this.#exchange = exchange;
     watch(exchange);
     if (signal) {
@@ -570,7 +644,7 @@ class Run {
       if (exchange.stopped) Promise.resolve(pending).then((late) => late?.body?.cancel?.().catch(() => {}), () => {});
       return this.#failed(exchange, error);
     }
-    exchange.lastActivity = Date.now();
+    exchange.started();
     if (response.type === 'opaqueredirect') {
       this.#closeExchange();
       if (this.#session) this.#take(session.transportError('redirect', redirectRefused, Date.now()));
@@ -580,27 +654,46 @@ class Run {
     const reader = response.body?.getReader ? response.body.getReader() : null;
     exchange.reader = reader;
     if (action.stream && reader) {
-      this.#take(session.head(response.status, headers, Date.now()));
-      if (session.finished()) this.#closeExchange();
+      this.#hand(() => session.head(response.status, headers, Date.now()));
       return;
     }
+    // Read whole before it is handed over, so held to its limit here: counted as it comes.
+    const { limits } = this.#core;
+    const limit = response.ok ? limits.maxResponseBodyBytes : limits.maxErrorBodyBytes;
     const chunks = [];
+    let received = 0;
     try {
       if (reader) {
-        for (let chunk; !(chunk = await exchange.until(reader.read())).done;) {
-          exchange.lastActivity = Date.now();
+        for (let chunk; received <= limit && !(chunk = await exchange.until(reader.read())).done;) {
+          exchange.touch();
           chunks.push(chunk.value);
+          received += chunk.value.length;
         }
       } else if (response.body !== null) {
         chunks.push(new Uint8Array(await exchange.until(response.arrayBuffer())));
+        received = chunks[0].length;
       }
     } catch (error) {
       return this.#failed(exchange, error);
     }
     if (!this.#session) return; // closed while the body was read
+    if (received > limit) {
+      this.#closeExchange(); // cancels the reader: nothing more is read
+      return this.#hand(() => session.tooLarge(response.status, Date.now()));
+    }
     exchange.complete = true;
     this.#closeExchange();
-    this.#take(session.response(response.status, headers, chunks, Date.now()));
+    this.#hand(() => session.response(response.status, headers, chunks, Date.now()));
+  }
+
+  // Hands (part of) an answer to the core and takes the events it caused; drops the exchange
+  // once the session no longer wants the rest of its body.
+  #hand(handOver) {
+    this.#answering = true;
+    const events = handOver();
+    this.#answering = false;
+    this.#take(events);
+    if (this.#exchange && !this.#session.awaiting()) this.#closeExchange();
   }
 
   async #read() {
@@ -612,19 +705,14 @@ class Run {
       return this.#failed(exchange, error);
     }
     if (!this.#session) return; // closed while the read was pending
-    exchange.lastActivity = Date.now();
+    exchange.touch();
     if (chunk.done) {
       exchange.complete = true;
       this.#closeExchange();
-      return this.#take(this.#session.end(Date.now()));
+      return this.#hand(() => this.#session.end(Date.now()));
     }
-    this.#feed(chunk.value);
-    if (this.#session.finished()) this.#closeExchange(); // the session decided mid-body
-  }
-
-  // One network read into the session: one call, one JSON.parse.
-  #feed(bytes) {
-    this.#take(this.#session.body(bytes, Date.now()));
+    // One network read into the session: one call, one JSON.parse.
+    this.#hand(() => this.#session.body(chunk.value, Date.now()));
   }
 
   // The exchange is over: done with, or dropped (which stops it when its body is not all read).

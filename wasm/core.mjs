@@ -6,6 +6,12 @@
 //
 // The module is a .wasm without Emscripten's loader (wasm/CMakeLists.txt): this file gives it
 // its imports and runs its constructors.
+//
+// A throw out of the module (an abort, a trap, a stack overflow) leaves it unusable: its stack
+// pointer and heap stay as the throw left them. So every export is called through one guard:
+// the call that threw marks the instance dead, tells `onAbort` and throws an error whose
+// `llmuxAbort` is 'here'; every later call throws at once ('earlier'), except the frees, which
+// do nothing (a dead instance's handles hold nothing). load.mjs then makes a new instance.
 
 import { formatDouble } from './format-double.mjs';
 
@@ -13,19 +19,18 @@ const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
 /**
- * Instantiates the core from `source`: a WebAssembly.Module, the .wasm's bytes, or a fetch
- * Response of it. `onAbort(message)` is told when the module aborts (a C++ abort(), or a
- * fault the debug build traps); the call that aborted throws.
+ * Instantiates the core from a compiled WebAssembly.Module. `onAbort()` is told when the
+ * instance aborts (a C++ abort(), a trap, or a fault the debug build traps); the call that
+ * aborted throws, and so does every later one.
  */
-export async function instantiateCore(source, onAbort) {
+export async function instantiateCore(module, onAbort) {
   let memory = null;
   let heap = new Uint8Array(0);
   // The heap's bytes; a view made again once the memory has grown (its old buffer detaches).
   const bytes = () => (heap.buffer === memory.buffer ? heap : (heap = new Uint8Array(memory.buffer)));
   const text = (at, length) => decoder.decode(bytes().subarray(at, at + length));
   const abort = (what) => {
-    onAbort(what);
-    throw new Error(`llmux: the Wasm module aborted (${what})`);
+    throw new Error(what); // the guard below makes it the instance's end
   };
 
   // The stores of js_store.cpp, by handle, and the text a store call left waiting.
@@ -82,25 +87,43 @@ export async function instantiateCore(source, onAbort) {
     env,
     wasi_snapshot_preview1: { proc_exit: (code) => abort(`abort(), exit code ${code}`) },
   };
-  const instantiated = await (source instanceof WebAssembly.Module ? WebAssembly.instantiate(source, imports)
-    : typeof source.arrayBuffer === 'function' && typeof source.headers?.get === 'function'
-      ? (WebAssembly.instantiateStreaming && /wasm/.test(source.headers.get('content-type'))
-        ? WebAssembly.instantiateStreaming(source, imports)
-        : source.arrayBuffer().then((body) => WebAssembly.instantiate(body, imports)))
-      : WebAssembly.instantiate(source, imports));
-  const m = (instantiated.instance ?? instantiated).exports; // a Module gives an Instance
-  memory = m.memory;
-  if (m.emscripten_stack_init) {
+  const raw = (await WebAssembly.instantiate(module, imports)).exports;
+  memory = raw.memory;
+  if (raw.emscripten_stack_init) {
     // The debug build checks every stack pointer move against limits set from here.
-    m.emscripten_stack_init();
-    m.__set_stack_limits(m.emscripten_stack_get_base(), m.emscripten_stack_get_end());
+    raw.emscripten_stack_init();
+    raw.__set_stack_limits(raw.emscripten_stack_get_base(), raw.emscripten_stack_get_end());
   }
-  m._initialize();
-  return bindCore(m, bytes, stores);
+  raw._initialize();
+
+  let dead = null; // what ended the instance
+  const aborted = (when) =>
+    Object.assign(new Error(`llmux: the Wasm module aborted (${dead})`), { llmuxAbort: when });
+  const m = { memory };
+  for (const [name, f] of Object.entries(raw)) {
+    if (typeof f !== 'function') continue;
+    const free = name.endsWith('_delete');
+    // Six arguments: as many as any export takes (the extra ones are ignored).
+    m[name] = (a, b, c, d, e, g) => {
+      if (dead !== null) {
+        if (free) return;
+        throw aborted('earlier');
+      }
+      try {
+        return f(a, b, c, d, e, g);
+      } catch (error) {
+        dead = error?.message ?? String(error);
+        onAbort();
+        throw aborted('here');
+      }
+    };
+  }
+  return bindCore(m, bytes, stores, () => dead !== null);
 }
 
-// The core over the instance's exports; `bytes()` is the heap, `stores` js_store.cpp's.
-function bindCore(m, bytes, stores) {
+// The core over the instance's exports; `bytes()` is the heap, `stores` js_store.cpp's,
+// `isDead()` whether the instance has aborted.
+function bindCore(m, bytes, stores, isDead) {
   let nextStore = 1;
 
   // Writes the parts (strings or Uint8Arrays) into the input buffer; returns their lengths.
@@ -193,8 +216,9 @@ function bindCore(m, bytes, stores) {
   // One call's session; each method answers what the session_binding.hpp method does.
   class Session {
     #handle;
-    constructor(client, callText, withEvents, seed) {
-      this.#handle = m.llmux_session_new(client.handle, input(callText)[0], withEvents, seed);
+    /** `timeoutMs`: the call's deadline (0: the core's default). */
+    constructor(client, callText, withEvents, seed, timeoutMs) {
+      this.#handle = m.llmux_session_new(client.handle, input(callText)[0], withEvents, seed, timeoutMs);
     }
     setupError() {
       return answer(m.llmux_session_setup_error(this.#handle));
@@ -224,6 +248,10 @@ function bindCore(m, bytes, stores) {
       for (const length of chunkLengths) bodyLength += length;
       return answer(m.llmux_session_response(this.#handle, status, headersLength, bodyLength, now));
     }
+    /** A body that is not streamed was stopped at its limit (the session's error says which). */
+    tooLarge(status, now) {
+      return answer(m.llmux_session_too_large(this.#handle, status, now));
+    }
     transportError(code, message, now) {
       const [codeLength, messageLength] = input(code, message);
       return answer(m.llmux_session_transport_error(this.#handle, codeLength, messageLength, now));
@@ -241,8 +269,9 @@ function bindCore(m, bytes, stores) {
     cancel(now) {
       return answer(m.llmux_session_cancel(this.#handle, now));
     }
-    finished() {
-      return m.llmux_session_finished(this.#handle) !== 0;
+    /** False once the session decided on what arrived mid-body: the exchange is dropped. */
+    awaiting() {
+      return m.llmux_session_awaiting(this.#handle) !== 0;
     }
     result() {
       return answer(m.llmux_session_result(this.#handle));
@@ -266,6 +295,12 @@ function bindCore(m, bytes, stores) {
 
   return {
     exports: m,
+    /** True once the instance has aborted: its handles are dead, and load.mjs makes another. */
+    get aborted() {
+      return isDead();
+    },
+    /** The limits the driver enforces itself, and the time limits' defaults (limits.hpp). */
+    limits: JSON.parse(answer(m.llmux_limits())),
     responseHeadersText,
     bytes,
     ResponseDecoder,

@@ -2,7 +2,7 @@
 // Only argument checks and the ownership of the core's handles live here.
 
 import { headersText } from './core.mjs';
-import { abortedWith, loaded } from './load.mjs';
+import { loaded } from './load.mjs';
 
 function checkHead(options, what) {
   const fail = (message) => {
@@ -52,7 +52,7 @@ export async function decode(options) {
 }
 
 const registry = typeof FinalizationRegistry === 'function'
-  ? new FinalizationRegistry((handle) => { if (!abortedWith()) handle.delete(); }) // a backstop only
+  ? new FinalizationRegistry((handle) => handle.delete()) // a backstop only
   : null;
 
 /** A streaming decoder. feed() any number of times, then finish() once; close() frees it early. */
@@ -64,7 +64,6 @@ class Decoder {
   }
 
   #live(what) {
-    if (abortedWith()) throw abortedWith();
     if (!this.#handle) throw new Error(`llmux decoder: ${what} after finish() or close()`);
     return this.#handle;
   }
@@ -89,7 +88,7 @@ class Decoder {
   close() {
     if (!this.#handle) return;
     registry?.unregister(this);
-    if (!abortedWith()) this.#handle.delete();
+    this.#handle.delete(); // nothing, in an instance that has aborted
     this.#handle = null;
   }
 }

@@ -43,6 +43,7 @@ export class NetworkError extends LlmuxError {}
 export class TimeoutError extends LlmuxError {}
 export class CancelledError extends LlmuxError {}
 export class StorageError extends LlmuxError {}
+export class InternalError extends LlmuxError {}
 
 /** The subclass for each code, in the order of the core's table (numbers 1, 2, ...). */
 export const errorClasses = {
@@ -66,6 +67,7 @@ export const errorClasses = {
   timeout: TimeoutError,
   cancelled: CancelledError,
   storage: StorageError,
+  internal: InternalError,
 };
 
 /** The error object the core wrote (api::write_error), as the LlmuxError subclass of its code. */

@@ -38,11 +38,15 @@ export interface ClientOptions {
    */
   storage?: 'memory' | 'indexeddb' | KeyValueStore;
   /**
-   * The longest wait for a response head or for the next piece of its body, in ms (default
-   * 600000). In Node, a call with no signal and a timeoutMs of 5 minutes or more leaves the
-   * head to Node's fetch, which gives up after 5 minutes (see README).
+   * Each call's deadline, in ms, from chat() or stream() to its end, across retries,
+   * fallbacks and tool rounds (default 600000, 10 minutes): then it fails with a
+   * TimeoutError, and no retry is made that could only start after it.
    */
   timeoutMs?: number;
+  /** The longest time without a byte from the server, in ms (default 300000): an exchange ends then (and may be retried). */
+  idleTimeoutMs?: number;
+  /** The longest one response may take from its head to its last byte, in ms (default 600000). */
+  responseTimeoutMs?: number;
 }
 
 /**
@@ -137,7 +141,10 @@ export interface ChatCall {
   /** Seeds the retry jitter. */
   seed?: number;
   signal?: AbortSignal;
+  /** This call's deadline, idle and response limits (see ClientOptions). */
   timeoutMs?: number;
+  idleTimeoutMs?: number;
+  responseTimeoutMs?: number;
 }
 
 export interface Usage {
@@ -328,7 +335,7 @@ export type ErrorCode =
   | 'auth_failed' | 'permission_denied' | 'not_found' | 'rate_limited' | 'overloaded'
   | 'context_length_exceeded' | 'invalid_request' | 'tool_choice_unsupported' | 'content_filtered'
   | 'server_error' | 'bad_response' | 'quota_exceeded' | 'invalid_argument' | 'unsupported'
-  | 'unknown_model' | 'budget_exceeded' | 'network' | 'timeout' | 'cancelled' | 'storage';
+  | 'unknown_model' | 'budget_exceeded' | 'network' | 'timeout' | 'cancelled' | 'storage' | 'internal';
 
 export class LlmuxError extends Error implements Omit<ErrorInfo, 'message'> {
   readonly code: ErrorCode;
@@ -365,6 +372,8 @@ export class NetworkError extends LlmuxError {}
 export class TimeoutError extends LlmuxError {}
 export class CancelledError extends LlmuxError {}
 export class StorageError extends LlmuxError {}
+/** The core's Wasm module aborted during the call (a bug, or out of memory); it restarts for the next call. */
+export class InternalError extends LlmuxError {}
 export const errorClasses: Record<ErrorCode, typeof LlmuxError>;
 
 // ---- decoding ---------------------------------------------------------------------------

@@ -4,33 +4,41 @@
 // Edge runtimes (workerd, Vercel) import the .wasm as a WebAssembly.Module for init.
 // core.mjs makes the instance (there is no generated loader).
 //
-// The module loads once, on first use (or through `init`), and that promise is memoised;
-// if the module ever aborts, every later call rejects with the abort's error.
+// The module is compiled once, on first use (or through `init`), and that promise is
+// memoised; so is the instance that runs the calls. If the instance aborts (core.mjs), it is
+// dropped: the calls inside it fail, and the next use instantiates the compiled module afresh
+// (a client makes its state again there: client.mjs). One bad answer never disables the
+// package for the rest of the process.
 
 import { instantiateCore } from './core.mjs';
 
 const wasmName = 'llmux-core.wasm';
 const nodeFs = 'node:fs/promises'; // not a literal: browser bundlers leave the import alone
 
-let loadOptions = {};
-let modulePromise = null;
-let abortError = null; // set once the module has aborted: it is unusable from then on
+let compiled = null; // Promise of the WebAssembly.Module
+let current = null; // Promise of the live instance's core
 
 /**
  * Loads the module, optionally from a given source; call it before first use to choose:
  * `wasmModule` (a WebAssembly.Module, as edge runtimes import a .wasm), `wasmBinary` (the
- * bytes), or `locateFile(name)` (its URL, e.g. a bundler's asset URL). Returns the memoised
- * promise of the core (core.mjs); a load that fails rejects it, and every call after.
+ * bytes), or `locateFile(name)` (its URL, e.g. a bundler's asset URL). Returns the promise of
+ * the live core (core.mjs); a load that fails rejects it, and every call after.
  */
 export function init(options) {
-  if (options && modulePromise) throw new Error('llmux: init(options) must come before first use');
-  if (!modulePromise) {
-    loadOptions = options ?? {};
-    modulePromise = instantiate();
-    modulePromise.catch(() => {}); // a failed load is reported to each caller, not as unhandled
+  if (options && compiled) throw new Error('llmux: init(options) must come before first use');
+  compiled ??= wasmSource(options ?? {}).then(compile);
+  if (!current) {
+    const instance = compiled.then((module) =>
+      instantiateCore(module, () => {
+        if (current === instance) current = null; // the next use makes a new one
+      }));
+    instance.catch(() => {}); // a failed load is reported to each caller, not as unhandled
+    current = instance;
   }
-  return modulePromise;
+  return current;
 }
+
+export const loaded = () => init();
 
 // A WebAssembly.Module, bytes, or a fetch Response.
 async function wasmSource({ wasmModule, wasmBinary, locateFile }) {
@@ -51,21 +59,12 @@ async function wasmSource({ wasmModule, wasmBinary, locateFile }) {
   }
 }
 
-async function instantiate() {
-  return instantiateCore(await wasmSource(loadOptions), (what) => {
-    abortError = new Error(`llmux: the Wasm module aborted (${what})`);
-    modulePromise = Promise.reject(abortError);
-    modulePromise.catch(() => {});
-  });
-}
-
-export async function loaded() {
-  const module = await init();
-  if (abortError) throw abortError;
-  return module;
-}
-
-/** The error the module aborted with, or null: once set, handles must not be touched. */
-export function abortedWith() {
-  return abortError;
+// The source compiled once, so that a new instance after an abort costs no compilation (and
+// needs none where code generation is refused: workerd compiles imported modules itself).
+function compile(source) {
+  if (source instanceof WebAssembly.Module) return source;
+  if (typeof source.arrayBuffer === 'function' && typeof source.headers?.get === 'function')
+    return WebAssembly.compileStreaming && /wasm/.test(source.headers.get('content-type'))
+      ? WebAssembly.compileStreaming(source) : source.arrayBuffer().then((body) => WebAssembly.compile(body));
+  return WebAssembly.compile(source);
 }

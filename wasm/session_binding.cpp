@@ -3,6 +3,8 @@
 #include "boundary.hpp"
 
 #include <llmux/api_json.hpp>
+#include <llmux/decode.hpp>
+#include <llmux/limits.hpp>
 
 #include <emscripten/emscripten.h>
 
@@ -34,7 +36,7 @@ void write_action(const SessionAction &action, const Session &session, std::stri
       }
       out += "],\"stream\":";
       out += request.stream ? "true" : "false";
-      out += '}';
+      out += ",\"deadlineMs\":" + std::to_string(action.deadline_ms) + '}';
       return;
     }
     case SessionAction::Kind::Wait:
@@ -72,7 +74,7 @@ void write_action(const SessionAction &action, const Session &session, std::stri
 } // namespace
 
 SessionBinding::SessionBinding(const ClientBinding &client, std::string_view call_json,
-                               bool with_events, double seed)
+                               bool with_events, double seed, double timeout_ms)
     : client_(client.state()), with_events_(with_events) {
   auto call = api::parse_call(call_json);
   if (!call.ok()) {
@@ -95,6 +97,8 @@ SessionBinding::SessionBinding(const ClientBinding &client, std::string_view cal
     failed_setup_.error = config.error();
     return;
   }
+  if (timeout_ms > 0)
+    config.value().timeout_ms = to_ms(timeout_ms);
   session_.emplace(std::move(config).value());
 }
 
@@ -191,6 +195,13 @@ std::string SessionBinding::transport_error(std::string_view code, std::string_v
   return events();
 }
 
+std::string SessionBinding::too_large(int status, double now_ms) {
+  if (!session_)
+    return "[]";
+  session_->on_transport_error(body_too_large(status, false), to_ms(now_ms));
+  return events();
+}
+
 std::string SessionBinding::timer(double now_ms) {
   if (!session_)
     return "[]";
@@ -221,8 +232,8 @@ std::string SessionBinding::cancel(double now_ms) {
   return events();
 }
 
-bool SessionBinding::finished() const {
-  return !session_ || session_->finished();
+bool SessionBinding::awaiting() const {
+  return session_ && session_->awaiting_response();
 }
 
 std::string SessionBinding::result() const {
@@ -249,11 +260,22 @@ EMSCRIPTEN_KEEPALIVE std::size_t llmux_response_header_names() {
   return answer(std::move(names));
 }
 
+/// The limits of limits.hpp the driver enforces itself, as JSON: {maxResponseBodyBytes,
+/// maxErrorBodyBytes, timeoutMs, idleTimeoutMs, responseTimeoutMs}.
+EMSCRIPTEN_KEEPALIVE std::size_t llmux_limits() {
+  return answer("{\"maxResponseBodyBytes\":" + std::to_string(llmux::max_response_body_bytes) +
+                ",\"maxErrorBodyBytes\":" + std::to_string(llmux::max_error_body_bytes) +
+                ",\"timeoutMs\":" + std::to_string(llmux::default_timeout_ms) +
+                ",\"idleTimeoutMs\":" + std::to_string(llmux::default_idle_timeout_ms) +
+                ",\"responseTimeoutMs\":" + std::to_string(llmux::default_response_timeout_ms) +
+                "}");
+}
+
 /// Input: the call's JSON.
 EMSCRIPTEN_KEEPALIVE SessionBinding *llmux_session_new(const ClientBinding *client,
                                                        std::size_t call_length, bool with_events,
-                                                       double seed) {
-  return new SessionBinding(*client, Input().take(call_length), with_events, seed);
+                                                       double seed, double timeout_ms) {
+  return new SessionBinding(*client, Input().take(call_length), with_events, seed, timeout_ms);
 }
 
 EMSCRIPTEN_KEEPALIVE void llmux_session_delete(SessionBinding *session) {
@@ -303,6 +325,11 @@ EMSCRIPTEN_KEEPALIVE std::size_t llmux_session_transport_error(SessionBinding *s
   return answer(session->transport_error(code, input.take(message_length), now_ms));
 }
 
+EMSCRIPTEN_KEEPALIVE std::size_t llmux_session_too_large(SessionBinding *session, int status,
+                                                         double now_ms) {
+  return answer(session->too_large(status, now_ms));
+}
+
 EMSCRIPTEN_KEEPALIVE std::size_t llmux_session_timer(SessionBinding *session, double now_ms) {
   return answer(session->timer(now_ms));
 }
@@ -325,8 +352,8 @@ EMSCRIPTEN_KEEPALIVE std::size_t llmux_session_cancel(SessionBinding *session, d
   return answer(session->cancel(now_ms));
 }
 
-EMSCRIPTEN_KEEPALIVE bool llmux_session_finished(const SessionBinding *session) {
-  return session->finished();
+EMSCRIPTEN_KEEPALIVE bool llmux_session_awaiting(const SessionBinding *session) {
+  return session->awaiting();
 }
 
 EMSCRIPTEN_KEEPALIVE std::size_t llmux_session_result(const SessionBinding *session) {

@@ -20,18 +20,19 @@ namespace llmux::wasm {
 class SessionBinding {
 public:
   /// A session for `call_json` (api::parse_call's form) on `client`. `with_events` false
-  /// drops events instead of encoding them (chat() reads only the result). A call that
-  /// cannot start fails at the first step; setup_error() tells why.
+  /// drops events instead of encoding them (chat() reads only the result). `timeout_ms` is
+  /// the call's deadline (SessionConfig::timeout_ms; 0 or less: the core's default). A call
+  /// that cannot start fails at the first step; setup_error() tells why.
   SessionBinding(const ClientBinding &client, std::string_view call_json, bool with_events,
-                 double seed);
+                 double seed, double timeout_ms);
 
   /// "" when the session started, else the error as JSON, with "argument": true when the
   /// call itself was malformed (JavaScript throws a TypeError for that).
   std::string setup_error() const { return setup_error_; }
 
   /// {"events": [...], "action": {...}}: what happened, then what to do now. Actions:
-  /// {"kind": "send", "method", "url", "headers": [[name, value]], "stream"} (followed by a
-  /// newline and the request's body, as it is: the JSON never holds a newline),
+  /// {"kind": "send", "method", "url", "headers": [[name, value]], "stream", "deadlineMs"}
+  /// (followed by a newline and the request's body, as it is: the JSON never holds a newline),
   /// {"kind": "wait", "untilMs"}, {"kind": "tools", "calls": [{id, name, argumentsText,
   /// round}]}, {"kind": "idle"}, and the ends {"kind": "done", "result"} and
   /// {"kind": "fail", "result"} with api::result_json's result.
@@ -51,6 +52,9 @@ public:
   /// The exchange failed: `code` is network, timeout, or redirect (one it would not follow);
   /// anything else is network.
   std::string transport_error(std::string_view code, std::string_view message, double now_ms);
+  /// The driver stopped reading a body of `status` that is not streamed at its limit (it
+  /// reads such a body whole before handing it over): bad_response, as the core says it.
+  std::string too_large(int status, double now_ms);
   /// A Wait's time came.
   std::string timer(double now_ms);
   /// One tool's output; tools_done() hands them all to the session.
@@ -59,7 +63,8 @@ public:
   /// Cancels the call (an AbortSignal fired).
   std::string cancel(double now_ms);
 
-  bool finished() const;
+  /// Session::awaiting_response(): false once the session decided on what arrived mid-body.
+  bool awaiting() const;
   /// The outcome, as api::result_json.
   std::string result() const;
 

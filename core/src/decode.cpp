@@ -13,22 +13,35 @@ ResponseDecoder::ResponseDecoder(Provider provider, bool stream, HttpResponseHea
     stream_ = adapter_->new_stream_decoder();
 }
 
+namespace {
+
+bool is_success(int status) { return status >= 200 && status < 300; }
+
+std::size_t body_limit(int status, bool stream) {
+  return stream               ? max_stream_body_bytes
+         : is_success(status) ? max_response_body_bytes
+                              : max_error_body_bytes;
+}
+
+} // namespace
+
+Error body_too_large(int status, bool stream) {
+  const char *what = stream               ? "a stream is longer than max_stream_body_bytes ("
+                     : is_success(status) ? "a whole answer is longer than max_response_body_bytes ("
+                                          : "an error body is longer than max_error_body_bytes (";
+  Error error = bad_response(std::string("the response is too large: ") + what +
+                             std::to_string(body_limit(status, stream) >> 20) + " MiB)");
+  error.http_status = status;
+  return error;
+}
+
 bool ResponseDecoder::within_limit(std::size_t bytes) {
   if (error_)
     return false;
-  const bool ok_status = head_.status >= 200 && head_.status < 300;
-  const std::size_t limit = stream_     ? max_stream_body_bytes
-                            : ok_status ? max_response_body_bytes
-                                        : max_error_body_bytes;
   body_bytes_ += bytes;
-  if (body_bytes_ <= limit)
+  if (body_bytes_ <= body_limit(head_.status, stream_ != nullptr))
     return true;
-  const char *what = stream_     ? "a stream is longer than max_stream_body_bytes ("
-                     : ok_status ? "a whole answer is longer than max_response_body_bytes ("
-                                 : "an error body is longer than max_error_body_bytes (";
-  error_ = bad_response(std::string("the response is too large: ") + what +
-                              std::to_string(limit >> 20) + " MiB)");
-  error_->http_status = head_.status;
+  error_ = body_too_large(head_.status, stream_ != nullptr);
   body_ = std::string(); // frees what was buffered
   return false;
 }

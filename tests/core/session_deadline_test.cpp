@@ -116,37 +116,39 @@ TEST_CASE("Session neither retries nor falls back once its deadline has passed",
   CHECK(events.back().error.code == ErrorCode::Timeout);
 }
 
+namespace {
+
+// Answers a session's first request, 10 ms after its start, with a 429 whose Retry-After is
+// `retry_after_s`; returns the session's next action.
+SessionAction after_rate_limit(Session &session, const char *retry_after_s) {
+  REQUIRE(session.next_action(start_ms).kind == SessionAction::Kind::Send);
+  feed(session, openai_error(429, "rate_limit_exceeded", {{"retry-after", retry_after_s}}),
+       start_ms + 10);
+  session.on_response_end(start_ms + 10);
+  return session.next_action(start_ms + 10);
+}
+
+} // namespace
+
 TEST_CASE("Session makes no retry whose wait would end after its deadline", "[session][deadline]") {
   SECTION("alone, it fails with the attempt's own error") {
     Session session(config_for({"openai-gpt-4o-mini"}, 3'000));
-    REQUIRE(session.next_action(start_ms).kind == SessionAction::Kind::Send);
     // Retry-After 5 s: the retry would start 2 s after the deadline.
-    Reply limited = openai_error(429, "rate_limit_exceeded", {{"retry-after", "5"}});
-    feed(session, limited, start_ms + 10);
-    session.on_response_end(start_ms + 10);
-    SessionAction last = session.next_action(start_ms + 10);
+    SessionAction last = after_rate_limit(session, "5");
     REQUIRE(last.kind == SessionAction::Kind::Fail);
     CHECK(last.error.code == ErrorCode::RateLimited);
     CHECK(count(session.take_events(), SessionEvent::Kind::Retrying) == 0);
   }
   SECTION("with a fallback, the chain moves on at once") {
     Session session(config_for({"openai-gpt-4o-mini", "anthropic-claude-3-5-sonnet-20241022"}, 3'000));
-    REQUIRE(session.next_action(start_ms).kind == SessionAction::Kind::Send);
-    Reply limited = openai_error(429, "rate_limit_exceeded", {{"retry-after", "5"}});
-    feed(session, limited, start_ms + 10);
-    session.on_response_end(start_ms + 10);
-    SessionAction next = session.next_action(start_ms + 10);
+    SessionAction next = after_rate_limit(session, "5");
     REQUIRE(next.kind == SessionAction::Kind::Send);
     CHECK(next.request.url == "http://127.0.0.1:9/v1/messages");
     CHECK(next.deadline_ms == start_ms + 3'000);
   }
   SECTION("a wait that ends before the deadline is made") {
     Session session(config_for({"openai-gpt-4o-mini"}, 3'000));
-    REQUIRE(session.next_action(start_ms).kind == SessionAction::Kind::Send);
-    Reply limited = openai_error(429, "rate_limit_exceeded", {{"retry-after", "2"}});
-    feed(session, limited, start_ms + 10);
-    session.on_response_end(start_ms + 10);
-    SessionAction wait = session.next_action(start_ms + 10);
+    SessionAction wait = after_rate_limit(session, "2");
     REQUIRE(wait.kind == SessionAction::Kind::Wait);
     CHECK(wait.until_ms == start_ms + 2'010);
   }

@@ -69,14 +69,17 @@ for (const build of builds) {
       assert.deepEqual(imports, expected.sort());
     });
 
-    test('a module that aborts rejects every later call', async () => {
+    test('a module that aborts refuses every later call, and the next use gets a new one', async () => {
       const api = await freshWrapper(build);
       const core = await api.init();
       await checkDecodes(api);
       // An input buffer of 2 GiB cannot be had (the heap's limit): operator new aborts.
       assert.throws(() => core.exports.llmux_input(2 ** 31 - 1), /the Wasm module aborted \(abort\(\)/);
-      await assert.rejects(api.decode({ ...headOf(good), body: good.bytes }), /the Wasm module aborted/);
-      await assert.rejects(api.createClient({ settings: {} }).models(), /the Wasm module aborted/);
+      assert.equal(core.aborted, true);
+      assert.throws(() => core.exports.llmux_output(), /the Wasm module aborted/);
+      await checkDecodes(api);
+      assert.notEqual(await api.init(), core);
+      assert.ok((await api.createClient({ settings: {} }).models()).length > 0);
     });
 
     test('a module that cannot load rejects every call, and does not hang', async () => {

@@ -50,6 +50,11 @@ private:
   std::optional<Error> error_;
 };
 
+/// The bad_response of a body past its limit (limits.hpp), naming the limit: what
+/// ResponseDecoder reports, and what a driver that stops reading a body itself (before handing
+/// it over whole) reports for a response of `status`.
+Error body_too_large(int status, bool stream);
+
 /// Decodes a whole body in one call.
 DecodedResponse decode(Provider provider, bool stream, const HttpResponseHead &head,
                        std::string_view body);

@@ -33,7 +33,9 @@ namespace llmux {
   X(17, Network, "network", "the connection to the provider failed")                               \
   X(18, Timeout, "timeout", "the provider did not answer in time")                                 \
   X(19, Cancelled, "cancelled", "the caller cancelled the call")                                  \
-  X(20, Storage, "storage", "the host's storage (files, IndexedDB) failed")
+  X(20, Storage, "storage", "the host's storage (files, IndexedDB) failed")                        \
+  X(21, Internal, "internal",                                                                      \
+    "llmux failed inside its core (its Wasm module aborted); the call was abandoned")
 
 /// A stable error code. The numbers are part of the public contract (see LLMUX_ERROR_CODES).
 enum class ErrorCode : std::uint16_t {

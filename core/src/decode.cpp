@@ -26,11 +26,16 @@ std::size_t body_limit(int status, bool stream) {
 } // namespace
 
 Error body_too_large(int status, bool stream) {
-  const char *what = stream               ? "a stream is longer than max_stream_body_bytes ("
-                     : is_success(status) ? "a whole answer is longer than max_response_body_bytes ("
-                                          : "an error body is longer than max_error_body_bytes (";
-  Error error = bad_response(std::string("the response is too large: ") + what +
-                             std::to_string(body_limit(status, stream) >> 20) + " MiB)");
+  // Whole sentences (the assert keeps their sizes the table's): a message put together with
+  // number conversions costs the Wasm module more code than the text.
+  static_assert(max_stream_body_bytes == std::size_t{64} << 20 &&
+                max_response_body_bytes == std::size_t{32} << 20 &&
+                max_error_body_bytes == std::size_t{1} << 20);
+  Error error = bad_response(
+      stream ? "the response is too large: a stream is longer than max_stream_body_bytes (64 MiB)"
+      : is_success(status)
+          ? "the response is too large: a whole answer is longer than max_response_body_bytes (32 MiB)"
+          : "the response is too large: an error body is longer than max_error_body_bytes (1 MiB)");
   error.http_status = status;
   return error;
 }

@@ -162,10 +162,13 @@ struct Session::State {
 
   // The deadline passed: the call fails with `timeout`, saying what the last attempt met.
   void deadline_passed(const Error *last) {
-    std::string message =
-        "the call did not finish within its timeout of " + std::to_string(config.timeout_ms) + " ms";
+    std::string message = "the call did not finish within its timeout of ";
+    message += std::to_string(config.timeout_ms);
+    message += " ms";
     if (last) {
-      message += " (the last attempt: " + last->message + ")";
+      message += " (the last attempt: ";
+      message += last->message;
+      message += ')';
       if (!result.models_tried.empty())
         result.models_tried.back().error = *last;
     }

@@ -50,6 +50,14 @@ function describeFailure(error, action) {
   return message;
 }
 
+// JSON has no NaN or Infinity: JSON.stringify would write null, which the core reads as "not
+// given" (the provider's default, silently), so a call with one is refused.
+function finiteNumbers(key, value) {
+  if (typeof value === 'number' && !Number.isFinite(value))
+    throw new TypeError(`${key || 'a number'} must be a finite number, not ${value}`);
+  return value;
+}
+
 const isObject = (value) => value !== null && typeof value === 'object' && !Array.isArray(value);
 const isStringArray = (value) => Array.isArray(value) && value.every((item) => typeof item === 'string');
 
@@ -524,7 +532,7 @@ class Run {
     if (this.#streaming) spec.stream = true;
     let text;
     try {
-      text = JSON.stringify(spec);
+      text = JSON.stringify(spec, finiteNumbers);
     } catch (error) {
       fail(this.#what, `the call cannot be sent as JSON: ${error.message}`);
     }

@@ -22,7 +22,11 @@ export interface ClientOptions {
   /** Models to fall back to, in order, when the model fails with an error a retry cannot cure. */
   fallbacks?: string[];
   retry?: RetryOptions;
-  /** The ledger's end user, when a call names none. */
+  /**
+   * The end user, when a call names none: recorded in the ledger, and every call made for them
+   * is charged to the budget scope `user:<user>` too (after budgetScopes), as the CLI's
+   * `--user` is. So a budget set on 'user:eve' holds for every call made for eve.
+   */
   user?: string;
   /** Budget scopes every call is charged to ("project:acme", "user:alice"). */
   budgetScopes?: string[];
@@ -122,8 +126,11 @@ export interface ChatCall {
   /** Tool rounds (default 3); then the model is asked once more for a final answer. */
   maxRounds?: number;
   validateToolArguments?: boolean;
+  /** 0 to 2 (Anthropic and Cohere take 0 to 1); NaN and numbers out of range are refused. */
   temperature?: number;
+  /** 0 to 1. */
   topP?: number;
+  /** 1 or more. */
   maxTokens?: number;
   stop?: string[];
   responseFormat?: { type: 'text' } | { type: 'json' } | { type: 'json-schema'; schema: JsonSchema; name?: string; strict?: boolean };
@@ -135,6 +142,7 @@ export interface ChatCall {
   overflow?: 'refuse' | 'trim';
   /** Answer from the response cache for this long (ms) when the same call was made. */
   cacheTtlMs?: number;
+  /** This call's end user, charged to `user:<user>` too (see ClientOptions.user). */
   user?: string;
   budgetScopes?: string[];
   retry?: RetryOptions;
@@ -220,6 +228,12 @@ export interface ChatResult {
   usage: Usage;
   /** Summed exactly; null when a model has no prices or a usage lacks counts. */
   cost: Cost | null;
+  /**
+   * Usage counts a provider sent that cannot be right (negative, above 10^9, not whole
+   * numbers, not numbers), one sentence each: they are left out of `usage` (unknown, so the
+   * cost is null rather than wrong) and the answer is kept.
+   */
+  warnings: string[];
   /** The catalog id of the model that answered. */
   model: string;
   responseId: string;

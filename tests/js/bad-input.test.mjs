@@ -155,6 +155,8 @@ for (const build of builds) {
       await checkStillGood(api);
     });
 
+    // (A usage count of the wrong type is not among them: it is unknown, with a warning; see
+    // hostile-input.test.mjs.)
     test('wrong JSON types in known fields give bad_response', async () => {
       const api = await loadBuild(build);
       const chunks = [
@@ -162,7 +164,6 @@ for (const build of builds) {
         '{"choices":{"index":0}}',
         '{"choices":["text"]}',
         '{"choices":[{"index":0,"delta":{"content":"x"},"finish_reason":7}]}',
-        '{"choices":[{"index":0,"delta":{"content":"x"},"finish_reason":"stop"}],"usage":{"prompt_tokens":"12"}}',
         '{"choices":[{"index":0,"delta":{"tool_calls":[{"index":"0","id":"a","function":{"name":"f"}}]}}]}',
         '{"choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"id":"a","function":{"name":"f","arguments":[1]}}]}}]}',
         '[1,2,3]',
@@ -176,8 +177,6 @@ for (const build of builds) {
         ['content_block_start', '{"type":"content_block_start","index":"0","content_block":{"type":"text","text":""}}'],
         ['content_block_start', '{"type":"content_block_start","index":0,"content_block":"text"}'],
         ['content_block_delta', '{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":5}}'],
-        ['message_delta', '{"type":"message_delta","delta":{"stop_reason":"end_turn"},"usage":{"output_tokens":"9"}}'],
-        ['message_start', '{"type":"message_start","message":{"usage":{"input_tokens":true}}}'],
         ['message_start', '{"type":7}'],
       ];
       const start = anthropicEvent('content_block_start', '{"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}');

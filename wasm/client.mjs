@@ -179,13 +179,14 @@ class Exchange {
 
   /** The head arrived: the response limit starts, and may fall due before the deadline. */
   started(now = Date.now()) {
+    this.touch(now);
     if (now + this.responseMs < this.endsAt) {
       this.endsAt = now + this.responseMs;
       this.ending = `response timeout: the response took longer than ${this.responseMs} ms (responseTimeoutMs)`;
+      this.touch(now);
+      unwatch(this); // watched again at its sooner time
+      watch(this);
     }
-    this.touch(now);
-    unwatch(this); // watched again at its new time
-    watch(this);
   }
 
   /** Settles as `promise` does, or rejects once the exchange has stopped (at once if it has). */

@@ -61,8 +61,10 @@ async function wasmSource({ wasmModule, wasmBinary, locateFile }) {
 
 // The source compiled once, so that a new instance after an abort costs no compilation (and
 // needs none where code generation is refused: workerd compiles imported modules itself).
+// A module may come from another realm (Vercel's edge runtime compiles the .wasm in the host
+// and hands it to the script's realm), where instanceof fails: its tag says what it is.
 function compile(source) {
-  if (source instanceof WebAssembly.Module) return source;
+  if (Object.prototype.toString.call(source) === '[object WebAssembly.Module]') return source;
   if (typeof source.arrayBuffer === 'function' && typeof source.headers?.get === 'function')
     return WebAssembly.compileStreaming && /wasm/.test(source.headers.get('content-type'))
       ? WebAssembly.compileStreaming(source) : source.arrayBuffer().then((body) => WebAssembly.compile(body));

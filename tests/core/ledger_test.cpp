@@ -5,6 +5,7 @@
 #include <llmux/ledger.hpp>
 
 #include "ledger/calendar.hpp"
+#include "support/failing_store.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -24,25 +25,7 @@ struct MemoryLedger {
 using namespace llmux;
 using namespace ledger_contract;
 
-namespace {
-
-// A store that fails its puts while `fail` is set.
-class FailingStore final : public KeyValueStore {
-public:
-  Result<std::optional<std::string>> get(std::string_view key) override { return inner.get(key); }
-  Result<bool> put(std::string_view key, std::string_view value) override {
-    if (fail)
-      return make_error(ErrorCode::Storage, ErrorOrigin::Session, "disk full");
-    return inner.put(key, value);
-  }
-  Result<bool> remove(std::string_view key) override { return inner.remove(key); }
-  Result<std::vector<std::string>> list(std::string_view prefix) override {
-    return inner.list(prefix);
-  }
-  MemoryStore inner;
-  bool fail = false;
-};
-} // namespace
+using llmux::testing::FailingStore;
 
 TEST_CASE("The calendar converts days and dates both ways", "[ledger][calendar]") {
   CHECK(day_of(0) == 0);

@@ -4,6 +4,7 @@
 
 #include <llmux/session.hpp>
 
+#include "support/failing_store.hpp"
 #include "support/scripted_host.hpp"
 
 #include <catch2/catch.hpp>
@@ -70,4 +71,19 @@ TEST_CASE("A call for no user is charged to the scopes given only", "[session][u
   host.replies.push_back(openai_json("hello", {}, 400, 100));
   REQUIRE(host.run().kind == SessionAction::Kind::Done);
   CHECK(ledger.records().value()[0].scopes == std::vector<std::string>{"project:acme"});
+}
+
+TEST_CASE("A call whose usage the ledger cannot store says so in its result", "[session][ledger]") {
+  FailingStore store;
+  Ledger ledger(&store);
+  REQUIRE(ledger.set_budget("user:eve", 20'000'000'000).ok()); // $0.02
+  store.fail = true;
+  ScriptedHost host(config_for_user(ledger, "eve", {}));
+  host.replies.push_back(openai_json("hello", {}, 400, 100));
+  REQUIRE(host.run().kind == SessionAction::Kind::Done); // the answer was paid for: kept
+  const auto &warnings = host.session.result().usage.warnings;
+  REQUIRE(warnings.size() == 1);
+  CHECK(warnings[0] == "the ledger did not store this call's usage (storage): disk full");
+  // Counted in memory all the same, once, and written with the next record that can be.
+  CHECK(ledger.records().value().size() == 1);
 }

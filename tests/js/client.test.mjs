@@ -528,8 +528,12 @@ for (const build of builds) {
       };
       const client = api.createClient({ settings, model: 'gpt-4o-mini', storage: broken });
       await assert.rejects(client.setBudget('user:x', '1'), (error) => error instanceof api.StorageError && /disk full/.test(error.message));
-      // The answer still arrives: the money is spent, and the ledger keeps it in memory.
-      assert.equal((await client.chat({ prompt: 'x' })).text, 'answer');
+      // The answer still arrives: the money is spent, and the ledger keeps it in memory; the
+      // result says its usage was not stored.
+      const result = await client.chat({ prompt: 'x' });
+      assert.equal(result.text, 'answer');
+      assert.equal(result.warnings.length, 1);
+      assert.match(result.warnings[0], /^the ledger did not store this call's usage \(storage\): .*disk full/);
       assert.throws(() => api.createClient({ storage: { get() {} } }), /needs a put\(\) method/);
       assert.throws(() => api.createClient({ storage: 'disk' }), TypeError);
       await client.close();

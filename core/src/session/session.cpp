@@ -397,13 +397,17 @@ struct Session::State {
       record.cost = cost->total;
     record.outcome = std::move(outcome);
     // A ledger that cannot persist does not undo a call that was made and paid for: the
-    // record stays in memory and the session goes on.
-    if (reservation) {
+    // session goes on, and its result says the record was not stored (a warning with the
+    // usage's), so that the host can tell its user that spending may be under-counted.
+    Result<bool> stored = reservation ? config.ledger->settle(*reservation, std::move(record))
+                                      : config.ledger->record(std::move(record));
+    if (!stored.ok()) {
       // A record the ledger refuses (an invalid scope) must not leave its estimate held.
-      if (!config.ledger->settle(*reservation, std::move(record)).ok())
+      if (reservation)
         config.ledger->release(*reservation);
-    } else {
-      (void)config.ledger->record(std::move(record));
+      result.usage.warnings.push_back("the ledger did not store this call's usage (" +
+                                      std::string(to_string(stored.error().code)) +
+                                      "): " + stored.error().message);
     }
     reservation.reset();
   }

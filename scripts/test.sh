@@ -2,7 +2,7 @@
 # Runs every test of llmux: the native Catch2 suites (the core, the native driver) and the
 # examples with ctest, the core's suite under AddressSanitizer and UndefinedBehaviorSanitizer,
 # the fuzzers for a bounded time, the Wasm module's tests under Node, the npm package in Deno,
-# Bun, workerd, Vercel's edge runtime and Chromium, the provider simulator and the CLI.
+# Bun, workerd, Vercel's edge runtime and Chromium, the browser chat, the provider simulator and the CLI.
 # Installs what is missing first (scripts/setup.sh), and checks first that every runner fails
 # when it runs no test (scripts/test-runners.sh). A failed stage does not stop the next ones;
 # the summary at the end gives each stage's counts and time, and the exit status is non-zero
@@ -75,6 +75,7 @@ stage "sanitizers" scripts/test-sanitizers.sh
 stage "fuzzing (targets)" scripts/fuzz.sh "${LLMUX_FUZZ_SECONDS:-8}"
 stage "wasm" scripts/test-wasm.sh
 stage "runtimes" scripts/test-runtimes.sh
+stage "browser chat" scripts/test-web.sh
 stage "simulator" scripts/node-test.sh "simulator" tests/simulator/
 stage "CLI" env LLMUX_CLI=build/native/cli/llmux scripts/node-test.sh "CLI" tests/cli/
 

@@ -116,6 +116,22 @@ export function messageStore({ db, feed }) {
     },
 
     /**
+     * Writes a whole message as given, at once, without reading it first: for a page going
+     * away (`pagehide`), where a transaction still waiting on a read dies with the page, while
+     * a put followed by commit() is already in the browser's hands. It does not move the
+     * conversation's totals, so `message` must hold the cost and usage already stored (the
+     * streamed-answer saver passes the last record it wrote, with the text received since).
+     * @param {ChatMessage} message
+     */
+    putBeforeExit(message) {
+      const record = { ...message, ...checkMessageFields(message) };
+      const transaction = db.transaction(['messages'], 'readwrite', { durability: 'strict' });
+      transaction.objectStore('messages').put(record);
+      transaction.commit();
+      feed.publish('messages', [record.id]);
+    },
+
+    /**
      * Removes the messages after `messageId` in its conversation (to regenerate an answer, or
      * to resend an edited message); the conversation's totals keep what they cost.
      * @param {string} conversationId

@@ -1,14 +1,20 @@
 // Saves a streamed answer as it arrives: the latest content goes to IndexedDB at most every
 // `intervalMs` (default 100 ms: a reload loses at most that much of what was received), at
 // once on finish(), and at once when the page is hidden for good (`pagehide`: the tab closed
-// or navigated away), where messages.update queues its transaction before the page goes.
+// or navigated away). There messages.update would not do: its transaction reads the record
+// before writing it, and the page is gone before the read returns; so the saver writes the
+// whole record it knows (messages.putBeforeExit), which the browser commits after the page.
 
 /**
- * @param {{ update: (id: string, patch: object) => Promise<object> }} messages a ChatDatabase's messages
- * @param {string} messageId the answer's message, appended with status 'streaming'
+ * @param {{ update: Function, putBeforeExit: Function }} messages a ChatDatabase's messages
+ * @param {import('./messages.mjs').ChatMessage} answer the answer's message, as appended (status 'streaming')
  * @param {{ intervalMs?: number, target?: EventTarget }} [options] target: where pagehide fires (window)
  */
-export function saveStreamedAnswer(messages, messageId, { intervalMs = 100, target = globalThis } = {}) {
+export function saveStreamedAnswer(messages, answer, { intervalMs = 100, target = globalThis } = {}) {
+  if (!answer || typeof answer.id !== 'string') throw new TypeError('saveStreamedAnswer takes the answer\'s message as appended, not its id');
+  const messageId = answer.id;
+  let stored = answer; // the record as last written (its cost and usage are the stored ones)
+  let sent = {}; // the fields of the writes since, in flight or failed
   let pending; // the fields received and not yet written
   let timer;
   let lastWriteAt = -Infinity;
@@ -22,14 +28,23 @@ export function saveStreamedAnswer(messages, messageId, { intervalMs = 100, targ
     const patch = pending;
     pending = undefined;
     lastWriteAt = performance.now();
-    const write = messages.update(messageId, patch).catch((error) => {
+    sent = { ...sent, ...patch };
+    const write = messages.update(messageId, patch).then((record) => {
+      stored = record;
+    }, (error) => {
       failure ??= error;
     });
     writes.add(write);
     write.finally(() => writes.delete(write));
   }
 
-  const onPageHide = () => writeNow();
+  const onPageHide = () => {
+    clearTimeout(timer);
+    timer = undefined;
+    const { usage, cost, ...received } = { ...sent, ...pending };
+    if (Object.keys(received).length > 0) messages.putBeforeExit({ ...stored, ...received });
+    pending = undefined;
+  };
   target.addEventListener?.('pagehide', onPageHide);
 
   return {

@@ -1,0 +1,6 @@
+#!/usr/bin/env bash
+# The browser chat's tests (tests/web/): the data layer, the service worker and the app, in
+# Debian's Chromium driven by playwright-core, against loopback servers.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/node-test.sh "browser chat (tests/web)" tests/web/

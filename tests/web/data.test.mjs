@@ -132,47 +132,52 @@ test('messages: append in order, update, removeAfter; costs and tokens add to th
   });
 });
 
-test('a streamed answer is saved as it arrives, and a page closed mid-answer keeps what it had received', async () => {
-  const writer = await openDataPage(browser);
-  const ids = await writer.evaluate(async () => {
-    const db = await window.data.openChatDatabase('streaming');
-    const conversation = await db.conversations.create({ title: 'Closed mid-answer' });
-    const answer = await db.messages.append(conversation.id, { role: 'assistant', content: '', status: 'streaming' });
-    // An interval no test waits out: only the first delta (written at once) and the page's
-    // going away can write.
-    const saver = window.data.saveStreamedAnswer(db.messages, answer, { intervalMs: 3600000 });
-    saver.push({ content: 'The first' });
-    await new Promise((resolve) => setTimeout(resolve, 200)); // the first write lands
-    const afterFirst = (await db.messages.list(conversation.id))[0].content;
-    saver.push({ content: 'The first words of the answer' });
-    saver.push({ content: 'The first words of the answer, and more' });
-    return { conversation: conversation.id, answer: answer.id, afterFirst };
+for (const given of ['message', 'id']) {
+  test(`a streamed answer is saved as it arrives, and a page closed mid-answer keeps what it had received (saver given the ${given})`, async () => {
+    const writer = await openDataPage(browser);
+    const ids = await writer.evaluate(async (given) => {
+      const db = await window.data.openChatDatabase('streaming');
+      const conversation = await db.conversations.create({ title: 'Closed mid-answer' });
+      const answer = await db.messages.append(conversation.id, { role: 'assistant', content: '', status: 'streaming' });
+      // An interval no test waits out: only the first delta (written at once) and the page's
+      // going away can write.
+      const saver = window.data.saveStreamedAnswer(db.messages, given === 'id' ? answer.id : answer, { intervalMs: 3600000 });
+      saver.push({ content: 'The first' });
+      await new Promise((resolve) => setTimeout(resolve, 200)); // the first write lands
+      const afterFirst = (await db.messages.list(conversation.id))[0].content;
+      saver.push({ content: 'The first words of the answer' });
+      saver.push({ content: 'The first words of the answer, and more' });
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const coalesced = (await db.messages.list(conversation.id))[0].content; // held until the interval ends
+      return { conversation: conversation.id, answer: answer.id, afterFirst, coalesced };
+    }, given);
+    assert.equal(ids.afterFirst, 'The first');
+    assert.equal(ids.coalesced, 'The first');
+    await writer.close(); // pagehide, then the page is gone
+    const reader = await openDataPage(browser);
+    const saved = await reader.evaluate(async (conversationId) => {
+      const db = await window.data.openChatDatabase('streaming');
+      const messages = await db.messages.list(conversationId);
+      // The answer goes on in another page and finishes: the last write wins, the totals count.
+      const saver = window.data.saveStreamedAnswer(db.messages, messages[0], { intervalMs: 0 });
+      saver.push({ content: 'The whole answer' });
+      await saver.finish({ status: 'done', usage: { inputTokens: 3, outputTokens: 4 }, cost: { totalPicodollars: '250' } });
+      const finished = await db.messages.list(conversationId);
+      const conversation = await db.conversations.get(conversationId);
+      db.close();
+      return { before: messages, finished, conversation };
+    }, ids.conversation);
+    await reader.close();
+    assert.equal(saved.before.length, 1);
+    assert.equal(saved.before[0].id, ids.answer);
+    assert.equal(saved.before[0].content, 'The first words of the answer, and more');
+    assert.equal(saved.before[0].status, 'streaming');
+    assert.equal(saved.finished[0].content, 'The whole answer');
+    assert.equal(saved.finished[0].status, 'done');
+    assert.deepEqual(saved.conversation.cost, { picodollars: '250' });
+    assert.deepEqual(saved.conversation.tokens, { input: 3, output: 4 });
   });
-  assert.equal(ids.afterFirst, 'The first');
-  await writer.close(); // pagehide, then the page is gone
-  const reader = await openDataPage(browser);
-  const saved = await reader.evaluate(async (conversationId) => {
-    const db = await window.data.openChatDatabase('streaming');
-    const messages = await db.messages.list(conversationId);
-    // The answer goes on in another page and finishes: the last write wins, the totals count.
-    const saver = window.data.saveStreamedAnswer(db.messages, messages[0], { intervalMs: 0 });
-    saver.push({ content: 'The whole answer' });
-    await saver.finish({ status: 'done', usage: { inputTokens: 3, outputTokens: 4 }, cost: { totalPicodollars: '250' } });
-    const finished = await db.messages.list(conversationId);
-    const conversation = await db.conversations.get(conversationId);
-    db.close();
-    return { before: messages, finished, conversation };
-  }, ids.conversation);
-  await reader.close();
-  assert.equal(saved.before.length, 1);
-  assert.equal(saved.before[0].id, ids.answer);
-  assert.equal(saved.before[0].content, 'The first words of the answer, and more');
-  assert.equal(saved.before[0].status, 'streaming');
-  assert.equal(saved.finished[0].content, 'The whole answer');
-  assert.equal(saved.finished[0].status, 'done');
-  assert.deepEqual(saved.conversation.cost, { picodollars: '250' });
-  assert.deepEqual(saved.conversation.tokens, { input: 3, output: 4 });
-});
+}
 
 test('two tabs appending to one conversation at once: every message, no duplicate, seq strictly increasing', async () => {
   const [first, second] = [await openDataPage(browser), await openDataPage(browser)];

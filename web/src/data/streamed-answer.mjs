@@ -7,13 +7,16 @@
 
 /**
  * @param {{ update: Function, putBeforeExit: Function }} messages a ChatDatabase's messages
- * @param {import('./messages.mjs').ChatMessage} answer the answer's message, as appended (status 'streaming')
+ * @param {import('./messages.mjs').ChatMessage | string} answer the answer's message as appended
+ *   (status 'streaming'), or its id (then a page closed before the first write returned keeps
+ *   only what the first write held)
  * @param {{ intervalMs?: number, target?: EventTarget }} [options] target: where pagehide fires (window)
  */
 export function saveStreamedAnswer(messages, answer, { intervalMs = 100, target = globalThis } = {}) {
-  if (!answer || typeof answer.id !== 'string') throw new TypeError('saveStreamedAnswer takes the answer\'s message as appended, not its id');
-  const messageId = answer.id;
-  let stored = answer; // the record as last written (its cost and usage are the stored ones)
+  const messageId = typeof answer === 'string' ? answer : answer.id;
+  // The record as last written (its cost and usage are the stored ones). Given only the id,
+  // it is known once the first write returns: the first delta is written at once.
+  let stored = typeof answer === 'string' ? undefined : answer;
   let sent = {}; // the fields of the writes since, in flight or failed
   let pending; // the fields received and not yet written
   let timer;
@@ -41,6 +44,7 @@ export function saveStreamedAnswer(messages, answer, { intervalMs = 100, target 
   const onPageHide = () => {
     clearTimeout(timer);
     timer = undefined;
+    if (!stored) return writeNow(); // no record to write whole yet: the best that can be done
     const { usage, cost, ...received } = { ...sent, ...pending };
     if (Object.keys(received).length > 0) messages.putBeforeExit({ ...stored, ...received });
     pending = undefined;

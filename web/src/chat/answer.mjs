@@ -36,7 +36,7 @@ export function historyOf(messages) {
  * the message is final and saved.
  */
 export async function streamAnswer({ db, entry, context, history, tools, message, signal, onChange }) {
-  const saver = saveStreamedAnswer(db.messages, message.id);
+  const saver = saveStreamedAnswer(db.messages, { ...message });
   const finish = async (patch) => {
     Object.assign(message, patch);
     onChange();

@@ -41,13 +41,7 @@ test('vault: a value sealed with a fresh 96-bit iv opens again; the stored data 
       tamperedError = error.code;
     }
     // The record as stored, read with IndexedDB itself.
-    const raw = await new Promise((resolve) => {
-      const request = indexedDB.open('vault-device');
-      request.onsuccess = () => {
-        const get = request.result.transaction('vault').objectStore('vault').get('dataKey');
-        get.onsuccess = () => resolve(get.result);
-      };
-    });
+    const raw = await window.data.storedRecord('vault-device', 'vault', 'dataKey');
     const exports = [];
     for (const format of ['raw', 'jwk']) {
       try {
@@ -113,13 +107,7 @@ test('vault: a passphrase locks the keys across reloads; a wrong one is refused;
         return error.code;
       }
     };
-    const raw = await new Promise((resolve) => {
-      const request = indexedDB.open('vault-passphrase');
-      request.onsuccess = () => {
-        const get = request.result.transaction('vault').objectStore('vault').get('dataKey');
-        get.onsuccess = () => resolve(get.result);
-      };
-    });
+    const raw = await window.data.storedRecord('vault-passphrase', 'vault', 'dataKey');
     const state = { locked: db.vault.locked, hasPassphrase: db.vault.hasPassphrase };
     const lockedKey = await code(() => db.models.key(id));
     const lockedPut = await code(() => db.models.put({ id, apiKey: 'sk-another' }));
@@ -236,13 +224,7 @@ test('no key in clear: not in any IndexedDB record, web storage, the export, the
     await record(() => db.models.key(model.id));
     await record(() => db.models.put({ id: model.id, apiKey: key }));
     await db.vault.unlock('a passphrase');
-    const sealed = (await new Promise((resolve) => {
-      const request = indexedDB.open('no-clear-key');
-      request.onsuccess = () => {
-        const get = request.result.transaction('models').objectStore('models').get(model.id);
-        get.onsuccess = () => resolve(get.result);
-      };
-    })).sealedKey;
+    const { sealedKey: sealed } = await window.data.storedRecord('no-clear-key', 'models', model.id);
     await record(() => db.vault.decrypt({ ...sealed, iv: new Uint8Array(12) }));
     const raw = await window.data.rawContents();
     const exported = JSON.stringify(await db.exportAll({ usage: [{ model: 'openai-gpt-4o-mini', cost: '0.0001' }] }));

@@ -36,7 +36,12 @@ export function requestResult(request) {
  * @returns {Promise<T>}
  */
 export async function inTransaction(db, storeNames, mode, body) {
-  const transaction = db.transaction(storeNames, mode, mode === 'readwrite' ? { durability: 'strict' } : undefined);
+  let transaction;
+  try {
+    transaction = db.transaction(storeNames, mode, mode === 'readwrite' ? { durability: 'strict' } : undefined);
+  } catch (error) {
+    throw storageError(error); // closed: another tab upgraded the database, or close() was called
+  }
   const done = new Promise((resolve, reject) => {
     transaction.oncomplete = () => resolve(undefined);
     transaction.onabort = () => reject(storageError(transaction.error));

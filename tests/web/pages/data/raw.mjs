@@ -35,3 +35,13 @@ export async function rawContents() {
   records.push({ localStorage: { ...localStorage }, sessionStorage: { ...sessionStorage } });
   return JSON.stringify(records, spelled);
 }
+
+/** One record as IndexedDB holds it (CryptoKeys and binary values as they are). */
+export async function storedRecord(database, store, key) {
+  const db = await result(indexedDB.open(database));
+  try {
+    return await result(db.transaction(store).objectStore(store).get(key));
+  } finally {
+    db.close();
+  }
+}

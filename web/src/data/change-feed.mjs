@@ -17,7 +17,7 @@ export class ChangeFeed {
     };
   }
 
-  /** @param {Change['store']} store @param {string[]} ids */
+  /** @param {string} store one of Change['store'] @param {string[]} ids */
   publish(store, ids) {
     if (ids.length > 0) this.channel.postMessage({ store, ids });
   }

@@ -98,7 +98,7 @@ export function conversationStore({ db, feed }) {
     async remove(id) {
       const removed = await inTransaction(db, ['conversations', 'messages'], 'readwrite', async (transaction) => {
         const messages = transaction.objectStore('messages');
-        const ids = await requestResult(messages.index('conversationSeq').getAllKeys(conversationMessages(id)));
+        const ids = /** @type {string[]} */ (await requestResult(messages.index('conversationSeq').getAllKeys(conversationMessages(id))));
         for (const messageId of ids) messages.delete(messageId);
         transaction.objectStore('conversations').delete(id);
         return ids;

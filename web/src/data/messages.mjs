@@ -144,7 +144,7 @@ export function messageStore({ db, feed }) {
         const message = await requestResult(messages.get(messageId));
         if (!message || message.conversationId !== conversationId) throw new DataError('not_found', `no message ${messageId} in conversation ${conversationId}`);
         const later = IDBKeyRange.bound([conversationId, message.seq], [conversationId, Infinity], true, false);
-        const ids = await requestResult(messages.index('conversationSeq').getAllKeys(later));
+        const ids = /** @type {string[]} */ (await requestResult(messages.index('conversationSeq').getAllKeys(later)));
         for (const laterId of ids) messages.delete(laterId);
         return ids;
       });

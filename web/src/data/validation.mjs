@@ -16,7 +16,11 @@ export const limits = {
 export const roles = ['user', 'assistant', 'tool', 'system'];
 export const statuses = ['done', 'streaming', 'stopped', 'error'];
 
-/** @returns {never} */
+/**
+ * @param {string} what
+ * @param {any} [code] a DataErrorCode
+ * @returns {never}
+ */
 export function invalid(what, code = 'invalid') {
   throw new DataError(code, what);
 }

@@ -28,13 +28,22 @@ function priceNumber(text) {
   return text === '' || text === null || text === undefined ? undefined : Number(text);
 }
 
-/** A user model record as a catalog template for the package (prices per million tokens). */
-function templateOf(record) {
-  const template = { id: `user-${record.id}`, name: record.name, provider: record.provider, model: record.model };
+/**
+ * A user model record as a catalog template for the package. What the record leaves out (the
+ * context window, the output limit, the prices) comes from the catalog's template of the same
+ * provider and model when there is one; prices typed in win (dollars per million tokens).
+ */
+function templateOf(record, catalog) {
+  const known = catalog.find((model) => model.provider === record.provider &&
+    (model.model === record.model || model.served_as?.includes(record.model)));
+  const template = { id: `user-${record.id}`, name: record.name, provider: record.provider, model: record.model,
+    context: known?.context ?? 128000, max_output: known?.max_output ?? 4096 };
+  if (known?.features) template.features = known.features;
   if (record.baseUrl) template.base_url = record.baseUrl;
   const input = priceNumber(record.inputPrice);
   const output = priceNumber(record.outputPrice);
   if (input !== undefined && output !== undefined) template.prices = { input, output };
+  else if (known?.prices) template.prices = known.prices;
   if (record.maxTokens) template.max_output = Number(record.maxTokens);
   return template;
 }
@@ -47,7 +56,7 @@ export function pickerEntries({ catalog, userModels, config }) {
   const entries = [];
   for (const record of userModels.filter((model) => model.enabled !== false)) {
     entries.push({ id: `user-${record.id}`, label: record.name || record.model, group: 'Your models',
-      provider: record.provider, baseUrl: record.baseUrl, record, template: templateOf(record) });
+      provider: record.provider, baseUrl: record.baseUrl, record, template: templateOf(record, catalog) });
   }
   if (config.demo?.baseUrl) {
     entries.push({ id: demoModelId, label: 'Demo model (simulator)', group: 'Demo',

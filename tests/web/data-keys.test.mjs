@@ -278,9 +278,19 @@ test('export and import: the same data in another database, models without keys,
     const parsed = JSON.parse(file);
     parsed.models = [{ ...parsed.models[0], id: 'with-key', apiKey: key, updatedAt: parsed.models[0].updatedAt }];
     const withKey = await target.importAll(parsed);
+    // Merging: a conversation changed here since is kept; one changed in the file since replaces it.
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    await target.conversations.update(conversation.id, { title: 'Renamed here' });
+    const older = await target.importAll(file);
+    const titleAfterOlder = (await target.conversations.get(conversation.id)).title;
+    const newer = JSON.parse(file);
+    newer.conversations[0] = { ...newer.conversations[0], title: 'Renamed in the file', updatedAt: Date.now() + 60000 };
+    const newerResult = await target.importAll(newer);
+    const merged = [titleAfterOlder, (await target.conversations.get(conversation.id)).title];
     const result = {
       file: JSON.parse(file), first, second, withKey, ...snapshots,
       imported: await target.models.get('with-key'), localKey: await target.models.key(local.id),
+      older: older.skipped.conversations, newer: newerResult.updated.conversations, merged,
     };
     source.close();
     target.close();
@@ -304,6 +314,9 @@ test('export and import: the same data in another database, models without keys,
   assert.equal(outcome.withKey.keysIgnored, 1);
   assert.equal(outcome.imported.hasKey, false);
   assert.equal(outcome.localKey, 'sk-local', 'an import leaves the keys stored here');
+  assert.equal(outcome.older, 1);
+  assert.equal(outcome.newer, 1);
+  assert.deepEqual(outcome.merged, ['Renamed here', 'Renamed in the file']);
 });
 
 test('import refuses what is not an llmux chat export, naming the fault, and writes nothing', async () => {

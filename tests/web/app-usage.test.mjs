@@ -1,0 +1,96 @@
+// The Usage page in Chromium: spending by model and by day from the package's ledger, in exact
+// dollars; a monthly budget that refuses a call before any request; and export then import
+// bringing a deleted conversation back.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startApp, openApp, send, lastAnswer, assertNoProblems } from './app-harness.mjs';
+
+const { demo, origin, context } = await startApp();
+
+async function showUsage(page) {
+  await page.goto(`${origin}/index.html#usage`);
+  await page.waitForSelector('html[data-ready="true"]');
+  await page.waitForSelector('.usage-table tbody tr');
+}
+
+test('the usage page shows spending by model and by day, exactly, with a chart', async () => {
+  demo.reset();
+  const page = await openApp(context, origin);
+  demo.script([
+    { text: 'One.', usage: { input: 10000, output: 1000 } }, { text: 'Counting', usage: { input: 100, output: 4 } },
+    { text: 'Two.', usage: { input: 20000, output: 3000 } },
+  ]);
+  await send(page, 'Say one');
+  await lastAnswer(page);
+  await page.waitForSelector('.conversation .title:has-text("Counting")');
+  await send(page, 'Say two');
+  await page.waitForFunction(() => document.querySelectorAll('.message.assistant[data-status="done"]').length === 2);
+  await showUsage(page);
+  // Three calls: (10000 + 100 + 20000) × $0.15/M + (1000 + 4 + 3000) × $0.60/M = $0.0069174.
+  const row = page.locator('.usage-table tbody tr', { hasText: 'Demo model' });
+  assert.match(await row.innerText(), /Demo model \(simulator\)\s+3\s+30,100\s+4,004\s+\$0\.0069174/);
+  const today = new Date().toISOString().slice(0, 10);
+  assert.match(await page.locator('.chart + table').innerText(), new RegExp(`${today}\\s+\\$0\\.0069174`));
+  assert.equal(await page.locator('.chart canvas').count(), 1);
+  assertNoProblems(page);
+  await page.close();
+});
+
+test('a monthly budget refuses a call that could pass it, before any request, and says so', async () => {
+  demo.reset();
+  const page = await openApp(context, origin, '#usage');
+  await page.fill('#budget', '0.0001');
+  await page.click('button:has-text("Save budget")');
+  await page.waitForSelector('#budget-state:has-text("of $0.0001")');
+  await page.goto(`${origin}/index.html#chat`);
+  await page.waitForSelector('html[data-ready="true"]');
+  demo.script([{ text: 'should not be asked' }]);
+  await send(page, 'Anything');
+  const answer = await lastAnswer(page, ['error']);
+  assert.match(await answer.locator('div.error').innerText(), /^Budget reached: .*Raise the monthly budget on the Usage page/);
+  assert.equal(demo.requests().length, 0);
+  // Removed, the same question is answered.
+  await page.goto(`${origin}/index.html#usage`);
+  await page.waitForSelector('#budget-state');
+  await page.fill('#budget', '');
+  await page.click('button:has-text("Save budget")');
+  await page.waitForSelector('#budget-state:has-text("no budget set")');
+  await page.goto(`${origin}/index.html#chat`);
+  await page.waitForSelector('html[data-ready="true"]');
+  await send(page, 'Anything');
+  await lastAnswer(page);
+  assert.equal(demo.requests().length, 1);
+  await page.close();
+});
+
+test('an exported file brings a deleted conversation back when imported', async () => {
+  demo.reset();
+  const page = await openApp(context, origin);
+  demo.script([{ text: 'Kept for later.' }, { text: 'Worth keeping' }]);
+  await send(page, 'Remember this');
+  await page.waitForSelector('.conversation .title:has-text("Worth keeping")');
+  await showUsage(page);
+  const download = page.waitForEvent('download');
+  await page.click('#export');
+  const file = await (await download).path();
+
+  await page.goto(`${origin}/index.html#chat`);
+  await page.waitForSelector('.conversation .title:has-text("Worth keeping")');
+  page.once('dialog', (dialog) => dialog.accept());
+  await page.click('button[aria-label="Delete Worth keeping"]');
+  await page.waitForFunction(() => !document.querySelector('.conversation-list').textContent.includes('Worth keeping'));
+
+  await showUsage(page);
+  await page.setInputFiles('#import-file', file);
+  await page.waitForSelector('.transfer-state:has-text("Imported")');
+  await page.goto(`${origin}/index.html#chat`);
+  await page.click('.conversation:has-text("Worth keeping")');
+  await page.waitForSelector('.message.assistant');
+  assert.deepEqual(await page.locator('.message .body').allInnerTexts(), ['Remember this', 'Kept for later.']);
+
+  // A file that is not ours is refused with a message, and changes nothing.
+  await showUsage(page);
+  await page.setInputFiles('#import-file', { name: 'x.json', mimeType: 'application/json', buffer: Buffer.from('{"hello": 1}') });
+  await page.waitForSelector('.transfer-state:has-text("Not imported")');
+  await page.close();
+});

@@ -28,7 +28,7 @@ test('the usage page shows spending by model and by day, exactly, with a chart',
   await showUsage(page);
   // Three calls: (10000 + 100 + 20000) × $0.15/M + (1000 + 4 + 3000) × $0.60/M = $0.0069174.
   const row = page.locator('.usage-table tbody tr', { hasText: 'Demo model' });
-  assert.match(await row.innerText(), /Demo model \(simulator\)\s+3\s+30,100\s+4,004\s+\$0\.0069174/);
+  assert.match(await row.innerText(), /Demo model \(simulator\)\s+3\s+30,100 \/ 4,004\s+\$0\.0069174/);
   const today = new Date().toISOString().slice(0, 10);
   assert.match(await page.locator('.chart + table').innerText(), new RegExp(`${today}\\s+\\$0\\.0069174`));
   assert.equal(await page.locator('.chart canvas').count(), 1);

@@ -18,7 +18,7 @@ export function createChatView(app) {
   const list = h('ul', { class: 'conversation-list', aria: { label: 'Conversations' } });
   const searchBox = h('input', { type: 'search', id: 'conversation-search', placeholder: 'Search conversations',
     aria: { label: 'Search conversations' }, oninput: () => { search = searchBox.value; refreshList(); } });
-  const sidebar = h('nav', { class: 'sidebar', aria: { label: 'Conversations' } },
+  const sidebar = h('nav', { class: 'sidebar', id: 'conversations', aria: { label: 'Conversations' } },
     h('button', { type: 'button', class: 'primary new-chat', onclick: () => openConversation(null) }, '+ New chat'),
     searchBox, list);
 
@@ -26,7 +26,10 @@ export function createChatView(app) {
   const calculator = h('input', { type: 'checkbox', id: 'tool-calculator', onchange: () => setTools() });
   const datetime = h('input', { type: 'checkbox', id: 'tool-datetime', onchange: () => setTools() });
   const totals = h('p', { class: 'totals', aria: { live: 'polite' } });
-  const toolbar = h('div', { class: 'toolbar' },
+  // On a phone the list is folded away behind this button (styles.css shows it there only).
+  const listToggle = h('button', { type: 'button', class: 'ghost list-toggle', aria: { expanded: 'false', controls: 'conversations' },
+    onclick: () => showList(listToggle.getAttribute('aria-expanded') !== 'true') }, 'Conversations');
+  const toolbar = h('div', { class: 'toolbar' }, listToggle,
     h('label', { for: 'model-picker', class: 'picker-label' }, 'Model'), picker,
     h('fieldset', { class: 'tool-switches' }, h('legend', {}, 'Tools'),
       h('label', {}, calculator, ' Calculator'), h('label', {}, datetime, ' Date & time')),
@@ -60,6 +63,12 @@ export function createChatView(app) {
   const views = new Map(); // message id → element
 
   // ---- the conversation list ---------------------------------------------------------------
+  function showList(open) {
+    listToggle.setAttribute('aria-expanded', String(open));
+    element.classList.toggle('list-open', open);
+    if (open) searchBox.focus();
+  }
+
   async function refreshList() {
     const conversations = await app.db.conversations.list(search ? { search } : {});
     fill(list, conversations.map((item) => h('li', { class: item.id === conversation?.id ? 'current' : '' },
@@ -94,6 +103,7 @@ export function createChatView(app) {
   // ---- the open conversation --------------------------------------------------------------
   async function openConversation(id) {
     if (running) running.controller.abort();
+    showList(false);
     conversation = id ? await app.db.conversations.get(id) : null;
     messages = conversation ? await app.db.messages.list(conversation.id) : [];
     const tools = conversation?.tools ?? app.defaultTools();

@@ -11,7 +11,7 @@ const statusText = { streaming: 'answering…', stopped: 'stopped', error: 'fail
 function toolCallView(call) {
   const state = call.ok === undefined ? 'running…' : call.ok ? 'done' : 'failed';
   return h('details', { class: `tool-call ${call.ok === false ? 'failed' : ''}` },
-    h('summary', {}, h('span', { class: 'tool-name' }, `🛠 ${call.name}`), ' ',
+    h('summary', {}, h('span', { class: 'tool-label' }, 'tool'), ' ', h('span', { class: 'tool-name' }, call.name), ' ',
       h('code', {}, call.argumentsText ?? JSON.stringify(call.arguments ?? {})), ' ', h('span', { class: 'tool-state' }, state)),
     call.ok === undefined ? null : h('pre', { class: 'tool-result' }, call.ok ? call.result : call.error ?? call.result));
 }

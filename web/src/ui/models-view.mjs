@@ -87,7 +87,7 @@ export function createModelsView(app) {
     for (const field of fields) inputs[field.name].value = record?.[field.name] ?? (field.options ? field.options[0] : '');
     inputs.apiKey.value = '';
     enabled.checked = record ? record.enabled !== false : true;
-    keyState.textContent = record?.hasKey ? '🔒 A key is stored (encrypted). Type a new one to replace it.' : 'No key stored.';
+    keyState.textContent = record?.hasKey ? 'A key is stored (encrypted). Type a new one to replace it.' : 'No key stored.';
     removeKey.hidden = !record?.hasKey;
     ollamaHelp.hidden = !['ollama', 'vllm', 'local'].includes(inputs.provider.value);
     result.textContent = '';
@@ -134,7 +134,7 @@ export function createModelsView(app) {
           h('strong', {}, record.name), ' ', h('span', { class: 'badge' }, record.provider),
           record.enabled === false ? h('span', { class: 'badge muted' }, 'disabled') : null,
           h('div', { class: 'sub' }, record.model, record.baseUrl ? ` · ${record.baseUrl}` : '',
-            record.hasKey ? ' · 🔒 key stored' : '')),
+            record.hasKey ? ' · key stored' : '')),
         h('div', { class: 'row-actions' },
           h('button', { type: 'button', class: 'ghost small', aria: { label: `Edit ${record.name}` }, onclick: () => { startEditing(record); inputs.name.focus(); } }, 'Edit'),
           h('button', { type: 'button', class: 'ghost small', aria: { label: `${record.enabled === false ? 'Enable' : 'Disable'} ${record.name}` },

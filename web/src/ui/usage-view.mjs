@@ -24,10 +24,10 @@ export function createUsageView(app) {
   const element = h('div', { class: 'page usage-page' },
     h('section', { class: 'card wide' }, h('h2', {}, 'Spending by day (last 30 days)'), chartBox, chartTable),
     h('section', { class: 'card' }, h('h2', {}, 'By model'),
-      h('table', { class: 'usage-table' },
-        h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Model'), h('th', { scope: 'col' }, 'Requests'),
-          h('th', { scope: 'col' }, 'Tokens in'), h('th', { scope: 'col' }, 'Tokens out'), h('th', { scope: 'col' }, 'Cost'))),
-        byModel)),
+      h('div', { class: 'table-scroll', tabindex: '0', role: 'region', aria: { label: 'Spending by model' } }, h('table', { class: 'usage-table' },
+        h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Model'), h('th', { scope: 'col' }, 'Calls'),
+          h('th', { scope: 'col' }, 'Tokens in / out'), h('th', { scope: 'col' }, 'Cost'))),
+        byModel))),
     h('section', { class: 'card' },
       h('form', { class: 'budget-form', onsubmit: (event) => { event.preventDefault(); saveBudget(); } },
         h('h2', {}, 'Monthly budget'),
@@ -61,7 +61,7 @@ export function createUsageView(app) {
     for (let day = since; day <= since + 29 * dayMs; day += dayMs) {
       xs.push(day / 1000);
       // The chart's bar heights only: the amounts people read stay exact strings (table below).
-      ys.push(Number(byKey.get(new Date(day).toISOString().slice(0, 10))?.cost ?? 0));
+      ys.push(Number(byKey.get(new Date(day).toISOString().slice(0, 10))?.cost ?? 0) || null); // no bar on a day without calls
     }
     fill(chartTable, h('caption', {}, 'Spending by day'),
       days.map((row) => h('tr', {}, h('th', { scope: 'row' }, row.key), h('td', {}, formatDollars(row.cost)))));
@@ -73,7 +73,7 @@ export function createUsageView(app) {
       width, height: 220, legend: { show: false }, cursor: { show: false },
       scales: { x: { time: true }, y: { range: (_, min, max) => [0, max > 0 ? max * 1.15 : 0.01] } },
       axes: [{ stroke: ink, grid: { show: false } },
-        { stroke: ink, size: 70, values: (_, ticks) => ticks.map((value) => `$${value.toPrecision(2)}`), grid: { stroke: 'rgba(128,128,128,.15)' } }],
+        { stroke: ink, size: 84, values: (_, ticks) => ticks.map((value) => `$${Number(value.toPrecision(2))}`), grid: { stroke: 'rgba(128,128,128,.15)' } }],
       series: [{}, { label: 'cost', fill: accent, stroke: accent, paths: uPlot.paths.bars({ size: [0.7, 40] }), points: { show: false } }],
     };
     chart?.destroy();
@@ -88,9 +88,9 @@ export function createUsageView(app) {
       await drawChart(days);
       fill(byModel, models.length ? models.map((row) => h('tr', {},
         h('th', { scope: 'row' }, app.labelOf(row.key)), h('td', {}, formatCount(row.requests)),
-        h('td', {}, formatCount(row.inputTokens)), h('td', {}, formatCount(row.outputTokens)),
+        h('td', {}, `${formatCount(row.inputTokens)} / ${formatCount(row.outputTokens)}`),
         h('td', {}, formatDollars(row.cost), row.requestsWithoutCost ? ` (+${row.requestsWithoutCost} unpriced)` : '')))
-        : h('tr', {}, h('td', { colspan: '5' }, 'No calls yet.')));
+        : h('tr', {}, h('td', { colspan: '4' }, 'No calls yet.')));
       budgetInput.value = budget.limit ?? '';
       budgetState.textContent = budget.limit
         ? `Spent ${formatDollars(budget.spent)} of ${formatDollars(budget.limit)} this month.`

@@ -3,7 +3,8 @@
 # makes of a stream, a tool call, an in-stream error and an error body, and the request it
 # would send), then hold whole conversations with `llmux chat` against the provider
 # simulator on loopback: streamed answers, a tool round, a retry and a fallback, the usage
-# ledger and a budget; last, the npm package (the same core in WebAssembly) from Node.
+# ledger and a budget; then the npm package (the same core in WebAssembly) from Node; last, it
+# builds the browser chat (web/) and serves it on 127.0.0.1, in the foreground until Ctrl-C.
 #
 # Each command is printed as it can be pasted into a shell at the repository's root, then run.
 set -euo pipefail
@@ -142,3 +143,11 @@ script demo '[{"tool_calls": [{"name": "multiply", "arguments": {"a": 1299, "b":
               {"text": "Twelve months at 1299 cost 15588.", "chunk_size": 5, "chunk_delay_ms": 30,
                "usage": {"input": 150, "output": 9}}]'
 show LLMUX_MODEL=gpt-4o-mini node examples/js/node/chat.mjs 'What do twelve months at 1299 cost?'
+
+printf '\nLast, the browser chat (web/): the same package in one static page, with conversations,\n'
+printf 'models and usage in IndexedDB, keys encrypted, working offline with local models. Building\n'
+printf 'it (scripts/build-web.sh) and serving it on 127.0.0.1 with a demo model (the simulator);\n'
+printf 'keys in this environment are not offered to the page unless you pass --offer-env-keys to\n'
+printf 'web/serve.mjs. Open the URL below; Ctrl-C stops it.\n'
+quietly scripts/build-web.sh
+show node web/serve.mjs

@@ -17,13 +17,21 @@ import { ledgerClient, pickerEntries } from './chat/models.mjs';
  * @property {Record<string, any>} settings
  */
 
+// config.json: {demo: {baseUrl}, envKeys}. Keys of the server's environment come from
+// env-keys.json, only when web/serve.mjs was told to offer them (--offer-env-keys); they live
+// in this page's memory (never stored) and the service worker does not cache them.
 async function readConfig() {
-  try {
-    const response = await fetch('./config.json', { cache: 'no-store' });
-    return response.ok ? await response.json() : {};
-  } catch {
-    return {}; // offline, or served without one: no demo model
-  }
+  const read = async (path) => {
+    try {
+      const response = await fetch(path, { cache: 'no-store' });
+      return response.ok ? await response.json() : {};
+    } catch {
+      return {}; // offline, or served without one
+    }
+  };
+  const config = await read('./config.json');
+  if (config.envKeys) config.settings = await read('./env-keys.json');
+  return config;
 }
 
 function applyTheme(theme) {

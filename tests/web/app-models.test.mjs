@@ -144,3 +144,61 @@ test('a disabled model leaves the picker, an enabled one comes back, a deleted o
   assert.equal(await pickerHas('Switchable'), false);
   await page.close();
 });
+
+test('with a passphrase, keys stay locked after a reload until it is typed; a wrong one does not open them', async () => {
+  const lane = sim.lane('locked');
+  const page = await openApp(context, origin, '#models');
+  await addModel(page, { name: 'Locked GPT', provider: 'openai', model: 'gpt-4o-mini', baseUrl: lane.baseUrl('openai'), apiKey: 'sk-locked-1' });
+  await page.fill('#passphrase', 'correct horse battery staple');
+  await page.click('button:has-text("Set passphrase")');
+  await page.waitForSelector('#passphrase-state:has-text("unlocked in this tab")');
+
+  await page.goto(`${origin}/index.html#chat`);
+  await page.reload();
+  await page.waitForSelector('html[data-ready="true"]');
+  await page.selectOption('#model-picker', { label: 'Locked GPT · local' });
+  await send(page, 'Are my keys locked?');
+  const refused = await lastAnswer(page, ['error']);
+  assert.match(await refused.locator('div.error').innerText(), /keys are locked: unlock them with your passphrase on the Models page/);
+  assert.equal(lane.requests().length, 0);
+
+  await page.goto(`${origin}/index.html#models`);
+  await page.waitForSelector('#passphrase-state:has-text("Keys are locked")');
+  await page.fill('#passphrase', 'wrong guess');
+  await page.click('button:has-text("Unlock")');
+  await page.waitForSelector('#passphrase-state:has-text("not the passphrase")');
+  await page.fill('#passphrase', 'correct horse battery staple');
+  await page.click('button:has-text("Unlock")');
+  await page.waitForSelector('#passphrase-state:has-text("unlocked in this tab")');
+
+  await page.goto(`${origin}/index.html#chat`);
+  await page.waitForSelector('html[data-ready="true"]');
+  await page.selectOption('#model-picker', { label: 'Locked GPT · local' });
+  lane.script([{ text: 'Unlocked.' }, { text: 'Unlocked' }]);
+  await send(page, 'And now?');
+  await page.waitForFunction(() => document.querySelector('.message.assistant:last-of-type')?.dataset.status === 'done');
+  assert.equal(lane.requests()[0].headers.authorization, 'Bearer sk-locked-1');
+  // Back to no passphrase, for the other tests of this file.
+  await page.goto(`${origin}/index.html#models`);
+  await page.click('button:has-text("Remove passphrase")');
+  await page.waitForSelector('#passphrase-state:has-text("cannot export")');
+  await page.close();
+});
+
+test('a gateway URL carries the calls of cloud models that have no base URL of their own', async () => {
+  const gateway = sim.lane('gateway');
+  const page = await openApp(context, origin, '#models');
+  await addModel(page, { name: 'Via gateway', provider: 'openai', model: 'gpt-4o-mini', apiKey: 'sk-gw-1' });
+  await page.fill('#gateway-url', gateway.baseUrl('openai'));
+  await page.click('button:has-text("Save gateway")');
+  await page.goto(`${origin}/index.html#chat`);
+  await page.reload();
+  await page.waitForSelector('html[data-ready="true"]');
+  await page.selectOption('#model-picker', { label: 'Via gateway' });
+  gateway.script([{ text: 'Through the gateway.' }, { text: 'Gateway' }]);
+  await send(page, 'Which way?');
+  await lastAnswer(page);
+  assert.equal(gateway.requests()[0].path, '/v1/chat/completions');
+  assert.equal(gateway.requests()[0].headers.authorization, 'Bearer sk-gw-1');
+  await page.close();
+});

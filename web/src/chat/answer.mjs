@@ -10,6 +10,7 @@ import { toolsFor } from './tools.mjs';
 
 /** The text a person reads for a failed call. */
 export function describeError(error, entry) {
+  if (error?.code === 'vault_locked') return 'Your keys are locked: unlock them with your passphrase on the Models page.';
   if (error instanceof BudgetExceededError)
     return `Budget reached: ${error.message} Raise the monthly budget on the Usage page to go on.`;
   if (error instanceof NetworkError && !navigator.onLine)
@@ -44,8 +45,11 @@ export async function streamAnswer({ db, entry, context, history, tools, message
   };
   if (!navigator.onLine && !entry.local) return finish({ status: 'error', error: offlineMessage(entry) });
 
-  const { client, call } = await clientFor(entry, context);
+  let client;
   try {
+    const opened = await clientFor(entry, context); // reads the key: fails while the vault is locked
+    client = opened.client;
+    const call = opened.call;
     const stream = client.stream({ ...call, messages: history, tools: toolsFor(tools), maxRounds: 5, signal });
     for await (const event of stream) {
       if (event.type === 'text-delta') {
@@ -71,7 +75,7 @@ export async function streamAnswer({ db, entry, context, history, tools, message
     await finish({ status: stopped ? 'stopped' : 'error', error: stopped ? undefined : describeError(error, entry),
       ...spending(error.result), model: entry.id });
   } finally {
-    await client.close();
+    await client?.close();
   }
 }
 
@@ -84,8 +88,11 @@ function spending(result) {
 /** A short title for a conversation, by a short, cheap call to the same model (as the seed does). */
 export async function generateTitle({ entry, context, question, answer }) {
   if (!navigator.onLine && !entry.local) return null;
-  const { client, call } = await clientFor(entry, context);
+  let client;
   try {
+    const opened = await clientFor(entry, context);
+    client = opened.client;
+    const call = opened.call;
     const result = await client.chat({
       ...call,
       maxTokens: 20,
@@ -97,6 +104,6 @@ export async function generateTitle({ entry, context, question, answer }) {
   } catch {
     return null; // the conversation keeps its provisional title
   } finally {
-    await client.close();
+    await client?.close();
   }
 }

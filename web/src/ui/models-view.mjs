@@ -5,6 +5,7 @@
 import { h, fill, announce } from './dom.mjs';
 import { describeError } from '../chat/answer.mjs';
 import { clientFor, isLocal } from '../chat/models.mjs';
+import { createPassphraseCard } from './passphrase-card.mjs';
 
 const providers = ['openai', 'anthropic', 'gemini', 'mistral', 'xai', 'cohere', 'openrouter', 'huggingface', 'azure',
   'ollama', 'vllm', 'local', 'runpod'];
@@ -76,9 +77,11 @@ export function createModelsView(app) {
   h('small', { id: 'gateway-hint' }, 'When set, cloud models without their own base URL are called through it instead of directly.'),
   h('button', { type: 'submit', class: 'ghost' }, 'Save gateway'));
 
+  const passphrase = createPassphraseCard(app);
   const element = h('div', { class: 'page models-page' },
     h('section', { class: 'card', aria: { label: 'Your models' } }, h('h2', {}, 'Your models'), list),
     h('section', { class: 'card' }, form),
+    passphrase.element,
     h('section', { class: 'card' }, gatewayForm));
 
   function startEditing(record) {
@@ -115,14 +118,16 @@ export function createModelsView(app) {
       template: app.entries().find((item) => item.id === `user-${record.id}`)?.template };
     entry.local = isLocal(entry);
     if (!entry.template) return void (output.textContent = 'Enable the model to test it.');
-    const { client, call } = await clientFor(entry, app.callContext());
+    let client;
     try {
-      const answer = await client.chat({ ...call, prompt: 'Say OK.', maxTokens: 5 });
+      const opened = await clientFor(entry, app.callContext());
+      client = opened.client;
+      const answer = await client.chat({ ...opened.call, prompt: 'Say OK.', maxTokens: 5 });
       output.textContent = `✓ Connected: ${answer.model} answered.`;
     } catch (error) {
       output.textContent = `✗ ${describeError(error, entry)}`;
     } finally {
-      await client.close();
+      await client?.close();
     }
   }
 
@@ -155,6 +160,7 @@ export function createModelsView(app) {
     async show() {
       gateway.value = app.settings.gatewayUrl ?? '';
       drawList();
+      passphrase.refresh();
     },
   };
 }

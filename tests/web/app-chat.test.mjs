@@ -244,3 +244,25 @@ test('conversations can be searched, renamed and deleted', async () => {
   assert.equal(left, 0);
   await page.close();
 });
+
+test('two tabs: what one writes shows in the other without a reload', async () => {
+  demo.reset();
+  const first = await openApp(context, origin);
+  const second = await openApp(context, origin);
+  demo.script([{ text: 'Answered in the first tab.' }, { text: 'Shared between tabs' }]);
+  await send(first, 'Written in the first tab');
+  await lastAnswer(first);
+  await second.waitForSelector('.conversation .title:has-text("Shared between tabs")');
+  await second.click('.conversation:has-text("Shared between tabs")');
+  await second.waitForSelector('.message.assistant');
+  await first.click('.conversation:has-text("Shared between tabs")');
+  demo.script([{ text: 'Answered in the second tab.' }]);
+  await send(second, 'Written in the second tab');
+  await second.waitForFunction(() => document.querySelectorAll('.message.assistant[data-status="done"]').length === 2);
+  await first.waitForFunction(() => document.querySelectorAll('.message.assistant[data-status="done"]').length === 2);
+  const expected = ['Written in the first tab', 'Answered in the first tab.', 'Written in the second tab', 'Answered in the second tab.'];
+  assert.deepEqual(await first.locator('.message .body').allInnerTexts(), expected);
+  assert.deepEqual(await second.locator('.message .body').allInnerTexts(), expected);
+  await first.close();
+  await second.close();
+});

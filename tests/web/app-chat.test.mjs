@@ -4,7 +4,7 @@
 // closed tab) finds the conversation with its title, cost and what was received.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startApp, openApp, send, lastAnswer, assertNoProblems } from './app-harness.mjs';
+import { startApp, openApp, send, lastAnswer, assertNoProblems, reloadApp } from './app-harness.mjs';
 
 const { demo, origin, context } = await startApp();
 
@@ -163,8 +163,7 @@ test('regenerate replaces the last answer; edit and resend replaces the question
   assert.equal(await page.locator('.message').count(), 2);
   assert.equal(await page.locator('.message.user .body').innerText(), 'Question one, edited');
   assert.deepEqual(demo.requests()[3].body.messages.map((message) => message.content), ['Question one, edited']);
-  await page.reload();
-  await page.waitForSelector('html[data-ready="true"]');
+  await reloadApp(page);
   await page.click('.conversation:has-text("Title one")');
   await page.waitForSelector('.message.assistant');
   assert.deepEqual(await page.locator('.message .body').allInnerTexts(), ['Question one, edited', 'Third answer.']);
@@ -186,8 +185,7 @@ test('after a reload the conversation is listed with its generated title and exa
   assert.ok(titleCall.max_tokens <= 20 || titleCall.max_completion_tokens <= 20);
   assert.match(JSON.stringify(titleCall.messages), /Capital of France\?/);
 
-  await page.reload();
-  await page.waitForSelector('html[data-ready="true"]');
+  await reloadApp(page);
   const item = page.locator('.conversation', { hasText: 'Capital of France' });
   // 100000 × $0.15/M + 20000 × $0.60/M = $0.027: the answer's cost (the title's is in the ledger).
   assert.match(await item.innerText(), /\$0\.027 · 120,000 tokens/);

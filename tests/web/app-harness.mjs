@@ -26,8 +26,7 @@ export async function startApp({ config = {} } = {}) {
 export async function openApp(context, origin, hash = '#chat', { viewport } = {}) {
   const page = await newPage(context, origin);
   if (viewport) await page.setViewportSize(viewport);
-  await page.goto(`${origin}/index.html${hash}`);
-  await page.waitForSelector('html[data-ready="true"]');
+  await showPage(page, origin, hash);
   return page;
 }
 
@@ -50,4 +49,16 @@ export async function lastAnswer(page, statuses = ['done']) {
 /** Fails with what went wrong in the page (uncaught errors, console errors, failed loads). */
 export function assertNoProblems(page) {
   assert.deepEqual(page.problems, [], page.problems.join('\n'));
+}
+
+/** Switches an open page of the app to `hash`, once it is wired up. */
+export async function showPage(page, origin, hash) {
+  await page.goto(`${origin}/index.html${hash}`);
+  await page.waitForSelector('html[data-ready="true"]');
+}
+
+/** Reloads a page of the app and waits until it is wired up again. */
+export async function reloadApp(page) {
+  await page.reload();
+  await page.waitForSelector('html[data-ready="true"]');
 }

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { root } from '../runtimes/support.mjs';
-import { startApp, openApp, send, lastAnswer, assertNoProblems } from './app-harness.mjs';
+import { startApp, openApp, send, lastAnswer, assertNoProblems, showPage } from './app-harness.mjs';
 
 const { demo, origin, context } = await startApp();
 const axeSource = readFileSync(join(root, 'node_modules/axe-core/axe.min.js'), 'utf8');
@@ -38,8 +38,7 @@ async function furnish(page) {
 }
 
 async function show(page, view) {
-  await page.goto(`${origin}/index.html#${view}`);
-  await page.waitForSelector('html[data-ready="true"]');
+  await showPage(page, origin, `#${view}`);
   if (view === 'chat') {
     if (await page.isVisible('.list-toggle')) await page.click('.list-toggle'); // a phone folds the list away
     await page.click('.conversation:has-text("Yearly plan")');

@@ -4,14 +4,13 @@
 // disabling or deleting a model takes it out of the picker.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startApp, openApp, send, lastAnswer, assertNoProblems } from './app-harness.mjs';
+import { startApp, openApp, send, lastAnswer, assertNoProblems, showPage, reloadApp } from './app-harness.mjs';
 
 const { sim, origin, context } = await startApp();
 const secret = 'sk-live-SECRET-1234567890';
 
 async function addModel(page, fields) {
-  await page.goto(`${origin}/index.html#models`);
-  await page.waitForSelector('html[data-ready="true"]');
+  await showPage(page, origin, '#models');
   await page.click('button:has-text("Clear form")');
   for (const [name, value] of Object.entries(fields)) {
     if (name === 'provider') await page.selectOption('#model-provider', value);
@@ -55,8 +54,7 @@ test('a model added with its key answers with that key and its prices; the key i
   assert.equal(await page.inputValue('#model-apiKey'), '');
   assert.equal(await page.locator(`text=${secret}`).count(), 0);
 
-  await page.goto(`${origin}/index.html#chat`);
-  await page.waitForSelector('html[data-ready="true"]');
+  await showPage(page, origin, '#chat');
   await page.selectOption('#model-picker', { label: 'My GPT · local' });
   lane.script([{ text: 'Answered with your key.', usage: { input: 1000, output: 100 } }, { text: 'Key check' }]);
   await send(page, 'Hello');
@@ -73,8 +71,7 @@ test('a model added with its key answers with that key and its prices; the key i
   assert.ok(stored.includes('gpt-4.1-mini')); // the dump does hold the models
   assert.ok(!stored.includes(secret) && !stored.includes(secret.slice(8)), 'the key is stored in clear');
 
-  await page.goto(`${origin}/index.html#usage`);
-  await page.waitForSelector('html[data-ready="true"]');
+  await showPage(page, origin, '#usage');
   const download = page.waitForEvent('download');
   await page.click('#export');
   const file = await (await download).createReadStream();
@@ -107,8 +104,7 @@ test('an Anthropic model is called from the page with its direct-browser-access 
   const page = await openApp(context, origin, '#models');
   await addModel(page, { name: 'Claude here', provider: 'anthropic', model: 'claude-3-5-haiku-20241022',
     baseUrl: lane.baseUrl('anthropic'), apiKey: 'sk-ant-test-1' });
-  await page.goto(`${origin}/index.html#chat`);
-  await page.waitForSelector('html[data-ready="true"]');
+  await showPage(page, origin, '#chat');
   await page.selectOption('#model-picker', { label: 'Claude here · local' });
   lane.script([{ text: 'Hello from Claude.' }, { text: 'Claude hello' }]);
   await send(page, 'Hi Claude');
@@ -124,20 +120,19 @@ test('a disabled model leaves the picker, an enabled one comes back, a deleted o
   await addModel(page, { name: 'Switchable', provider: 'ollama', model: 'llama3.1:8b', baseUrl: 'http://127.0.0.1:9' });
   const options = () => page.evaluate(() => [...document.querySelectorAll('#model-picker option')].map((option) => option.textContent));
   const pickerHas = async (label) => {
-    await page.goto(`${origin}/index.html#chat`);
-    await page.waitForSelector('html[data-ready="true"]');
+    await showPage(page, origin, '#chat');
     return (await options()).some((option) => option.startsWith(label));
   };
   assert.equal(await pickerHas('Switchable · local'), true);
-  await page.goto(`${origin}/index.html#models`);
+  await showPage(page, origin, '#models');
   await page.click('button[aria-label="Disable Switchable"]');
   await page.waitForSelector('.model-row.disabled:has-text("Switchable")');
   assert.equal(await pickerHas('Switchable'), false);
-  await page.goto(`${origin}/index.html#models`);
+  await showPage(page, origin, '#models');
   await page.click('button[aria-label="Enable Switchable"]');
   await page.waitForSelector('.model-row:not(.disabled):has-text("Switchable")');
   assert.equal(await pickerHas('Switchable'), true);
-  await page.goto(`${origin}/index.html#models`);
+  await showPage(page, origin, '#models');
   page.once('dialog', (dialog) => dialog.accept());
   await page.click('button[aria-label="Delete Switchable"]');
   await page.waitForFunction(() => !document.querySelector('.model-list').textContent.includes('Switchable'));
@@ -153,16 +148,15 @@ test('with a passphrase, keys stay locked after a reload until it is typed; a wr
   await page.click('button:has-text("Set passphrase")');
   await page.waitForSelector('#passphrase-state:has-text("unlocked in this tab")');
 
-  await page.goto(`${origin}/index.html#chat`);
-  await page.reload();
-  await page.waitForSelector('html[data-ready="true"]');
+  await showPage(page, origin, '#chat');
+  await reloadApp(page);
   await page.selectOption('#model-picker', { label: 'Locked GPT · local' });
   await send(page, 'Are my keys locked?');
   const refused = await lastAnswer(page, ['error']);
   assert.match(await refused.locator('div.error').innerText(), /keys are locked: unlock them with your passphrase on the Models page/);
   assert.equal(lane.requests().length, 0);
 
-  await page.goto(`${origin}/index.html#models`);
+  await showPage(page, origin, '#models');
   await page.waitForSelector('#passphrase-state:has-text("Keys are locked")');
   await page.fill('#passphrase', 'wrong guess');
   await page.click('button:has-text("Unlock")');
@@ -171,15 +165,14 @@ test('with a passphrase, keys stay locked after a reload until it is typed; a wr
   await page.click('button:has-text("Unlock")');
   await page.waitForSelector('#passphrase-state:has-text("unlocked in this tab")');
 
-  await page.goto(`${origin}/index.html#chat`);
-  await page.waitForSelector('html[data-ready="true"]');
+  await showPage(page, origin, '#chat');
   await page.selectOption('#model-picker', { label: 'Locked GPT · local' });
   lane.script([{ text: 'Unlocked.' }, { text: 'Unlocked' }]);
   await send(page, 'And now?');
   await page.waitForFunction(() => document.querySelector('.message.assistant:last-of-type')?.dataset.status === 'done');
   assert.equal(lane.requests()[0].headers.authorization, 'Bearer sk-locked-1');
   // Back to no passphrase, for the other tests of this file.
-  await page.goto(`${origin}/index.html#models`);
+  await showPage(page, origin, '#models');
   await page.click('button:has-text("Remove passphrase")');
   await page.waitForSelector('#passphrase-state:has-text("cannot export")');
   await page.close();
@@ -191,9 +184,8 @@ test('a gateway URL carries the calls of cloud models that have no base URL of t
   await addModel(page, { name: 'Via gateway', provider: 'openai', model: 'gpt-4o-mini', apiKey: 'sk-gw-1' });
   await page.fill('#gateway-url', gateway.baseUrl('openai'));
   await page.click('button:has-text("Save gateway")');
-  await page.goto(`${origin}/index.html#chat`);
-  await page.reload();
-  await page.waitForSelector('html[data-ready="true"]');
+  await showPage(page, origin, '#chat');
+  await reloadApp(page);
   await page.selectOption('#model-picker', { label: 'Via gateway' });
   gateway.script([{ text: 'Through the gateway.' }, { text: 'Gateway' }]);
   await send(page, 'Which way?');

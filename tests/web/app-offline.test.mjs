@@ -9,7 +9,7 @@
 // routing: the page still sends them with fetch and reads the simulator's own bytes.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startApp, openApp, send, lastAnswer } from './app-harness.mjs';
+import { startApp, openApp, send, lastAnswer, reloadApp } from './app-harness.mjs';
 
 const { sim, demo, origin, context } = await startApp();
 
@@ -17,8 +17,7 @@ test('offline, the app opens with its history, a local model answers and a cloud
   const page = await openApp(context, origin);
   // Controlled by the service worker, which has cached the app (and, through it, config.json).
   await page.evaluate(() => navigator.serviceWorker.ready);
-  await page.reload();
-  await page.waitForSelector('html[data-ready="true"]');
+  await reloadApp(page);
   assert.equal(await page.evaluate(() => navigator.serviceWorker.controller !== null), true);
 
   const local = sim.lane('ollama-here');
@@ -43,8 +42,7 @@ test('offline, the app opens with its history, a local model answers and a cloud
   const cloudRequests = [];
   page.on('request', (request) => { if (!request.url().startsWith(origin) && !request.url().startsWith(simOrigin)) cloudRequests.push(request.url()); });
   try {
-    await page.reload();
-    await page.waitForSelector('html[data-ready="true"]');
+    await reloadApp(page);
     assert.equal(await page.isVisible('#network-state'), true);
     await page.click('.conversation:has-text("Before going offline")');
     await page.waitForSelector('.message.assistant');
@@ -76,8 +74,7 @@ test('the service worker serves the app and the .wasm from its cache, not the ne
   try {
     const fromWorker = [];
     page.on('response', (response) => { if (response.fromServiceWorker()) fromWorker.push(new URL(response.url()).pathname); });
-    await page.reload();
-    await page.waitForSelector('html[data-ready="true"]');
+    await reloadApp(page);
     for (const path of ['/index.html', '/app.js', '/app.css', '/llmux-core.wasm']) assert.ok(fromWorker.includes(path), `${path} not from the worker: ${fromWorker}`);
   } finally {
     await context.setOffline(false);

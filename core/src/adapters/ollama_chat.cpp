@@ -7,7 +7,7 @@
 #include <llmux/ndjson_decoder.hpp>
 
 #include <cstdint>
-#include <unordered_map>
+#include <map>
 
 namespace llmux {
 namespace {
@@ -38,8 +38,10 @@ Result<std::string> image_data(const Image &image) {
 }
 
 // The tool names of the calls made so far in the conversation, by call id. Ollama matches a
-// tool result to its call by the tool's name (`tool_name`), not by an id.
-using CallNames = std::unordered_map<std::string, std::string>;
+// tool result to its call by the tool's name (`tool_name`), not by an id. An ordered map of
+// the type the settings and the memory store use: one instantiation in the Wasm module, where a
+// hash map brought its own (about 2.5 KB).
+using CallNames = std::map<std::string, std::string, std::less<>>;
 
 // Appends the wire messages for one neutral message. Tool results become one "tool" message
 // each, ahead of the text of the message they came in.

@@ -29,11 +29,13 @@ bool shares_run(std::string_view word, std::string_view secret, std::size_t leng
 void SecretScrubber::add(std::string_view secret) {
   if (secret.size() < min_secret_bytes)
     return;
-  if (std::find(secrets_.begin(), secrets_.end(), secret) == secrets_.end())
-    secrets_.emplace_back(secret);
-  // Longest first: a secret that contains another is replaced whole.
-  std::sort(secrets_.begin(), secrets_.end(),
-            [](const std::string &a, const std::string &b) { return a.size() > b.size(); });
+  if (std::find(secrets_.begin(), secrets_.end(), secret) != secrets_.end())
+    return;
+  // Longest first: a secret that contains another is replaced whole. Inserted in its place,
+  // which keeps the order without a sort (whose instantiation cost the module 2.6 KB).
+  auto shorter = std::find_if(secrets_.begin(), secrets_.end(),
+                              [&](const std::string &held) { return held.size() < secret.size(); });
+  secrets_.emplace(shorter, secret);
 }
 
 bool SecretScrubber::looks_like_secret(std::string_view word) const {

@@ -216,6 +216,9 @@ test('a tab closed mid-answer leaves the part received, found on the next visit'
   const savedWords = saved.trim().split(/\s+/).length;
   assert.ok(savedWords >= shown.trim().split(/\s+/).length - 8, `saved ${savedWords} words, shown ${shown.split(/\s+/).length}`);
   assert.ok(savedWords < 300);
+  // Not streaming any more: said to have been interrupted, and it can be regenerated.
+  assert.match(await again.locator('.message.assistant .meta').innerText(), /interrupted/);
+  assert.equal(await again.locator('.message.assistant button:has-text("Regenerate")').count(), 1);
   await again.close();
 });
 

@@ -59,6 +59,7 @@ export function createChatView(app) {
     edit: (message) => editMessage(message),
     regenerate: (message) => regenerate(message),
     labelOf: (id) => app.labelOf(id),
+    isLive: (message) => running?.message?.id === message.id,
   };
   const views = new Map(); // message id → element
 
@@ -171,21 +172,29 @@ export function createChatView(app) {
     const entry = app.entry(picker.value);
     if (!entry) return app.toast('Add a model on the Models page first.');
     input.value = '';
-    if (!conversation) {
-      conversation = await app.db.conversations.create({ title: untitled, model: entry.id,
-        tools: { calculator: calculator.checked, datetime: datetime.checked } });
+    running = { controller: new AbortController(), message: null }; // a second Enter now sends nothing
+    try {
+      if (!conversation) {
+        conversation = await app.db.conversations.create({ title: untitled, model: entry.id,
+          tools: { calculator: calculator.checked, datetime: datetime.checked } });
+      }
+      messages.push(await app.db.messages.append(conversation.id, { role: 'user', content: text, status: 'done' }));
+    } catch (error) {
+      running = null;
+      input.value = text; // not sent: the text stays to send again
+      return app.toast(`Not sent: ${error.message}`);
     }
-    messages.push(await app.db.messages.append(conversation.id, { role: 'user', content: text, status: 'done' }));
     await answer(entry);
   }
 
   async function answer(entry) {
+    running ??= { controller: new AbortController(), message: null };
+    const { controller } = running;
     const message = await app.db.messages.append(conversation.id,
       { role: 'assistant', content: '', status: 'streaming', model: entry.id });
+    running.message = message;
     messages.push(message);
     drawMessages();
-    const controller = new AbortController();
-    running = { controller, message };
     stop.hidden = false;
     send.disabled = true;
     log.setAttribute('aria-busy', 'true');

@@ -5,7 +5,7 @@ import { h, fill } from './dom.mjs';
 import { renderMarkdown } from './markdown.mjs';
 import { formatCost, formatCount } from './format.mjs';
 
-const statusText = { streaming: 'answering…', stopped: 'stopped', error: 'failed' };
+const statusText = { streaming: 'answering…', interrupted: 'interrupted: the page closed while it was answering', stopped: 'stopped', error: 'failed' };
 
 /** A tool call and its result, as a disclosure. */
 function toolCallView(call) {
@@ -27,7 +27,7 @@ function metaLine(message, labelOf) {
 
 /**
  * The element of `message`; `actions`: edit(message), regenerate(message), canEdit and
- * canRegenerate (whether each applies now), labelOf(model id). The element's update(message)
+ * canRegenerate (whether each applies now), isLive (streaming in this page), labelOf(model id). The element's update(message)
  * redraws it.
  */
 export function messageView(message, actions) {
@@ -41,15 +41,16 @@ export function messageView(message, actions) {
 
   element.update = (current) => {
     message = current;
-    element.dataset.status = current.status ?? 'done';
+    // Saved as streaming but not streaming in this page: the tab that streamed it went away.
+    const status = current.status === 'streaming' && !actions.isLive(current) ? 'interrupted' : current.status ?? 'done';
+    element.dataset.status = status;
     if (current.role === 'user') {
       body.textContent = current.content;
     } else {
       renderMarkdown(body, current.content || '');
       fill(tools, (current.toolCalls ?? []).map(toolCallView));
     }
-    const status = statusText[current.status];
-    fill(meta, metaLine(current, actions.labelOf), status ? h('span', { class: `status ${current.status}` }, status) : null,
+    fill(meta, metaLine(current, actions.labelOf), statusText[status] ? h('span', { class: `status ${status}` }, statusText[status]) : null,
       current.error ? h('div', { class: 'error', role: 'alert' }, current.error) : null);
     fill(buttons,
       actions.canEdit(current) ? h('button', { type: 'button', class: 'ghost', onclick: () => actions.edit(current) }, 'Edit') : null,

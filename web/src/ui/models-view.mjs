@@ -11,15 +11,15 @@ const providers = ['openai', 'anthropic', 'gemini', 'mistral', 'xai', 'cohere', 
   'ollama', 'vllm', 'local', 'runpod'];
 
 const fields = [
-  { name: 'name', label: 'Name', required: true, placeholder: 'My GPT-4o mini' },
+  { name: 'name', label: 'Name', required: true, placeholder: 'My GPT-4o mini', wide: true },
   { name: 'provider', label: 'Provider', options: providers },
   { name: 'model', label: 'Model id', required: true, placeholder: 'gpt-4o-mini' },
-  { name: 'baseUrl', label: 'Base URL', type: 'url', placeholder: 'default for the provider', hint: 'Leave empty for the provider\'s own API.' },
-  { name: 'apiKey', label: 'API key', type: 'password', autocomplete: 'off', hint: 'Stored encrypted in this browser; never shown again.' },
+  { name: 'baseUrl', label: 'Base URL', type: 'url', placeholder: 'default for the provider', hint: 'Leave empty for the provider\'s own API.', wide: true },
+  { name: 'apiKey', label: 'API key', type: 'password', autocomplete: 'off', hint: 'Stored encrypted in this browser; never shown again.', wide: true },
   { name: 'temperature', label: 'Temperature', type: 'number', step: '0.1', min: '0', max: '2', placeholder: 'default' },
   { name: 'maxTokens', label: 'Max tokens', type: 'number', step: '1', min: '1', placeholder: 'default' },
-  { name: 'inputPrice', label: 'Input price ($ per million tokens)', inputmode: 'decimal', pattern: '\\d+(\\.\\d+)?', placeholder: '0.15' },
-  { name: 'outputPrice', label: 'Output price ($ per million tokens)', inputmode: 'decimal', pattern: '\\d+(\\.\\d+)?', placeholder: '0.60' },
+  { name: 'inputPrice', label: 'Input $ / million tokens', inputmode: 'decimal', pattern: '\\d+(\\.\\d+)?', placeholder: '0.15' },
+  { name: 'outputPrice', label: 'Output $ / million tokens', inputmode: 'decimal', pattern: '\\d+(\\.\\d+)?', placeholder: '0.60' },
 ];
 
 /** A listed model as models.put takes it back: without the list's hasKey (the key stays stored). */
@@ -35,12 +35,12 @@ export function createModelsView(app) {
   const inputs = {};
   const rows = fields.map((field) => {
     const id = `model-${field.name}`;
-    const { name, label, options, hint, ...attributes } = field;
+    const { name, label, options, hint, wide, ...attributes } = field;
     const control = options
       ? h('select', { id, name }, options.map((option) => h('option', { value: option }, option)))
       : h('input', { id, name, type: 'text', ...attributes, ...(hint ? { 'aria-describedby': `${id}-hint` } : {}) });
     inputs[name] = control;
-    return h('div', { class: 'field' }, h('label', { for: id }, label), control,
+    return h('div', { class: wide ? 'field wide' : 'field' }, h('label', { for: id }, label), control,
       hint ? h('small', { id: `${id}-hint` }, hint) : null);
   });
   const enabled = h('input', { type: 'checkbox', id: 'model-enabled', name: 'enabled', checked: true });
@@ -57,7 +57,7 @@ export function createModelsView(app) {
   inputs.provider.addEventListener('change', () => { ollamaHelp.hidden = !['ollama', 'vllm', 'local'].includes(inputs.provider.value); });
   const result = h('p', { class: 'test-result', role: 'status' });
   const form = h('form', { class: 'model-form', aria: { labelledby: 'model-form-title' }, onsubmit: (event) => { event.preventDefault(); save(); } },
-    formTitle, rows, ollamaHelp,
+    formTitle, h('div', { class: 'field-grid' }, rows), ollamaHelp,
     h('div', { class: 'field inline' }, enabled, h('label', { for: 'model-enabled' }, 'Enabled (offered in the model picker)')),
     h('div', { class: 'field inline' }, keyState, removeKey),
     h('div', { class: 'form-buttons' },
@@ -79,10 +79,11 @@ export function createModelsView(app) {
 
   const passphrase = createPassphraseCard(app);
   const element = h('div', { class: 'page models-page' },
-    h('section', { class: 'card', aria: { label: 'Your models' } }, h('h2', {}, 'Your models'), list),
-    h('section', { class: 'card' }, form),
-    passphrase.element,
-    h('section', { class: 'card' }, gatewayForm));
+    h('div', { class: 'column' },
+      h('section', { class: 'card', aria: { label: 'Your models' } }, h('h2', {}, 'Your models'), list),
+      passphrase.element,
+      h('section', { class: 'card' }, gatewayForm)),
+    h('div', { class: 'column' }, h('section', { class: 'card' }, form)));
 
   function startEditing(record) {
     editing = record;

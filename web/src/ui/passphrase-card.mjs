@@ -12,7 +12,7 @@ export function createPassphraseCard(app) {
   const buttons = h('div', { class: 'form-buttons' });
   const form = h('form', { class: 'passphrase-form', onsubmit: (event) => { event.preventDefault(); } },
     h('h2', {}, 'Key protection'),
-    h('label', { for: 'passphrase' }, 'Passphrase'), input, state, buttons);
+    state, h('label', { for: 'passphrase' }, 'Passphrase'), input, buttons);
 
   async function act(work, done) {
     const typed = input.value;

@@ -46,7 +46,8 @@ if [[ -d build/wasm-release ]]; then
   [[ -x $esbuild ]] || { echo "build-wasm: $esbuild is missing (run scripts/setup.sh)" >&2; exit 1; }
   rm -rf dist
   mkdir -p dist
-  cp build/wasm-release/wasm/llmux-core.wasm build/wasm-release/wasm/*.d.ts dist/
+  cp build/wasm-release/wasm/llmux-core.wasm build/wasm-release/wasm/llmux-tools.wasm \
+    build/wasm-release/wasm/*.d.ts dist/
   "$esbuild" build/wasm-release/wasm/index.mjs --bundle --minify --format=esm --platform=neutral \
     --legal-comments=none --log-level=error --outfile=dist/index.mjs
 fi
@@ -54,14 +55,16 @@ fi
 echo
 printf '%-36s %10s %10s\n' file bytes gzipped
 for variant in $variants; do
-  for file in build/wasm-$variant/wasm/llmux-core.wasm; do
+  for file in build/wasm-$variant/wasm/llmux-core.wasm build/wasm-$variant/wasm/llmux-tools.wasm; do
     printf '%-36s %10d %10d\n' "$file" "$(wc -c <"$file")" "$(gzip -9c "$file" | wc -c)"
   done
 done
 total=0
 total_gzipped=0
-for file in dist/*.mjs dist/*.wasm; do
+# What every app loads: the JavaScript and the core (llmux-tools.wasm comes only with
+# builtinTools(), and is printed above).
+for file in dist/*.mjs dist/llmux-core.wasm; do
   total=$((total + $(wc -c <"$file")))
   total_gzipped=$((total_gzipped + $(gzip -9c "$file" | wc -c)))
 done
-printf '%-36s %10d %10d\n' "dist/ (the package: .mjs and .wasm)" "$total" "$total_gzipped"
+printf '%-36s %10d %10d\n' "dist/ (index.mjs and llmux-core.wasm)" "$total" "$total_gzipped"

@@ -23,7 +23,7 @@ const decoder = new TextDecoder();
  * instance aborts (a C++ abort(), a trap, or a fault the debug build traps); the call that
  * aborted throws, and so does every later one.
  */
-export async function instantiateCore(module, onAbort) {
+export async function instantiateCore(module, onAbort, bind = bindCore) {
   let memory = null;
   let heap = new Uint8Array(0);
   // The heap's bytes; a view made again once the memory has grown (its old buffer detaches).
@@ -119,14 +119,13 @@ export async function instantiateCore(module, onAbort) {
       }
     };
   }
-  return bindCore(m, bytes, stores, () => dead !== null);
+  return bind(m, bytes, stores, () => dead !== null);
 }
 
-// The core over the instance's exports; `bytes()` is the heap, `stores` js_store.cpp's,
-// `isDead()` whether the instance has aborted.
-function bindCore(m, bytes, stores, isDead) {
-  let nextStore = 1;
-
+// The text that crosses the boundary (boundary.hpp), over an instance's exports: `input`
+// writes a call's parts into the input buffer and returns their lengths, `answer` reads the
+// text a call left in the output buffer.
+function boundaryOf(m, bytes) {
   // Writes the parts (strings or Uint8Arrays) into the input buffer; returns their lengths.
   const lengths = [];
   const input = (...parts) => {
@@ -154,6 +153,14 @@ function bindCore(m, bytes, stores, isDead) {
     const at = m.llmux_output();
     return decoder.decode(bytes().subarray(at, at + length));
   };
+  return { input, answer };
+}
+
+// The core over the instance's exports; `bytes()` is the heap, `stores` js_store.cpp's,
+// `isDead()` whether the instance has aborted.
+function bindCore(m, bytes, stores, isDead) {
+  let nextStore = 1;
+  const { input, answer } = boundaryOf(m, bytes);
 
   class ResponseDecoder {
     #handle;
@@ -322,4 +329,21 @@ export function headersText(pairs) {
   let text = '';
   for (const [name, value] of pairs) text += `${name}\0${value}\0`;
   return text;
+}
+
+/**
+ * The built-in tools' module (llmux-tools.wasm, tools_binding.cpp) over its exports: made by
+ * instantiateCore(module, onAbort, bindTools). Its imports are a part of the core's.
+ */
+export function bindTools(m, bytes) {
+  const { input, answer } = boundaryOf(m, bytes);
+  return {
+    /** [{name, description, parameters}] as JSON text. */
+    definitions: () => answer(m.llmux_builtin_tools()),
+    /** {"result": text} or {"error": message} as JSON text. */
+    run(name, argumentsText, nowMs) {
+      const [nameLength, argumentsLength] = input(name, argumentsText);
+      return answer(m.llmux_run_builtin_tool(nameLength, argumentsLength, nowMs));
+    },
+  };
 }

@@ -8,8 +8,10 @@ export function init(options?: {
   wasmModule?: WebAssembly.Module;
   /** The .wasm file's bytes. */
   wasmBinary?: ArrayBuffer | Uint8Array;
-  /** Where browsers fetch llmux-core.wasm from. */
+  /** Where browsers fetch llmux-core.wasm (and llmux-tools.wasm, for builtinTools) from. */
   locateFile?: (name: string, prefix: string) => string;
+  /** The built-in tools' module (llmux-tools.wasm), compiled, for edge runtimes. */
+  toolsWasmModule?: WebAssembly.Module;
 }): Promise<unknown>;
 
 // ---- the client -------------------------------------------------------------------------
@@ -342,6 +344,18 @@ export interface Client {
 }
 
 export function createClient(options?: ClientOptions): Client;
+
+/**
+ * The core's built-in tools, the CLI's --tools: `calculator` (arithmetic by a parser of its own,
+ * exact in decimal: 1299 * 12 * 0.8 is 12470.4) and `datetime` (now, add, diff, weekday and
+ * convert on ISO 8601 dates with fixed UTC offsets). Pass them as a call's tools:
+ * `tools: { ...await builtinTools() }`; execute() returns the result as JSON text and rejects
+ * with the message the model gets back.
+ */
+export function builtinTools(): Promise<{
+  calculator: ToolDefinition<{ expression: string }>;
+  datetime: ToolDefinition<Record<string, unknown>>;
+}>;
 
 // ---- errors -----------------------------------------------------------------------------
 

@@ -3,5 +3,6 @@
 
 export { init } from './load.mjs';
 export { createClient } from './client.mjs';
+export { builtinTools } from './builtin-tools.mjs';
 export { decode, createDecoder, errorCodes, _memoryUsage } from './decode.mjs';
 export * from './errors.mjs';

@@ -10,23 +10,29 @@
 // (a client makes its state again there: client.mjs). One bad answer never disables the
 // package for the rest of the process.
 
-import { instantiateCore } from './core.mjs';
+import { bindTools, instantiateCore } from './core.mjs';
 
 const wasmName = 'llmux-core.wasm';
+const toolsName = 'llmux-tools.wasm';
 const nodeFs = 'node:fs/promises'; // not a literal: browser bundlers leave the import alone
 
+let options = {}; // init's
 let compiled = null; // Promise of the WebAssembly.Module
 let current = null; // Promise of the live instance's core
+let toolsCompiled = null; // the same for the built-in tools' module, loaded on first use
+let toolsCurrent = null;
 
 /**
  * Loads the module, optionally from a given source; call it before first use to choose:
  * `wasmModule` (a WebAssembly.Module, as edge runtimes import a .wasm), `wasmBinary` (the
- * bytes), or `locateFile(name)` (its URL, e.g. a bundler's asset URL). Returns the promise of
+ * bytes), or `locateFile(name)` (its URL, e.g. a bundler's asset URL; also asked for
+ * llmux-tools.wasm), and `toolsWasmModule` for the built-in tools. Returns the promise of
  * the live core (core.mjs); a load that fails rejects it, and every call after.
  */
-export function init(options) {
-  if (options && compiled) throw new Error('llmux: init(options) must come before first use');
-  compiled ??= wasmSource(options ?? {}).then(compile);
+export function init(given) {
+  if (given && (compiled || toolsCompiled)) throw new Error('llmux: init(options) must come before first use');
+  if (given) options = given;
+  compiled ??= wasmSource(wasmName, options.wasmModule ?? options.wasmBinary).then(compile);
   if (!current) {
     const instance = compiled.then((module) =>
       instantiateCore(module, () => {
@@ -40,12 +46,33 @@ export function init(options) {
 
 export const loaded = () => init();
 
-// A WebAssembly.Module, bytes, or a fetch Response.
-async function wasmSource({ wasmModule, wasmBinary, locateFile }) {
-  if (wasmModule || wasmBinary) return wasmModule ?? wasmBinary;
-  let url = wasmName;
+/**
+ * The built-in tools' module (llmux-tools.wasm beside llmux-core.wasm, or init's
+ * `toolsWasmModule`): a module of its own, so that the package's core carries none of its
+ * 40 KB (gzipped) for the apps that do not use it. Loaded, and after an abort made again,
+ * as the core is.
+ */
+export function loadedTools() {
+  toolsCompiled ??= wasmSource(toolsName, options.toolsWasmModule).then(compile);
+  if (!toolsCurrent) {
+    const instance = toolsCompiled.then((module) =>
+      instantiateCore(module, () => {
+        if (toolsCurrent === instance) toolsCurrent = null;
+      }, bindTools));
+    instance.catch(() => {});
+    toolsCurrent = instance;
+  }
+  return toolsCurrent;
+}
+
+// A WebAssembly.Module, bytes, or a fetch Response: `given` (a module or bytes from init), else
+// the file `name` beside this one, or where init's locateFile says.
+async function wasmSource(name, given) {
+  if (given) return given;
+  const { locateFile } = options;
+  let url = name;
   try {
-    url = locateFile ? locateFile(wasmName, '') : new URL(wasmName, import.meta.url);
+    url = locateFile ? locateFile(name, '') : new URL(name, import.meta.url);
     if (String(url).startsWith('file:')) {
       const fs = globalThis.process?.getBuiltinModule?.(nodeFs) ?? (await import(/* webpackIgnore: true */ nodeFs));
       return await fs.readFile(new URL(url));
@@ -54,7 +81,8 @@ async function wasmSource({ wasmModule, wasmBinary, locateFile }) {
     if (!response.ok) throw new Error(`HTTP ${response.status}`);
     return response;
   } catch (error) {
-    throw new Error(`llmux: cannot load ${url} (${error.message}); give init() {wasmModule}, {wasmBinary} or {locateFile}`,
+    const choices = name === wasmName ? '{wasmModule}, {wasmBinary}' : '{toolsWasmModule}';
+    throw new Error(`llmux: cannot load ${url} (${error.message}); give init() ${choices} or {locateFile}`,
       { cause: error });
   }
 }

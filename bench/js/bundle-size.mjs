@@ -43,10 +43,15 @@ if (!names.includes('index.mjs')) {
   console.error(`bundle-size: ${payloadDir} has no index.mjs`);
   process.exit(1);
 }
-const files = names.map((name) => {
+// llmux-tools.wasm, the built-in tools, is fetched only by apps that call builtinTools(): it is
+// reported on its own line, outside the payload every app loads.
+const toolsName = 'llmux-tools.wasm';
+const sized = (name) => {
   const bytes = readFileSync(join(payloadDir, name));
   return { name, raw: bytes.length, gzip: gz(bytes) };
-});
+};
+const files = names.filter((name) => name !== toolsName).map(sized);
+const tools = names.includes(toolsName) ? sized(toolsName) : null;
 const payload = {
   dir: payloadDir,
   files,
@@ -99,6 +104,7 @@ const summary = {
   payload,
   bundles,
   target_gzip_bytes: targetGzip,
+  tools,
   payload_within_target: payload.gzip < targetGzip,
   bundle_within_target: llmuxTotal ? llmuxTotal.gzip < targetGzip : null,
 };
@@ -110,6 +116,7 @@ if (emit(summary)) {
     console.log(`${f.name.padEnd(48)} ${String(f.raw).padStart(9)} ${String(f.gzip).padStart(9)} ${kb(f.gzip).padStart(7)}`);
   }
   console.log(`${'total'.padEnd(48)} ${String(payload.raw).padStart(9)} ${String(payload.gzip).padStart(9)} ${kb(payload.gzip).padStart(7)}`);
+  if (tools) console.log(`${`${tools.name} (builtinTools() only)`.padEnd(48)} ${String(tools.raw).padStart(9)} ${String(tools.gzip).padStart(9)} ${kb(tools.gzip).padStart(7)}`);
   console.log();
   console.log('one-provider bundles: esbuild --bundle --minify --format=esm --platform=browser, gzip -9');
   console.log(`${'bundle'.padEnd(48)} ${'bytes'.padStart(9)} ${'gzip'.padStart(9)} ${'KB gz'.padStart(7)}`);

@@ -28,7 +28,8 @@ if (size) {
   const llmuxAll = bundle('llmux JS + .wasm');
   const openai = bundle('openai SDK');
   const aiSdk = bundle('AI SDK');
-  rows.push(['size, gzip -9', 'payload (all files)', kb(size.payload.gzip), '', '< 150 KB', verdict(size.payload_within_target)]);
+  rows.push(['size, gzip -9', 'payload (index.mjs + llmux-core.wasm)', kb(size.payload.gzip), '', '< 150 KB', verdict(size.payload_within_target)]);
+  if (size.tools) rows.push(['', 'llmux-tools.wasm (builtinTools() only)', kb(size.tools.gzip), '', '', '']);
   if (llmuxAll) {
     rows.push(['', 'llmux bundled JS + .wasm', kb(llmuxAll.gzip), '', '< 150 KB', verdict(size.bundle_within_target)]);
     rows.push(['', 'openai SDK bundle', kb(openai.gzip), `llmux ${x(llmuxAll.gzip / openai.gzip)}`, '(issue: ~36 KB)', '']);

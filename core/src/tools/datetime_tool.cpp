@@ -239,8 +239,7 @@ Result<std::string> weekday(const json::Value &arguments, std::int64_t now_ms) {
     return std::move(time).error();
   const std::int64_t day = floor_divide(time.value().local_ms, ms_per_day);
   const IsoWeek week = iso_week(day);
-  char week_text[16];
-  std::snprintf(week_text, sizeof week_text, "%04d-W%02d", static_cast<int>(week.year), week.week);
+  const std::string week_text = zero_padded(static_cast<int>(week.year), 4) + "-W" + two_digits(week.week);
   return json::dump(json::Value::object({
       {"operation", "weekday"},
       {"date", format_date(time.value().local_ms)},

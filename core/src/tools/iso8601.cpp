@@ -3,7 +3,6 @@
 #include "calendar/civil_calendar.hpp"
 #include "tools/tool_arguments.hpp"
 
-#include <cstdio>
 #include <optional>
 
 namespace llmux::tools {
@@ -71,11 +70,6 @@ bool looks_like_zone_name(std::string_view text) noexcept {
   return false;
 }
 
-std::string two_digits(int value) {
-  char text[4];
-  std::snprintf(text, sizeof text, "%02d", value);
-  return text;
-}
 
 // "Z" or +HH[:MM], +HHMM, and +H[:MM] when `short_hours` (an offset argument, "UTC+5"; in a
 // date-time ISO 8601 wants two digits): minutes east of UTC, or what is wrong with it.
@@ -108,6 +102,23 @@ Result<int> read_offset(std::string_view text, bool short_hours) {
 }
 
 } // namespace
+
+std::string zero_padded(int value, int width) {
+  // By hand, not printf's "%0*d": the Wasm module, where the built-in tools run too, links no
+  // printf.
+  std::string digits;
+  do {
+    digits.insert(digits.begin(), static_cast<char>('0' + value % 10));
+    value /= 10;
+  } while (value > 0);
+  if (static_cast<int>(digits.size()) < width)
+    digits.insert(0, static_cast<std::size_t>(width) - digits.size(), '0');
+  return digits;
+}
+
+std::string two_digits(int value) {
+  return zero_padded(value, 2);
+}
 
 Result<int> parse_utc_offset(std::string_view text, std::string_view argument) {
   std::string_view offset = trim(text);
@@ -223,10 +234,8 @@ bool in_supported_range(std::int64_t local_ms) noexcept {
 
 std::string format_date(std::int64_t local_ms) {
   const CivilDate date = civil_from_days(floor_divide(local_ms, ms_per_day));
-  char text[16];
-  std::snprintf(text, sizeof text, "%04d-%02d-%02d", static_cast<int>(date.year), date.month,
-                date.day);
-  return text;
+  return zero_padded(static_cast<int>(date.year), 4) + "-" + two_digits(date.month) + "-" +
+         two_digits(date.day);
 }
 
 std::string format_utc_offset(int offset_minutes) {
@@ -247,9 +256,8 @@ std::string format_date_time(std::int64_t local_ms, int offset_minutes) {
   std::string text = format_date(local_ms) + "T" + two_digits(seconds_of_day / 3600) + ":" +
                      two_digits(seconds_of_day / 60 % 60) + ":" + two_digits(seconds_of_day % 60);
   if (ms_of_day % 1000 != 0) {
-    char fraction[8];
-    std::snprintf(fraction, sizeof fraction, ".%03d", ms_of_day % 1000);
-    text += fraction;
+    text += '.';
+    text += zero_padded(ms_of_day % 1000, 3);
   }
   return text + format_utc_offset(offset_minutes);
 }

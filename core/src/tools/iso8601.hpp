@@ -42,6 +42,12 @@ Result<int> parse_utc_offset(std::string_view text, std::string_view argument);
 /// True when the wall-clock day of `local_ms` lies in 0001-01-01..9999-12-31.
 bool in_supported_range(std::int64_t local_ms) noexcept;
 
+/// `value` (0 or more) in decimal, with zeros before it up to `width` digits: "0042".
+std::string zero_padded(int value, int width);
+
+/// zero_padded(value, 2): "05".
+std::string two_digits(int value);
+
 /// "2026-11-25". Precondition: in_supported_range.
 std::string format_date(std::int64_t local_ms);
 

@@ -1,10 +1,10 @@
 #include "tools/shortest_double.hpp"
 
+#include "json/format_double.hpp"
 #include "json/read_double.hpp"
 
 #include <cmath>
 #include <cstddef>
-#include <cstdio>
 #include <cstdlib>
 #include <optional>
 #include <string_view>
@@ -25,18 +25,21 @@ double value_of(const Decimal &decimal) {
                      std::to_string(decimal.exponent));
 }
 
-// `magnitude` correctly rounded to `count` significant digits.
+// `magnitude` correctly rounded to `count` significant digits (1 to 17), as printf's "%.*e"
+// rounds it: json::format_double, which is printf natively and links none in Wasm.
 Decimal rounded(double magnitude, int count) {
-  char text[40];
-  std::snprintf(text, sizeof text, "%.*e", count - 1, magnitude);
-  const std::string_view view = text;
+  const json::DoubleText text = json::format_double(magnitude, json::DoubleStyle::Exponent, count - 1);
+  const std::string_view view = text.view();
   const std::size_t e = view.find('e');
   Decimal decimal;
-  // Only the digits: the point is the locale's, a ',' under de_DE.UTF-8.
   for (char c : view.substr(0, e))
     if (c >= '0' && c <= '9')
       decimal.digits += c;
-  decimal.exponent = std::atoi(text + e + 1);
+  const bool negative = view[e + 1] == '-';
+  for (char c : view.substr(e + 2))
+    decimal.exponent = decimal.exponent * 10 + (c - '0');
+  if (negative)
+    decimal.exponent = -decimal.exponent;
   return decimal;
 }
 
@@ -126,13 +129,24 @@ std::string shortest_double(double value) {
   as_scientific += std::to_string(magnitude);
 
   const int count = static_cast<int>(digits.size());
+  // Fixed notation is the shorter one only up to 10^22: from there on the scientific form,
+  // of at most 17 digits, a point and "e+NN", is shorter than the integer's 23 digits or more.
+  if (exponent > 21)
+    return as_scientific;
   std::string as_fixed = sign;
   if (exponent >= count - 1) {
     // An integer: its length is fixed, so to_chars writes the exact value rather than the
-    // shortest digits padded with zeros (2^55 is "36028797018963968", not "...970").
-    char integer[320];
-    std::snprintf(integer, sizeof integer, "%.0f", std::fabs(value));
-    as_fixed += integer;
+    // shortest digits padded with zeros (2^55 is "36028797018963968", not "...970"). Under
+    // 10^22 it converts exactly to 128 bits.
+    auto integer = static_cast<unsigned __int128>(std::fabs(value));
+    char reversed[24];
+    std::size_t length = 0;
+    do {
+      reversed[length++] = static_cast<char>('0' + static_cast<int>(integer % 10));
+      integer /= 10;
+    } while (integer != 0);
+    while (length > 0)
+      as_fixed += reversed[--length];
   } else if (exponent >= 0) {
     as_fixed += digits.substr(0, static_cast<std::size_t>(exponent) + 1);
     as_fixed += '.';

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Builds the browser chat into web/dist/ (gitignored): the page (index.html), the bundled and
 # minified script (app.js: web/src/app.mjs with the npm package from dist/, marked and DOMPurify;
-# chunks/ highlight.js and uPlot, loaded when first needed), one stylesheet (app.css), the package's llmux-core.wasm beside the
-# bundle (where the package looks for it), the service worker (web/sw.mjs) and precache.mjs,
+# chunks/ highlight.js and uPlot, loaded when first needed), one stylesheet (app.css), the
+# package's llmux-core.wasm and llmux-tools.wasm (the built-in tools, fetched when a
+# conversation first uses one) beside the bundle (where the package looks for them), the service worker (web/sw.mjs) and precache.mjs,
 # the list of files the service worker caches for offline use, with a version that changes
 # whenever any of them does (so a new build is picked up on the next load; the format is in
 # web/src/data/README.md).
@@ -13,7 +14,7 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
 source scripts/lib/node-env.sh
 
-[[ -f dist/index.mjs && -f dist/llmux-core.wasm ]] || { echo "build-web: dist/ is missing: run scripts/build-wasm.sh" >&2; exit 1; }
+[[ -f dist/index.mjs && -f dist/llmux-core.wasm && -f dist/llmux-tools.wasm ]] || { echo "build-web: dist/ is missing: run scripts/build-wasm.sh" >&2; exit 1; }
 out=web/dist
 rm -rf "$out"
 mkdir -p "$out"
@@ -25,7 +26,7 @@ esbuild=node_modules/.bin/esbuild
   --log-level=warning --legal-comments=none
 "$esbuild" web/src/styles.css --bundle --minify --outfile="$out/app.css" --log-level=warning
 cp web/index.html web/sw.mjs "$out/"
-cp dist/llmux-core.wasm "$out/"
+cp dist/llmux-core.wasm dist/llmux-tools.wasm "$out/"
 
 # precache.mjs: the version is a hash of every cached file's bytes and of the worker's.
 node --input-type=module - "$out" <<'JS'
@@ -33,7 +34,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 const out = process.argv[2];
 const chunks = readdirSync(`${out}/chunks`).sort().map((name) => `./chunks/${name}`);
-const files = ['./index.html', './app.js', './app.css', './llmux-core.wasm', ...chunks];
+const files = ['./index.html', './app.js', './app.css', './llmux-core.wasm', './llmux-tools.wasm', ...chunks];
 const hash = createHash('sha256');
 for (const file of [...files, './sw.mjs']) hash.update(readFileSync(`${out}/${file}`));
 writeFileSync(`${out}/precache.mjs`, `// Written by scripts/build-web.sh: what web/sw.mjs caches.
@@ -44,6 +45,6 @@ export const networkFirst = ['./config.json'];
 JS
 
 cd "$out"
-for file in app.js app.css llmux-core.wasm chunks/*; do
+for file in app.js app.css llmux-core.wasm llmux-tools.wasm chunks/*; do
   printf 'build-web: %-32s %8d bytes, %7d gzipped\n' "$file" "$(wc -c <"$file")" "$(gzip -9c "$file" | wc -c)"
 done

@@ -38,7 +38,7 @@ function toolAnswer(messages) {
     }
     try {
       const time = JSON.parse(result);
-      return `The datetime tool says it is **${time.local}** (${time.timezone}).`;
+      return `The datetime tool says it is **${time.time}**, a ${time.weekday}.`;
     } catch {
       return `The ${call.function?.name} tool answered: ${result}`;
     }
@@ -55,6 +55,13 @@ function markdownAnswer(question) {
     `- switch on **Date & time** and ask *what time is it in Tokyo?*\n- press **Stop** while this streams, or **Regenerate**\n` +
     `- add a real model (with its key) on the **Models** page\n\n` +
     '```js\nimport { createClient } from \'llmux\';\nconst client = createClient({ storage: \'indexeddb\' });\n```\n';
+}
+
+// A time zone's UTC offset at this moment, as +HH:MM (Z for none).
+function offsetNow(timeZone) {
+  const name = new Intl.DateTimeFormat('en-US', { timeZone, timeZoneName: 'longOffset' })
+    .formatToParts(new Date()).find((part) => part.type === 'timeZoneName')?.value ?? 'GMT';
+  return name === 'GMT' ? 'Z' : name.slice(3);
 }
 
 /** The simulator Step answering an OpenAI chat-completions request body. */
@@ -74,9 +81,11 @@ export function demoStep(body) {
     if (tools.has('calculator') && expression) {
       step = { tool_calls: [{ name: 'calculator', arguments: { expression: expression.replace(/[x×]/g, '*').replace(/,/g, '') } }] };
     } else if (tools.has('datetime') && timePattern.test(question)) {
-      const zone = /\bin ([A-Z][\w/ -]+?)\??$/.exec(question.trim())?.[1];
-      const known = { Tokyo: 'Asia/Tokyo', Paris: 'Europe/Paris', London: 'Europe/London', 'New York': 'America/New_York' };
-      step = { tool_calls: [{ name: 'datetime', arguments: zone && known[zone] ? { timezone: known[zone] } : {} }] };
+      // The tool takes fixed UTC offsets, as a model would give them: the one in effect now.
+      const city = /\bin ([A-Z][\w/ -]+?)\??$/.exec(question.trim())?.[1];
+      const zones = { Tokyo: 'Asia/Tokyo', Paris: 'Europe/Paris', London: 'Europe/London', 'New York': 'America/New_York' };
+      const offset = zones[city] ? offsetNow(zones[city]) : 'Z';
+      step = { tool_calls: [{ name: 'datetime', arguments: { operation: 'now', offset } }] };
     } else {
       step = { text: markdownAnswer(question), chunk_size: 3, chunk_delay_ms: 12 };
     }

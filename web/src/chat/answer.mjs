@@ -50,7 +50,7 @@ export async function streamAnswer({ db, entry, context, history, tools, message
     const opened = await clientFor(entry, context); // reads the key: fails while the vault is locked
     client = opened.client;
     const call = opened.call;
-    const stream = client.stream({ ...call, messages: history, tools: toolsFor(tools), maxRounds: 5, signal });
+    const stream = client.stream({ ...call, messages: history, tools: await toolsFor(tools), maxRounds: 5, signal });
     for await (const event of stream) {
       if (event.type === 'text-delta') {
         message.content += event.text;

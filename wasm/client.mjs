@@ -334,6 +334,37 @@ class Client {
     return totals;
   }
 
+  /**
+   * The ledger's records from `since` to `until` as one JSON document ({"format":
+   * "llmux-ledger", "version": 1, "records": [...]}), for importUsage on another machine.
+   */
+  async exportUsage({ since = 0, until = 8.64e15 } = {}) {
+    const from = since instanceof Date ? since.getTime() : since;
+    const to = until instanceof Date ? until.getTime() : until;
+    if (!Number.isFinite(from) || !Number.isFinite(to)) fail('exportUsage', 'since and until must be Dates or milliseconds');
+    const { binding } = await this.#ready();
+    const document = binding.exportUsage(from, to);
+    if (document.startsWith('{"error"')) throw toLlmuxError(JSON.parse(document).error);
+    return document;
+  }
+
+  /**
+   * Adds the records of an exportUsage document; those this ledger holds already are not
+   * added again. Resolves to {added, alreadyHeld}; a document that is not a ledger export, or
+   * holds a bad record, adds nothing and rejects with a TypeError saying why.
+   */
+  async importUsage(document) {
+    if (typeof document !== 'string') fail('importUsage', 'the document must be the text exportUsage gave');
+    const { binding } = await this.#ready();
+    const answer = JSON.parse(binding.importUsage(document));
+    if (answer.error) {
+      if (answer.error.code === 'invalid_argument') throw new TypeError(`llmux importUsage: ${answer.error.message}`);
+      throw toLlmuxError(answer.error);
+    }
+    this.#changes.push(['importUsage', document]);
+    return answer;
+  }
+
   /** Sets a scope's monthly budget in dollars ("5", "12.50"), or removes it with null. */
   async setBudget(scope, dollars) {
     if (typeof scope !== 'string') fail('setBudget', 'scope must be a string ("user:alice")');

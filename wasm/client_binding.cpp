@@ -228,6 +228,21 @@ std::string ClientBinding::usage(std::string_view group, double from, double unt
   return out + "]";
 }
 
+std::string ClientBinding::export_usage(double from, double until) const {
+  auto document = state_->ledger->export_records(to_ms(from), to_ms(until));
+  if (!document.ok())
+    return "{\"error\":" + error_json(document.error()) + "}";
+  return std::move(document).value();
+}
+
+std::string ClientBinding::import_usage(std::string_view document) {
+  auto imported = state_->ledger->import_records(document);
+  if (!imported.ok())
+    return "{\"error\":" + error_json(imported.error()) + "}";
+  return "{\"added\":" + std::to_string(imported.value().added) +
+         ",\"alreadyHeld\":" + std::to_string(imported.value().already_held) + "}";
+}
+
 std::string ClientBinding::set_budget(std::string_view scope, std::string_view amount) {
   std::optional<Picodollars> limit;
   if (!amount.empty()) {
@@ -322,6 +337,16 @@ EMSCRIPTEN_KEEPALIVE std::size_t llmux_client_set_budget(ClientBinding *client,
 EMSCRIPTEN_KEEPALIVE std::size_t llmux_client_budget(const ClientBinding *client,
                                                      std::size_t scope_length, double at_ms) {
   return answer(client->budget(Input().take(scope_length), at_ms));
+}
+
+EMSCRIPTEN_KEEPALIVE std::size_t llmux_client_export_usage(const ClientBinding *client,
+                                                           double from_ms, double until_ms) {
+  return answer(client->export_usage(from_ms, until_ms));
+}
+
+EMSCRIPTEN_KEEPALIVE std::size_t llmux_client_import_usage(ClientBinding *client,
+                                                           std::size_t document_length) {
+  return answer(client->import_usage(Input().take(document_length)));
 }
 
 EMSCRIPTEN_KEEPALIVE void llmux_client_clear_cache(ClientBinding *client) {

@@ -68,6 +68,12 @@ public:
   std::string set_budget(std::string_view scope, std::string_view dollars);
   /// {"limit": dollars | null, "spent": dollars} for the month of at_ms.
   std::string budget(std::string_view scope, double at_ms) const;
+  /// The ledger's records with from_ms <= at < to_ms as a transfer document
+  /// (Ledger::export_records), or {"error"}.
+  std::string export_usage(double from_ms, double to_ms) const;
+  /// Adds a transfer document's records (Ledger::import_records): {"added", "alreadyHeld"}, or
+  /// {"error"}.
+  std::string import_usage(std::string_view document);
   /// Every entry of the response cache removed.
   void clear_cache();
 

@@ -211,6 +211,12 @@ function bindCore(m, bytes, stores, isDead) {
     budget(scope, atMs) {
       return answer(m.llmux_client_budget(this.handle, input(scope)[0], atMs));
     }
+    exportUsage(fromMs, untilMs) {
+      return answer(m.llmux_client_export_usage(this.handle, fromMs, untilMs));
+    }
+    importUsage(document) {
+      return answer(m.llmux_client_import_usage(this.handle, input(document)[0]));
+    }
     clearCache() {
       m.llmux_client_clear_cache(this.handle);
     }

@@ -333,6 +333,17 @@ export interface Client {
     until?: Date | number;
     user?: string;
   }): Promise<UsageTotals[]>;
+  /**
+   * The ledger's records in a time range as one JSON document ({"format": "llmux-ledger",
+   * "version": 1, "records": [...]}): what importUsage takes on another machine or browser.
+   */
+  exportUsage(range?: { since?: Date | number; until?: Date | number }): Promise<string>;
+  /**
+   * Adds an exportUsage document's records; records this ledger already holds are not added
+   * again (importing twice counts once). A document that is not a ledger export, or holds one
+   * bad record, adds nothing and rejects with a TypeError.
+   */
+  importUsage(document: string): Promise<{ added: number; alreadyHeld: number }>;
   /** A monthly budget in dollars ("12.50"), or null to remove it. */
   setBudget(scope: string, dollars: string | null): Promise<void>;
   budget(scope: string): Promise<{ limit: string | null; spent: string }>;

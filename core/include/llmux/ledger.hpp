@@ -49,6 +49,12 @@ struct UsageRecord {
   friend bool operator==(const UsageRecord &, const UsageRecord &) = default;
 };
 
+/// What Ledger::import_records did: records added, and records the ledger already held.
+struct ImportedRecords {
+  std::size_t added = 0;
+  std::size_t already_held = 0;
+};
+
 /// Sums over records. Token counts a record does not report count as zero. `cost` sums only
 /// the records whose cost is known; `requests_without_cost` counts the others. Sums that do
 /// not fit an int64 stop at its maximum (over nine million dollars, or 9.2e18 tokens).
@@ -260,6 +266,21 @@ public:
 
   /// Every record, by UTC day, then in the order recorded.
   Result<std::vector<UsageRecord>> records() const;
+
+  /// The records with from_ms <= at_ms < to_ms as a transfer document, for moving a ledger to
+  /// another machine or browser: {"format": "llmux-ledger", "version": 1, "records": [...]},
+  /// each record as the day files hold it (at_ms, user, scopes, model, provider, usage, cost
+  /// in picodollars when known, outcome).
+  Result<std::string> export_records(std::int64_t from_ms, std::int64_t to_ms) const;
+
+  /// Adds the records of a transfer document (export_records' text), so that importing the
+  /// same document twice adds nothing: each distinct record is added as many times as the
+  /// document holds it beyond the times the ledger already does (two calls alike in every
+  /// field, at the same millisecond, stay two). The whole document is checked before anything
+  /// is added: invalid_argument, with nothing added, when it is not JSON, not of this format
+  /// and version, or a record is malformed or invalid as record() checks it (the message
+  /// names its index). A storage error is returned as record() returns it.
+  Result<ImportedRecords> import_records(std::string_view document);
 
 private:
   std::unique_ptr<LedgerStore> owned_store_;

@@ -138,7 +138,8 @@ std::string shortest_double(double value) {
     // An integer: its length is fixed, so to_chars writes the exact value rather than the
     // shortest digits padded with zeros (2^55 is "36028797018963968", not "...970"). Under
     // 10^22 it converts exactly to 128 bits.
-    auto integer = static_cast<unsigned __int128>(std::fabs(value));
+    __extension__ using Uint128 = unsigned __int128; // clang and gcc have it, -Wpedantic says
+    auto integer = static_cast<Uint128>(std::fabs(value));
     char reversed[24];
     std::size_t length = 0;
     do {

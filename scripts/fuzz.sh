@@ -32,7 +32,7 @@ fi
 dict_for() {
   case $1 in
     sse_decoder) echo sse ;;
-    response_codec | ledger_records) echo json ;;
+    response_codec | ledger_records | ledger_import) echo json ;;
     ndjson_decoder | json | api_call) echo json ;;
     retry_after) echo retry_after ;;
     calculator) echo calculator ;;

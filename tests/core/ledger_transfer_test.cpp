@@ -99,6 +99,10 @@ TEST_CASE("A document that is not a ledger export, or holds one bad record, adds
       R"({"format":"llmux-ledger","version":1,"records":[{"at_ms":1794312000000,"provider":"openai","scopes":["sk-proj-ABCDEFGHIJKLMNOPQRSTUV"]}]})",
       R"({"format":"llmux-ledger","version":1,"records":[{"at_ms":1794312000000,"provider":"openai","user":"a\u001b[2Jb"}]})",
       bad_record,
+      // Each cost fits, their sum on one day in one scope does not.
+      R"({"format":"llmux-ledger","version":1,"records":[)"
+      R"({"at_ms":1794312000000,"provider":"openai","scopes":["project:acme"],"cost":9000000000000000000},)"
+      R"({"at_ms":1794312000001,"provider":"openai","scopes":["project:acme"],"cost":9000000000000000000}]})",
   };
   Ledger target;
   for (const std::string &document : cases) {

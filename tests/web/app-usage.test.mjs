@@ -3,7 +3,10 @@
 // bringing a deleted conversation back.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+
 import { startApp, openApp, send, lastAnswer, assertNoProblems, showPage } from './app-harness.mjs';
+import { launchChromium } from '../runtimes/support.mjs';
 
 const { demo, origin, context } = await startApp();
 
@@ -91,4 +94,33 @@ test('an exported file brings a deleted conversation back when imported', async 
   await page.setInputFiles('#import-file', { name: 'x.json', mimeType: 'application/json', buffer: Buffer.from('{"hello": 1}') });
   await page.waitForSelector('.transfer-state:has-text("Not imported")');
   await page.close();
+});
+
+test('an exported file restores the spending in another browser, once however often it is imported', async () => {
+  demo.reset();
+  const page = await openApp(context, origin);
+  demo.script([{ text: 'Paid for.', usage: { input: 30000, output: 2000 } }, { text: 'Spending moved' }]);
+  await send(page, 'Count this');
+  await page.waitForSelector('.conversation .title:has-text("Spending moved")');
+  await showUsage(page);
+  const before = await page.locator('.usage-table tbody').innerText();
+  const download = page.waitForEvent('download');
+  await page.click('#export');
+  const file = await (await download).path();
+  const exported = JSON.parse(readFileSync(file, 'utf8'));
+  assert.ok(exported.usage.length >= 2, 'the ledger records are in the file');
+  assert.ok(exported.usage.every((record) => Number.isSafeInteger(record.at_ms) && record.provider === 'openai'));
+  await page.close();
+
+  // Another browser profile, empty: the import brings the conversations and the spending.
+  const elsewhere = await launchChromium();
+  const other = await openApp(elsewhere, origin, '#usage');
+  for (let time = 1; time <= 2; time += 1) {
+    await other.setInputFiles('#import-file', file);
+    await other.waitForSelector(`.transfer-state:has-text("${time === 1 ? exported.usage.length : 0} usage records")`);
+  }
+  await other.waitForSelector('.usage-table tbody tr');
+  assert.equal(await other.locator('.usage-table tbody').innerText(), before);
+  await other.close();
+  await elsewhere.close();
 });

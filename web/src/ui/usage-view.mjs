@@ -110,7 +110,10 @@ export function createUsageView(app) {
   }
 
   async function exportFile() {
-    const usage = await withLedger((client) => client.usage({ by: 'day' }));
+    // The ledger's own records (the package's exportUsage document), so that an import
+    // elsewhere restores the spending itself, not a summary of it. A record's cost is in
+    // picodollars: exact as a JavaScript number up to $9,007 a call.
+    const usage = await withLedger(async (client) => JSON.parse(await client.exportUsage()).records);
     const data = await app.db.exportAll({ usage });
     const url = URL.createObjectURL(new Blob([JSON.stringify(data, null, 2)], { type: 'application/json' }));
     const link = h('a', { href: url, download: `llmux-chat-${new Date().toISOString().slice(0, 10)}.json` });
@@ -124,9 +127,16 @@ export function createUsageView(app) {
   async function importFile(file) {
     if (!file) return;
     try {
-      const counts = await app.db.importAll(JSON.parse(await file.text()));
-      transferState.textContent = `Imported: ${Object.entries(counts).map(([name, count]) => `${count} ${name}`).join(', ')}.`;
+      const result = await app.db.importAll(JSON.parse(await file.text()));
+      const added = Object.entries(result.added).map(([name, count]) => `${count} ${name}`);
+      // The usage records go back into the package's ledger; those it holds already are not
+      // counted twice (importing a file again changes nothing).
+      const usage = await withLedger((client) =>
+        client.importUsage(JSON.stringify({ format: 'llmux-ledger', version: 1, records: result.usage })));
+      added.push(`${usage.added} usage records`);
+      transferState.textContent = `Imported: ${added.join(', ')}.`;
       await app.reloadModels();
+      await refresh();
     } catch (error) {
       transferState.textContent = `Not imported: ${error.message}`;
     } finally {

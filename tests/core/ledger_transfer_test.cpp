@@ -61,7 +61,7 @@ TEST_CASE("An export holds the records of its time range only", "[ledger][transf
     CHECK((record.at_ms == nov10_120000 || record.at_ms == nov10_120000 + 5));
 }
 
-TEST_CASE("Two calls alike at the same millisecond stay two; a partial overlap adds the rest",
+TEST_CASE("Two calls alike at the same millisecond stay two, and a partial overlap adds the rest",
           "[ledger][transfer]") {
   Ledger source;
   const UsageRecord twin = charge(nov10_120000, {"project:acme"}, 3 * cent, "eve");

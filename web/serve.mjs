@@ -79,6 +79,14 @@ async function main() {
 
   const server = createServer(async (request, response) => {
     try {
+      // Only this machine's names: a page of another site that has its domain re-pointed at
+      // 127.0.0.1 (DNS rebinding) sends its own name as Host, and must read nothing here, least
+      // of all env-keys.json.
+      const port = server.address().port;
+      if (![`127.0.0.1:${port}`, `localhost:${port}`].includes(request.headers.host)) {
+        response.writeHead(403, { 'content-type': 'text/plain' });
+        return response.end('forbidden: open the chat at its 127.0.0.1 URL');
+      }
       const path = decodeURIComponent(new URL(request.url, 'http://x').pathname);
       if (path.startsWith('/demo/')) return await demoModel(request, response, lane);
       if (path === '/config.json') {

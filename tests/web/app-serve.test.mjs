@@ -4,6 +4,7 @@
 // Keys of its environment reach the page only with --offer-env-keys.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { request as httpRequest } from 'node:http';
 import { cleanEnv, launchChromium, newPage, startProcess } from '../runtimes/support.mjs';
 import { lastAnswer, send, assertNoProblems } from './app-harness.mjs';
 
@@ -53,6 +54,18 @@ test('with --offer-env-keys the environment\'s keys reach the page (and only the
   const { url, server } = await serve(['--offer-env-keys']);
   const keys = await (await fetch(`${url}env-keys.json`)).json();
   assert.deepEqual(keys, { OPENAI_API_KEY: secret });
+  // Asked under another site's name (a DNS-rebinding page), the server answers nothing.
+  for (const host of ['attacker.example', `attacker.example:${new URL(url).port}`, `127.0.0.1.attacker.example:${new URL(url).port}`]) {
+    const answer = await new Promise((resolve, reject) => {
+      httpRequest(`${url}env-keys.json`, { headers: { host } }, (response) => {
+        let body = '';
+        response.on('data', (chunk) => { body += chunk; });
+        response.on('end', () => resolve({ status: response.statusCode, body }));
+      }).on('error', reject).end();
+    });
+    assert.equal(answer.status, 403, host);
+    assert.ok(!answer.body.includes(secret), host);
+  }
   const page = await newPage(context, url.slice(0, -1));
   await page.goto(url);
   await page.waitForSelector('html[data-ready="true"]');

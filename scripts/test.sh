@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Runs every test of llmux: the native Catch2 suites (the core, the native driver) and the
-# examples with ctest, the core's suite under AddressSanitizer and UndefinedBehaviorSanitizer,
-# the fuzzers for a bounded time, the Wasm module's tests under Node, the npm package in Deno,
-# Bun, workerd, Vercel's edge runtime and Chromium, the browser chat, the provider simulator and the CLI.
+# Runs every test of llmux: the native Catch2 suites (the core, the native driver), the
+# examples and the docs' C++ examples with ctest, the core's suite under AddressSanitizer and
+# UndefinedBehaviorSanitizer, the fuzzers for a bounded time, the Wasm module's tests under
+# Node, the npm package in Deno, Bun, workerd, Vercel's edge runtime and Chromium, the browser
+# chat, the provider simulator, the CLI, and the docs' links.
 # Installs what is missing first (scripts/setup.sh), and checks first that every runner fails
 # when it runs no test (scripts/test-runners.sh). A failed stage does not stop the next ones;
 # the summary at the end gives each stage's counts and time, and the exit status is non-zero
@@ -71,6 +72,7 @@ stage "runner self-check" scripts/test-runners.sh build/native
 stage "native core" scripts/ctest-run.sh "native core" build/native tests
 stage "native driver" scripts/ctest-run.sh "native driver" build/native tests/native
 stage "native examples" scripts/ctest-run.sh "native examples" build/native examples
+stage "docs examples" scripts/ctest-run.sh "docs examples" build/native tests/docs
 stage "sanitizers" scripts/test-sanitizers.sh
 stage "fuzzing (targets)" scripts/fuzz.sh "${LLMUX_FUZZ_SECONDS:-8}"
 stage "wasm" scripts/test-wasm.sh
@@ -78,6 +80,7 @@ stage "runtimes" scripts/test-runtimes.sh
 stage "browser chat" scripts/test-web.sh
 stage "simulator" scripts/node-test.sh "simulator" tests/simulator/
 stage "CLI" env LLMUX_CLI=build/native/cli/llmux scripts/node-test.sh "CLI" tests/cli/
+stage "docs" scripts/node-test.sh "docs" tests/docs/
 
 print_summary
 ((failed_stages == 0))

@@ -1,6 +1,6 @@
 // The catalog against the seed product's own document (tests/seed/): every row of its model
 // tables, every other model name it uses, and its default settings. The expectations are read
-// from the document, not written here, so a change to llmux's figures fails unless README's
+// from the document, not written here, so a change to llmux's figures fails unless docs/models.md's
 // table "Where the catalog differs from the document" lists it, with its reason; and that table
 // may list nothing the catalog does not do.
 
@@ -176,11 +176,11 @@ std::map<std::string, std::optional<bool>> tool_support() {
   return support;
 }
 
-// README's table "Where the catalog differs from the document": (name, what) pairs.
+// docs/models.md's table "Where the catalog differs from the document": (name, what) pairs.
 std::set<std::pair<std::string, std::string>> listed_differences() {
   std::set<std::pair<std::string, std::string>> listed;
   const std::vector<std::string> lines =
-      lines_of(read_text(std::string(LLMUX_SOURCE_DIR) + "/README.md"));
+      lines_of(read_text(std::string(LLMUX_SOURCE_DIR) + "/docs/models.md"));
   std::size_t i = 0;
   while (i < lines.size() && !contains(lines[i], "Where the catalog differs from the document"))
     ++i;
@@ -369,11 +369,11 @@ TEST_CASE("Every row of the document's tables is a template with the document's 
   for (const auto &difference : found) {
     INFO("the catalog differs from the document on " << difference.first << ", "
                                                      << difference.second
-                                                     << ": README's table does not list it");
+                                                     << ": docs/models.md's table does not list it");
     CHECK(listed.count(difference));
   }
   for (const auto &difference : listed) {
-    INFO("README lists " << difference.first << ", " << difference.second
+    INFO("docs/models.md lists " << difference.first << ", " << difference.second
                          << " as a difference, but the catalog does what the document says");
     CHECK(found.count(difference));
   }

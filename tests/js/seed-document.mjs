@@ -54,11 +54,11 @@ export function seedRows() {
 }
 
 /**
- * The names README's table "Where the catalog differs from the document" lists for `what`
+ * The names docs/models.md's table "Where the catalog differs from the document" lists for `what`
  * ("price"): where llmux's figure is not the document's, on purpose.
  */
 export function listedDifferences(what) {
-  const lines = readFileSync(resolve(root, 'README.md'), 'utf8').split('\n');
+  const lines = readFileSync(resolve(root, 'docs', 'models.md'), 'utf8').split('\n');
   let i = lines.findIndex((line) => line.includes('Where the catalog differs from the document'));
   while (!lines[i].startsWith('|')) i++;
   const names = new Set();

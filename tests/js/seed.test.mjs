@@ -40,14 +40,14 @@ for (const build of builds) {
           try {
             cost = await client.cost(row.id, usage);
           } catch (error) {
-            // Only a name README lists as differing may fail to name one model.
+            // Only a name docs/models.md lists as differing may fail to name one model.
             assert.ok(idDifferences.has(row.id), `${row.id}: ${error.message}`);
             assert.equal(error.code, 'unknown_model', row.id);
             continue;
           }
           if (row.cost !== null) assert.equal(cost?.totalPicodollars, String(row.cost), row.id);
           else if (!priceDifferences.has(row.id)) assert.equal(cost, null, `${row.id}: the document gives no price`);
-          else assert.notEqual(cost, null, `${row.id}: README says llmux prices it`);
+          else assert.notEqual(cost, null, `${row.id}: docs/models.md says llmux prices it`);
         }
       } finally {
         client.close();

@@ -9,7 +9,7 @@
 // bytes/s is of the text (of the file for load); `tokens` is the rate of tokens produced.
 //
 // Texts, read from the repository before timing:
-//   prose   the English READMEs (this one's, the fuzz targets', gpt-tokenizer's)
+//   prose   the English READMEs (this one's, the fuzz targets', gpt-tokenizer's) and docs/
 //   code    the core's C++ sources
 //   json    tests/fixtures/expected.json
 //   multi   gpt-tokenizer's TestPlans samples (about 40 languages, emoji, symbols)
@@ -22,6 +22,7 @@
 
 #include <benchmark/benchmark.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -94,6 +95,14 @@ std::string text_of(const std::string &kind) {
     for (const char *path :
          {"README.md", "tests/fuzz/README.md", "node_modules/gpt-tokenizer/README.md"})
       text += read_file(base / path) + "\n";
+    // The docs hold what the README held before it was split: the same prose as ever.
+    std::vector<std::filesystem::path> docs;
+    for (const auto &entry : std::filesystem::directory_iterator(base / "docs"))
+      if (entry.path().extension() == ".md")
+        docs.push_back(entry.path());
+    std::sort(docs.begin(), docs.end());
+    for (const auto &doc : docs)
+      text += read_file(doc) + "\n";
   } else if (kind == "code") {
     for (const auto &entry : std::filesystem::recursive_directory_iterator(base / "core/src"))
       if (entry.path().extension() == ".cpp")

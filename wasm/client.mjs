@@ -786,7 +786,7 @@ class Run {
   }
 }
 
-/** A client for every provider; see README for the options. */
+/** A client for every provider; see docs/javascript-api.md for the options. */
 export function createClient(options = {}) {
   return new Client(options);
 }

@@ -14,7 +14,7 @@ import { pathToFileURL } from 'node:url';
 
 import { builds, loadBuild, root } from './support.mjs';
 
-// A store over a Map, as the README describes one.
+// A store over a Map, as docs/javascript-api.md describes one.
 function mapStore(values = new Map()) {
   return {
     values,

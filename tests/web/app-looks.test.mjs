@@ -2,7 +2,7 @@
 // critical violation on the chat, models and usage pages (light and dark); a whole chat is
 // held with the keyboard alone, with a visible focus; nothing scrolls sideways at 375 px; and
 // screenshots of the three pages at 1280 and 375 px, light and dark, are written to
-// docs/screenshots/ (the README shows them).
+// docs/screenshots/ (docs/browser-chat.md shows them).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';

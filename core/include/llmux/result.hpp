@@ -4,6 +4,7 @@
 #include <llmux/error.hpp>
 
 #include <new>
+#include <optional>
 #include <type_traits>
 #include <utility>
 
@@ -85,6 +86,26 @@ private:
     T value_;
     Error error_;
   };
+};
+
+/// Success with nothing to return, or an Error: what a function that only acts returns.
+/// `return {};` succeeds; returning an Error (make_error, or another Result's error()) fails.
+/// A function whose success says something returns a Result of a type that names it
+/// (KeyValueStore::remove's Removed), never a bool.
+template <> class [[nodiscard]] Result<void> {
+public:
+  Result() noexcept = default;
+  Result(Error error) noexcept : error_(std::move(error)) {}
+
+  bool ok() const noexcept { return !error_.has_value(); }
+  explicit operator bool() const noexcept { return ok(); }
+
+  /// The error. Precondition: !ok().
+  const Error &error() const &noexcept { return *error_; }
+  Error &&error() &&noexcept { return std::move(*error_); }
+
+private:
+  std::optional<Error> error_;
 };
 
 } // namespace llmux

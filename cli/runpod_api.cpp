@@ -172,11 +172,11 @@ Result<Pod> RunPodApi::get_pod(const std::string &id) {
   return pod_from(body.value());
 }
 
-Result<bool> RunPodApi::terminate_pod(const std::string &id) {
+Result<void> RunPodApi::terminate_pod(const std::string &id) {
   auto body = call("DELETE", "/pods/" + id, {}, 204);
   if (!body.ok() && body.error().http_status != 404)
     return body.error();
-  return true;
+  return {};
 }
 
 Result<std::vector<Pod>> RunPodApi::list_pods() {

@@ -71,7 +71,7 @@ public:
   Result<Pod> create_pod(const PodSpec &spec);
   Result<Pod> get_pod(const std::string &id);
   /// Terminates (deletes) the pod; a pod RunPod no longer knows counts as terminated.
-  Result<bool> terminate_pod(const std::string &id);
+  Result<void> terminate_pod(const std::string &id);
   Result<std::vector<Pod>> list_pods();
 
 private:

@@ -75,24 +75,24 @@ Result<std::optional<std::string>> JsStore::get(std::string_view key) {
   }
 }
 
-Result<bool> JsStore::put(std::string_view key, std::string_view value) {
+Result<void> JsStore::put(std::string_view key, std::string_view value) {
   if (!is_valid_store_key(key))
     return invalid_key(key);
   if (call(handle_, Put, key, value) == Failed)
     return storage_error("writing", key, take());
-  return true;
+  return {};
 }
 
-Result<bool> JsStore::remove(std::string_view key) {
+Result<Removed> JsStore::remove(std::string_view key) {
   if (!is_valid_store_key(key))
     return invalid_key(key);
   switch (call(handle_, Remove, key)) {
     case Done:
-      return true;
+      return Removed::Yes;
     case Failed:
       return storage_error("removing", key, take());
     default:
-      return false;
+      return Removed::No;
   }
 }
 

@@ -104,12 +104,12 @@ void Statement::bind_null(int index) noexcept {
   sqlite3_bind_null(statement_, index);
 }
 
-Result<bool> Statement::step() {
+Result<Step> Statement::step() {
   const int status = sqlite3_step(statement_);
   if (status == SQLITE_ROW)
-    return true;
+    return Step::Row;
   if (status == SQLITE_DONE)
-    return false;
+    return Step::Done;
   return database_->error(sqlite3_sql(statement_));
 }
 
@@ -170,7 +170,7 @@ Result<std::unique_ptr<Database>> Database::open(const fs::path &data_directory)
   return database;
 }
 
-Result<bool> Database::prepare_schema(const fs::path &data_directory) {
+Result<void> Database::prepare_schema(const fs::path &data_directory) {
   auto version = [&]() -> Result<std::int64_t> {
     auto read = integer("PRAGMA user_version");
     if (!read.ok())
@@ -181,19 +181,19 @@ Result<bool> Database::prepare_schema(const fs::path &data_directory) {
   if (!found.ok())
     return std::move(found).error();
   if (found.value() == schema_version)
-    return true;
+    return {};
   if (found.value() > schema_version)
     return storage_error(path_, "opening the database",
                          "made by a newer llmux (schema " + std::to_string(found.value()) +
                              "; this one knows " + std::to_string(schema_version) + ")");
   // First use: tables, import and version in one transaction. Processes starting together
   // wait here for the first one's transaction, then find the version set and import nothing.
-  return write([&]() -> Result<bool> {
+  return write([&]() -> Result<void> {
     auto again = version();
     if (!again.ok())
       return std::move(again).error();
     if (again.value() == schema_version)
-      return true;
+      return {};
     if (auto created = execute(schema); !created.ok())
       return created;
     auto imported = import_files(*this, data_directory);
@@ -224,21 +224,21 @@ Result<Statement> Database::statement(std::string_view sql) {
   return Statement(*this, found->second);
 }
 
-Result<bool> Database::execute(std::string_view sql) {
+Result<void> Database::execute(std::string_view sql) {
   const std::string text(sql); // sqlite3_exec reads up to a NUL
   if (sqlite3_exec(connection_, text.c_str(), nullptr, nullptr, nullptr) != SQLITE_OK)
     return error(sql);
-  return true;
+  return {};
 }
 
-Result<bool> Database::begin_write() {
+Result<void> Database::begin_write() {
   auto begun = execute(write_depth_ == 0 ? "BEGIN IMMEDIATE" : "SAVEPOINT nested");
   if (begun.ok())
     ++write_depth_;
   return begun;
 }
 
-Result<bool> Database::end_write(bool keep) {
+Result<void> Database::end_write(bool keep) {
   --write_depth_;
   if (write_depth_ > 0)
     return execute(keep ? "RELEASE nested" : "ROLLBACK TO nested; RELEASE nested");

@@ -140,7 +140,7 @@ Result<std::optional<std::string>> FileStore::get(std::string_view key) {
   return std::optional<std::string>(std::move(value));
 }
 
-Result<bool> FileStore::put(std::string_view key, std::string_view value) {
+Result<void> FileStore::put(std::string_view key, std::string_view value) {
   if (!is_valid_store_key(key))
     return invalid_store_key(key);
   std::error_code error;
@@ -193,24 +193,24 @@ Result<bool> FileStore::put(std::string_view key, std::string_view value) {
   // The new value is in place; syncing the directory makes the rename survive a power cut.
   if (int sync_error = sync_directory(directory))
     return io_error("syncing the folder of", key, sync_error);
-  return true;
+  return {};
 }
 
-Result<bool> FileStore::remove(std::string_view key) {
+Result<Removed> FileStore::remove(std::string_view key) {
   if (!is_valid_store_key(key))
     return invalid_store_key(key);
   const fs::path path = root_ / fs::path(std::string(key));
   if (::unlink(path.c_str()) != 0) {
     if (errno == ENOENT || errno == ENOTDIR)
-      return false;
+      return Removed::No;
     // Linux says EISDIR, POSIX EPERM, for a folder: a folder of other keys holds no value.
     if ((errno == EISDIR || errno == EPERM) && is_folder(path))
-      return false;
+      return Removed::No;
     return io_error("removing", key, errno);
   }
   if (int sync_error = sync_directory(path.parent_path()))
     return io_error("syncing the folder of", key, sync_error);
-  return true;
+  return Removed::Yes;
 }
 
 Result<std::vector<std::string>> FileStore::list(std::string_view prefix) {

@@ -12,15 +12,15 @@ Result<std::optional<std::string>> SqliteKeyValueStore::get(std::string_view key
   auto row = read.value().step();
   if (!row.ok())
     return std::move(row).error();
-  if (!row.value())
+  if (row.value() == Step::Done)
     return std::optional<std::string>();
   return std::optional<std::string>(std::string(read.value().text(0)));
 }
 
-Result<bool> SqliteKeyValueStore::put(std::string_view key, std::string_view value) {
+Result<void> SqliteKeyValueStore::put(std::string_view key, std::string_view value) {
   if (!is_valid_store_key(key))
     return invalid_store_key(key);
-  return database_.write([&]() -> Result<bool> {
+  return database_.write([&]() -> Result<void> {
     // A key is a value or a folder of other keys, never both, as in a file store: no
     // segment before the last may hold a value, and no key may lie under this one.
     for (std::size_t slash = key.find('/'); slash != std::string_view::npos;
@@ -45,14 +45,14 @@ Result<bool> SqliteKeyValueStore::put(std::string_view key, std::string_view val
   });
 }
 
-Result<bool> SqliteKeyValueStore::remove(std::string_view key) {
+Result<Removed> SqliteKeyValueStore::remove(std::string_view key) {
   if (!is_valid_store_key(key))
     return invalid_store_key(key);
-  return database_.write([&]() -> Result<bool> {
+  return database_.write([&]() -> Result<Removed> {
     auto removed = database_.run("DELETE FROM key_values WHERE key = ?1", key);
     if (!removed.ok())
-      return removed;
-    return database_.changes() > 0;
+      return std::move(removed).error();
+    return database_.changes() > 0 ? Removed::Yes : Removed::No;
   });
 }
 
@@ -70,7 +70,7 @@ Result<std::vector<std::string>> SqliteKeyValueStore::list(std::string_view pref
     auto row = read.value().step();
     if (!row.ok())
       return std::move(row).error();
-    if (!row.value())
+    if (row.value() == Step::Done)
       return keys;
     std::string_view key = read.value().text(0);
     if (key.substr(0, prefix.size()) != prefix)

@@ -89,7 +89,7 @@ Result<std::vector<TornLine>> SqliteLedgerStore::load() {
   return std::vector<TornLine>();
 }
 
-Result<bool> SqliteLedgerStore::insert_record(const UsageRecord &record) {
+Result<void> SqliteLedgerStore::insert_record(const UsageRecord &record) {
   const std::int64_t day = record.at_ms / ms_per_day;
   // The day's spending per scope, kept exact: a record it cannot hold is refused, as the
   // core's store refuses it.
@@ -123,11 +123,11 @@ Result<bool> SqliteLedgerStore::insert_record(const UsageRecord &record) {
   row.bind(column + 1, record.outcome);
   auto done = row.step();
   if (!done.ok())
-    return done;
-  return true;
+    return std::move(done).error();
+  return {};
 }
 
-Result<bool> SqliteLedgerStore::reclaim_ended_reservations() {
+Result<void> SqliteLedgerStore::reclaim_ended_reservations() {
   auto owners = database_.statement("SELECT id, boot_id, pid_namespace, pid, process_start, "
                                     "reserved_at_ms FROM reservations");
   if (!owners.ok())
@@ -139,7 +139,7 @@ Result<bool> SqliteLedgerStore::reclaim_ended_reservations() {
     auto row = owners.value().step();
     if (!row.ok())
       return std::move(row).error();
-    if (!row.value())
+    if (row.value() == Step::Done)
       break;
     Statement &owner = owners.value();
     const ProcessIdentity identity{std::string(owner.text(1)), std::string(owner.text(2)),
@@ -156,7 +156,7 @@ Result<bool> SqliteLedgerStore::reclaim_ended_reservations() {
                             "DELETE FROM reservations WHERE id = ?1"})
       if (auto removed = database_.run(sql, id); !removed.ok())
         return removed;
-  return true;
+  return {};
 }
 
 Result<Reservation> SqliteLedgerStore::reserve(const std::vector<std::string> &scopes,
@@ -188,7 +188,7 @@ Result<Reservation> SqliteLedgerStore::reserve(const std::vector<std::string> &s
         auto row = held.value().step();
         if (!row.ok())
           return std::move(row).error();
-        if (!row.value())
+        if (row.value() == Step::Done)
           break;
         scope_spending.reserved =
             add_money(scope_spending.reserved, held.value().integer(0)).value_or(money_max);
@@ -217,7 +217,7 @@ Result<Reservation> SqliteLedgerStore::reserve(const std::vector<std::string> &s
   return reserved;
 }
 
-Result<bool> SqliteLedgerStore::delete_own_reservation(Reservation reservation) {
+Result<void> SqliteLedgerStore::delete_own_reservation(Reservation reservation) {
   const auto id = static_cast<std::int64_t>(reservation.id);
   if (auto scopes = database_.run("DELETE FROM reservation_scopes WHERE reservation_id = ?1", id);
       !scopes.ok())
@@ -225,14 +225,14 @@ Result<bool> SqliteLedgerStore::delete_own_reservation(Reservation reservation) 
   return database_.run("DELETE FROM reservations WHERE id = ?1 AND pid = ?2", id, pid_);
 }
 
-Result<bool> SqliteLedgerStore::settle(Reservation reservation, const UsageRecord &record) {
+Result<void> SqliteLedgerStore::settle(Reservation reservation, const UsageRecord &record) {
   // This store's own list says what is pending, not the table: a reservation reclaimed in the
   // meantime (a call in a container that outlived foreign_reservation_lifetime_ms) was still
   // spent, and its record must still be written, once.
   if (!pending_.count(reservation.id))
     return invalid("reservation " + std::to_string(reservation.id) +
                    " is not pending: settled or released already");
-  auto settled = database_.write([&]() -> Result<bool> {
+  auto settled = database_.write([&]() -> Result<void> {
     if (auto removed = delete_own_reservation(reservation); !removed.ok())
       return removed;
     return insert_record(record);
@@ -248,11 +248,11 @@ void SqliteLedgerStore::release(Reservation reservation) noexcept {
   (void)database_.write([&] { return delete_own_reservation(reservation); });
 }
 
-Result<bool> SqliteLedgerStore::record(const UsageRecord &record) {
+Result<void> SqliteLedgerStore::record(const UsageRecord &record) {
   return database_.write([&] { return insert_record(record); });
 }
 
-Result<bool> SqliteLedgerStore::set_budget(const std::string &scope,
+Result<void> SqliteLedgerStore::set_budget(const std::string &scope,
                                            std::optional<Picodollars> monthly_limit) {
   return database_.write([&] {
     if (!monthly_limit)
@@ -273,7 +273,7 @@ Result<std::map<std::string, Picodollars, std::less<>>> SqliteLedgerStore::budge
     auto row = read.value().step();
     if (!row.ok())
       return std::move(row).error();
-    if (!row.value())
+    if (row.value() == Step::Done)
       return budgets;
     budgets.emplace(std::string(read.value().text(0)), read.value().integer(1));
   }
@@ -291,7 +291,7 @@ Result<Picodollars> SqliteLedgerStore::spent(std::string_view scope, std::int64_
     auto row = read.value().step();
     if (!row.ok())
       return std::move(row).error();
-    if (!row.value())
+    if (row.value() == Step::Done)
       return sum;
     sum = add_money(sum, read.value().integer(0)).value_or(money_max);
   }
@@ -309,7 +309,7 @@ Result<std::vector<UsageRecord>> SqliteLedgerStore::records(std::int64_t first_d
     auto next = row.step();
     if (!next.ok())
       return std::move(next).error();
-    if (!next.value())
+    if (next.value() == Step::Done)
       return records;
     auto damaged = [&](std::string_view what) {
       return bad_response(database_.path().string() + ": usage record " +

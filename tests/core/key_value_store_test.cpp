@@ -56,10 +56,10 @@ TEST_CASE("MemoryStore gets what was put, replaces it and removes it", "[store]"
 
   auto removed = store.remove("a/b");
   REQUIRE(removed.ok());
-  CHECK(removed.value());
+  CHECK(removed.value() == Removed::Yes);
   auto again = store.remove("a/b");
   REQUIRE(again.ok());
-  CHECK_FALSE(again.value());
+  CHECK(again.value() == Removed::No);
   CHECK_FALSE(store.get("a/b").value().has_value());
 }
 

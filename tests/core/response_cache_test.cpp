@@ -49,12 +49,12 @@ public:
       return failure();
     return inner.get(key);
   }
-  Result<bool> put(std::string_view key, std::string_view value) override {
+  Result<void> put(std::string_view key, std::string_view value) override {
     if (fail)
       return failure();
     return inner.put(key, value);
   }
-  Result<bool> remove(std::string_view key) override { return inner.remove(key); }
+  Result<Removed> remove(std::string_view key) override { return inner.remove(key); }
   Result<std::vector<std::string>> list(std::string_view prefix) override {
     ++lists;
     if (fail)
@@ -511,7 +511,7 @@ TEST_CASE("The cache serves an answer until it expires, then removes it", "[cach
   ResponseCache cache(&store);
   const std::string key = cache_key(simple_request(), Endpoint{});
   CHECK_FALSE(cache.get(key, 0));
-  REQUIRE(cache.put(key, simple_response("Hello"), 1000, 500).value());
+  REQUIRE(cache.put(key, simple_response("Hello"), 1000, 500).value() == Cached::Yes);
   CHECK(store.list("").value() == std::vector<std::string>{store_key_of(key)});
 
   auto hit = cache.get(key, 1499);
@@ -626,7 +626,7 @@ TEST_CASE("A cache without a store or without room stores nothing", "[cache]") {
   ResponseCache none(nullptr);
   auto put = none.put(key_number(1), simple_response("x"), 0, 10);
   REQUIRE(put.ok());
-  CHECK_FALSE(put.value());
+  CHECK(put.value() == Cached::No);
   CHECK_FALSE(none.get(key_number(1), 0));
   none.clear();
 
@@ -634,7 +634,7 @@ TEST_CASE("A cache without a store or without room stores nothing", "[cache]") {
   ResponseCache empty(&store, 0);
   auto nothing = empty.put(key_number(1), simple_response("x"), 0, 10);
   REQUIRE(nothing.ok());
-  CHECK_FALSE(nothing.value());
+  CHECK(nothing.value() == Cached::No);
   CHECK(store.list("").value().empty());
 }
 

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 using llmux::ErrorCode;
+using llmux::Removed;
 using llmux::native::FileStore;
 using llmux::testing::read_file;
 using llmux::testing::TemporaryDirectory;
@@ -85,8 +86,8 @@ TEST_CASE("FileStore puts, gets, replaces, removes and lists keys as files", "[f
   CHECK(store.list("led").value().size() == 2);
   CHECK(store.list("nothing/here/").value().empty());
 
-  CHECK(store.remove("ledger/budgets.json").value());
-  CHECK_FALSE(store.remove("ledger/budgets.json").value());
+  CHECK(store.remove("ledger/budgets.json").value() == Removed::Yes);
+  CHECK(store.remove("ledger/budgets.json").value() == Removed::No);
   CHECK_FALSE(store.get("ledger/budgets.json").value());
   CHECK_FALSE(fs::exists(root / "ledger" / "budgets.json"));
 
@@ -120,7 +121,7 @@ TEST_CASE("FileStore keeps a key a value or a folder, never both", "[file_store]
   CHECK(store.put("a", "v").error().code == ErrorCode::InvalidArgument);
   CHECK(store.put("a/b/c", "v").error().code == ErrorCode::InvalidArgument);
   CHECK_FALSE(store.get("a").value()); // a folder holds no value
-  CHECK_FALSE(store.remove("a").value());
+  CHECK(store.remove("a").value() == Removed::No);
   CHECK_FALSE(store.get("a/b/c").value());
   CHECK(store.get("a/b").value() == std::optional<std::string>("v"));
 }

@@ -540,7 +540,7 @@ TEST_CASE("The SQLite key-value store keeps the KeyValueStore contract", "[sqlit
   CHECK(store.put("a/b/c", "v").error().code == ErrorCode::InvalidArgument);
   CHECK(store.get("../x").error().code == ErrorCode::InvalidArgument);
   CHECK(store.list("../").error().code == ErrorCode::InvalidArgument);
-  CHECK(store.remove("a/b").value());
-  CHECK_FALSE(store.remove("a/b").value());
+  CHECK(store.remove("a/b").value() == Removed::Yes);
+  CHECK(store.remove("a/b").value() == Removed::No);
   CHECK_FALSE(store.get("a/b").value());
 }

@@ -9,12 +9,12 @@ namespace llmux::testing {
 class FailingStore final : public KeyValueStore {
 public:
   Result<std::optional<std::string>> get(std::string_view key) override { return inner.get(key); }
-  Result<bool> put(std::string_view key, std::string_view value) override {
+  Result<void> put(std::string_view key, std::string_view value) override {
     if (fail)
       return make_error(ErrorCode::Storage, ErrorOrigin::Session, "disk full");
     return inner.put(key, value);
   }
-  Result<bool> remove(std::string_view key) override { return inner.remove(key); }
+  Result<Removed> remove(std::string_view key) override { return inner.remove(key); }
   Result<std::vector<std::string>> list(std::string_view prefix) override {
     return inner.list(prefix);
   }

@@ -102,7 +102,7 @@ public:
 
   /// Adds a user model, or replaces the template of the same id. invalid_argument when the
   /// template is incomplete (no id, no provider base URL and none given, non-positive limits).
-  Result<bool> add(ModelTemplate model);
+  Result<void> add(ModelTemplate model);
 
   /// Adds the models of a catalog document: {"models": [...]} or one model object, in the
   /// format of core/catalog/models.json. invalid_argument saying which model and field is

@@ -12,6 +12,9 @@
 
 namespace llmux {
 
+/// Whether KeyValueStore::remove found a value to remove.
+enum class Removed : bool { No, Yes };
+
 /// Where the ledger, the cache and user models persist. Hosts implement it: files natively
 /// (native::FileStore), the Emscripten FS on IndexedDB in a browser, memory in an edge
 /// isolate (MemoryStore). Synchronous: the core calls it between two actions of a session.
@@ -30,11 +33,11 @@ public:
   /// The value of `key`, or nothing when no value is stored under it.
   virtual Result<std::optional<std::string>> get(std::string_view key) = 0;
   /// Stores `value` under `key`, replacing any value atomically: after a crash the key holds
-  /// the old or the new value, never a mix. Returns true. invalid_argument when the key is
-  /// invalid or is (or lies under) a key that holds a value the other way round.
-  virtual Result<bool> put(std::string_view key, std::string_view value) = 0;
-  /// Removes `key`'s value: true when there was one, false when there was none.
-  virtual Result<bool> remove(std::string_view key) = 0;
+  /// the old or the new value, never a mix. invalid_argument when the key is invalid or is
+  /// (or lies under) a key that holds a value the other way round.
+  virtual Result<void> put(std::string_view key, std::string_view value) = 0;
+  /// Removes `key`'s value: Removed::Yes when there was one, Removed::No when there was none.
+  virtual Result<Removed> remove(std::string_view key) = 0;
   /// The keys that start with `prefix` (plain text, not a pattern: "ledger/rec" matches
   /// "ledger/records/..."), sorted bytewise. An empty prefix lists every key. `prefix` must
   /// be made of key characters and '/', with no "." or ".." segment before its last '/'.
@@ -65,8 +68,8 @@ Error invalid_store_prefix(std::string_view prefix);
 class MemoryStore final : public KeyValueStore {
 public:
   Result<std::optional<std::string>> get(std::string_view key) override;
-  Result<bool> put(std::string_view key, std::string_view value) override;
-  Result<bool> remove(std::string_view key) override;
+  Result<void> put(std::string_view key, std::string_view value) override;
+  Result<Removed> remove(std::string_view key) override;
   Result<std::vector<std::string>> list(std::string_view prefix) override;
 
 private:

@@ -143,16 +143,16 @@ public:
   /// Atomically drops the pending `reservation` and adds `record`. invalid_argument, changing
   /// nothing, when the reservation is not pending (settled, released or never made here) or a
   /// day's spending in one of the record's scopes would not fit an int64.
-  virtual Result<bool> settle(Reservation reservation, const UsageRecord &record) = 0;
+  virtual Result<void> settle(Reservation reservation, const UsageRecord &record) = 0;
 
   /// Drops a reservation with nothing spent. Unknown or dropped reservations are ignored.
   virtual void release(Reservation reservation) noexcept = 0;
 
   /// Adds `record`; invalid_argument as settle.
-  virtual Result<bool> record(const UsageRecord &record) = 0;
+  virtual Result<void> record(const UsageRecord &record) = 0;
 
   /// Sets (or, with nothing, removes) a scope's monthly budget.
-  virtual Result<bool> set_budget(const std::string &scope,
+  virtual Result<void> set_budget(const std::string &scope,
                                   std::optional<Picodollars> monthly_limit) = 0;
 
   /// Every budget, by scope.
@@ -217,7 +217,7 @@ public:
   /// Sets (or, with nothing, removes) a scope's monthly budget, and persists the budgets.
   /// invalid_argument for an invalid scope or a negative limit; on a storage error the
   /// budgets are left as they were.
-  Result<bool> set_budget(std::string scope, std::optional<Picodollars> monthly_limit);
+  Result<void> set_budget(std::string scope, std::optional<Picodollars> monthly_limit);
 
   /// The scope's monthly budget, if it has one.
   Result<std::optional<Picodollars>> budget(std::string_view scope) const;
@@ -239,7 +239,7 @@ public:
   /// invalid_argument, with the reservation kept, when the record is invalid (see record());
   /// invalid_argument when the reservation is not pending (settled or released already), so
   /// that nothing is charged twice.
-  Result<bool> settle(Reservation reservation, UsageRecord record);
+  Result<void> settle(Reservation reservation, UsageRecord record);
 
   /// Drops a reservation with nothing spent. Unknown or dropped reservations are ignored.
   void release(Reservation reservation) noexcept;
@@ -251,7 +251,7 @@ public:
   /// spending in a scope would not fit an int64. With the key-value store, on a storage error
   /// the record still counts (the money is spent) and the error is returned; the day's file
   /// is written whole again with the day's next record.
-  Result<bool> record(UsageRecord record);
+  Result<void> record(UsageRecord record);
 
   /// Spent in `scope` during the period that contains at_ms: known costs only. Stops at the
   /// int64 maximum (which is over any budget) rather than overflow.

@@ -28,6 +28,10 @@ namespace llmux {
 /// request (schemas, arguments, extra_body) count byte for byte.
 std::string cache_key(const ChatRequest &request, const Endpoint &endpoint);
 
+/// Whether ResponseCache::put stored a response: No when the cache is disabled (no store, or
+/// max_entries 0).
+enum class Cached : bool { No, Yes };
+
 /// Whole responses by cache key, in a KeyValueStore under "cache/<first 2 hex>/<key>.json",
 /// each with its expiry. At most `max_entries` are kept: a put beyond it evicts the oldest
 /// puts first. Not thread-safe: use one object from one thread.
@@ -47,19 +51,19 @@ public:
   std::optional<ChatResponse> get(std::string_view key, std::int64_t now_ms);
 
   /// Stores `response` under `key` (a cache_key) until now_ms + ttl_ms, replacing any entry
-  /// of that key, then evicts the oldest entries beyond max_entries. True when stored; false
-  /// when the cache is disabled or holds no entries (max_entries 0). invalid_argument when
-  /// `key` is not a cache key, ttl_ms is not positive or a string of the response is not
-  /// valid UTF-8; the store's error when it fails.
-  Result<bool> put(std::string_view key, const ChatResponse &response, std::int64_t now_ms,
-                   std::int64_t ttl_ms);
+  /// of that key, then evicts the oldest entries beyond max_entries. Cached::Yes when stored;
+  /// Cached::No when the cache is disabled or holds no entries (max_entries 0).
+  /// invalid_argument when `key` is not a cache key, ttl_ms is not positive or a string of the
+  /// response is not valid UTF-8; the store's error when it fails.
+  Result<Cached> put(std::string_view key, const ChatResponse &response, std::int64_t now_ms,
+                     std::int64_t ttl_ms);
 
   /// Removes every entry. Storage errors are ignored: what could not be removed is found
   /// again (and expires) later.
   void clear();
 
 private:
-  Result<bool> build_index(std::int64_t now_ms);
+  Result<void> build_index(std::int64_t now_ms);
   void forget(const std::string &key);
 
   KeyValueStore *store_;

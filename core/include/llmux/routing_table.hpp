@@ -17,7 +17,7 @@ class RoutingTable {
 public:
   /// Sets the chain for `kind` (replacing any). invalid_argument when the kind or the chain
   /// is empty or a name is empty.
-  Result<bool> set_route(std::string kind, std::vector<std::string> models);
+  Result<void> set_route(std::string kind, std::vector<std::string> models);
   /// The kind used when a call names none or one the table lacks; unset: such calls fail.
   void set_default_kind(std::string kind) { default_kind_ = std::move(kind); }
   /// The chain for `kind` (the default kind's when `kind` is empty or unknown and a default
@@ -25,7 +25,7 @@ public:
   Result<std::vector<std::string>> route(std::string_view kind) const;
   /// Reads {"default": "simple", "routes": {"simple": ["gpt-4o-mini"], "coding": [...]}}.
   /// invalid_argument saying what is wrong; the table is unchanged then.
-  Result<bool> load_json(std::string_view json_text);
+  Result<void> load_json(std::string_view json_text);
   const std::map<std::string, std::vector<std::string>, std::less<>> &routes() const noexcept {
     return routes_;
   }

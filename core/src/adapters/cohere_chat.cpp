@@ -36,7 +36,7 @@ Value tool_message(const ToolResult &result) {
 
 // Appends the wire messages for one neutral message. Tool results become one "tool" message
 // each, whatever message they came in.
-Result<bool> append_messages(const Message &message, Value &out) {
+Result<void> append_messages(const Message &message, Value &out) {
   std::string text;
   std::string tool_plan;
   Value parts = Value::array();    // user content, when it has images
@@ -83,10 +83,10 @@ Result<bool> append_messages(const Message &message, Value &out) {
     case Role::Tool:
       if (has_text || has_image)
         return invalid_argument("a tool message carries tool results only");
-      return true;
+      return {};
     case Role::Assistant: {
       if (text.empty() && tool_calls.empty())
-        return true;
+        return {};
       Value wire = Value::object({{"role", "assistant"}});
       if (!thinking.empty()) {
         if (!text.empty())
@@ -102,24 +102,24 @@ Result<bool> append_messages(const Message &message, Value &out) {
         wire["tool_calls"] = std::move(tool_calls);
       }
       out.push_back(std::move(wire));
-      return true;
+      return {};
     }
     case Role::System:
       if (!text.empty())
         out.push_back(Value::object({{"role", "system"}, {"content", text}}));
-      return true;
+      return {};
     case Role::User:
       break;
   }
   if (!has_text && !has_image)
-    return true;
+    return {};
   Value wire = Value::object({{"role", "user"}});
   if (has_image)
     wire["content"] = std::move(parts);
   else
     wire["content"] = text;
   out.push_back(std::move(wire));
-  return true;
+  return {};
 }
 
 Result<Value> response_format_value(const ResponseFormat &format) {

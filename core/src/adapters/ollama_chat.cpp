@@ -45,7 +45,7 @@ using CallNames = std::map<std::string, std::string, std::less<>>;
 
 // Appends the wire messages for one neutral message. Tool results become one "tool" message
 // each, ahead of the text of the message they came in.
-Result<bool> append_messages(const Message &message, CallNames &names, Value &out) {
+Result<void> append_messages(const Message &message, CallNames &names, Value &out) {
   std::string text;
   bool has_text = false;
   std::string thinking;
@@ -113,40 +113,40 @@ Result<bool> append_messages(const Message &message, CallNames &names, Value &ou
   if (message.role == Role::Tool) {
     if (has_text)
       return invalid_argument("a tool message carries tool results only");
-    return true;
+    return {};
   }
   if (message.role == Role::Assistant) {
     if (!has_text && thinking.empty() && tool_calls.empty())
-      return true;
+      return {};
     Value wire = Value::object({{"role", "assistant"}, {"content", std::move(text)}});
     if (!thinking.empty())
       wire["thinking"] = std::move(thinking);
     if (!tool_calls.empty())
       wire["tool_calls"] = std::move(tool_calls);
     out.push_back(std::move(wire));
-    return true;
+    return {};
   }
   if (!has_text && images.empty())
-    return true;
+    return {};
   Value wire = Value::object({{"role", to_string(message.role)}, {"content", std::move(text)}});
   if (!images.empty())
     wire["images"] = std::move(images);
   out.push_back(std::move(wire));
-  return true;
+  return {};
 }
 
 // Whether, and which tools, the request may send; Ollama has no tool_choice to say more.
-Result<bool> check_tool_choice(const ChatRequest &request, bool &send_tools) {
+Result<void> check_tool_choice(const ChatRequest &request, bool &send_tools) {
   send_tools = !request.tools.empty();
   if (!request.tool_choice)
-    return true;
+    return {};
   switch (request.tool_choice->mode) {
     case ToolChoice::Mode::Auto:
-      return true;
+      return {};
     case ToolChoice::Mode::None:
       // The model cannot call a tool it is not told about: exactly "no tool calls".
       send_tools = false;
-      return true;
+      return {};
     case ToolChoice::Mode::Required:
     case ToolChoice::Mode::Named:
       break;

@@ -27,7 +27,7 @@ void write_image_url_part(const Image &image, std::string &out) {
 
 // Writes the wire messages for one neutral message, each followed by a comma. Tool results
 // become one "tool" message each, whatever message they came in, written before it.
-Result<bool> write_messages(const Message &message, std::string &out) {
+Result<void> write_messages(const Message &message, std::string &out) {
   bool has_parts = false; // text or images
   bool only_text = true;
   bool has_tool_calls = false;
@@ -64,10 +64,10 @@ Result<bool> write_messages(const Message &message, std::string &out) {
   if (message.role == Role::Tool) {
     if (has_parts)
       return invalid_argument("a tool message carries tool results only");
-    return true;
+    return {};
   }
   if (message.role == Role::Assistant ? !has_parts && !has_tool_calls : !has_parts)
-    return true;
+    return {};
   out += "{\"role\":";
   json::write_string(to_string(message.role), out);
   out += ",\"content\":";
@@ -111,7 +111,7 @@ Result<bool> write_messages(const Message &message, std::string &out) {
     out += ']';
   }
   out += "},";
-  return true;
+  return {};
 }
 
 void write_tool_choice(const ToolChoice &choice, std::string &out) {
@@ -134,13 +134,13 @@ void write_tool_choice(const ToolChoice &choice, std::string &out) {
 }
 
 // The response_format member, when the format asks for one.
-Result<bool> write_response_format(const ResponseFormat &format, RequestBody &body) {
+Result<void> write_response_format(const ResponseFormat &format, RequestBody &body) {
   switch (format.type) {
     case ResponseFormat::Type::Text:
-      return true;
+      return {};
     case ResponseFormat::Type::JsonObject:
       body.member("response_format") += "{\"type\":\"json_object\"}";
-      return true;
+      return {};
     case ResponseFormat::Type::JsonSchema:
       break;
   }
@@ -153,7 +153,7 @@ Result<bool> write_response_format(const ResponseFormat &format, RequestBody &bo
   out += ",\"schema\":";
   json::write(schema.value(), out);
   out += format.strict ? ",\"strict\":true}}" : ",\"strict\":false}}";
-  return true;
+  return {};
 }
 
 // ---------------------------------------------------------------------------------------

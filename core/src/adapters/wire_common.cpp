@@ -88,7 +88,7 @@ Result<std::string> base_url(const Endpoint &endpoint) {
   return std::string(info.default_base_url);
 }
 
-Result<bool> check_request_numbers(const ChatRequest &request) {
+Result<void> check_request_numbers(const ChatRequest &request) {
   auto check = [](std::string_view name, const std::optional<double> &value,
                   std::string_view max_text, double max) -> std::optional<Error> {
     if (!value || (std::isfinite(*value) && *value >= 0 && *value <= max))
@@ -108,7 +108,7 @@ Result<bool> check_request_numbers(const ChatRequest &request) {
   if (request.max_tokens && *request.max_tokens < 1)
     return invalid_argument("max_tokens must be 1 or more, not " +
                             std::to_string(*request.max_tokens));
-  return true;
+  return {};
 }
 
 std::optional<std::int64_t> read_token_count(const json::Value &parent, std::string_view key,
@@ -167,15 +167,15 @@ Result<json::Value> tool_schema(const Tool &tool) {
   return std::move(schema).value();
 }
 
-Result<bool> merge_extra_body(const ChatRequest &request, json::Value &body) {
+Result<void> merge_extra_body(const ChatRequest &request, json::Value &body) {
   if (request.extra_body.empty())
-    return true;
+    return {};
   auto extra = json::parse(request.extra_body);
   if (!extra.ok() || !extra.value().is_object())
     return invalid_argument("extra_body must be a JSON object");
   for (const json::Member &member : extra.value().members())
     body[member.key] = member.value;
-  return true;
+  return {};
 }
 
 Result<json::Value> arguments_object(const ToolCall &call) {

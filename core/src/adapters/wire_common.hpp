@@ -24,7 +24,7 @@ Result<std::string> base_url(const Endpoint &endpoint);
 
 /// The request's numbers checked as ChatRequest says (each adapter's build_request calls this
 /// first, so that every host refuses the same); invalid_argument naming the first one wrong.
-Result<bool> check_request_numbers(const ChatRequest &request);
+Result<void> check_request_numbers(const ChatRequest &request);
 
 /// Content-Type, Accept (SSE or JSON), the API key in the provider's scheme (left out when
 /// empty), then the endpoint's extra headers.
@@ -36,7 +36,7 @@ Result<json::Value> tool_schema(const Tool &tool);
 
 /// Merges the members of the request's `extra_body` object into `body`.
 /// invalid_argument when `extra_body` is not a JSON object.
-Result<bool> merge_extra_body(const ChatRequest &request, json::Value &body);
+Result<void> merge_extra_body(const ChatRequest &request, json::Value &body);
 
 /// The token count `parent[key]` of a provider's usage, absent when missing or null. This is
 /// the one place that decides which counts llmux believes: a whole number from 0 to

@@ -77,8 +77,8 @@ std::optional<ChatResponse> ResponseCache::get(std::string_view key, std::int64_
   return std::move(entry).value().response;
 }
 
-Result<bool> ResponseCache::put(std::string_view key, const ChatResponse &response,
-                                std::int64_t now_ms, std::int64_t ttl_ms) {
+Result<Cached> ResponseCache::put(std::string_view key, const ChatResponse &response,
+                                  std::int64_t now_ms, std::int64_t ttl_ms) {
   if (!is_cache_key(key))
     return make_error(ErrorCode::InvalidArgument, ErrorOrigin::Caller,
                       "a cache key is 64 lowercase hex digits, as cache_key makes it");
@@ -86,18 +86,18 @@ Result<bool> ResponseCache::put(std::string_view key, const ChatResponse &respon
     return make_error(ErrorCode::InvalidArgument, ErrorOrigin::Caller,
                       "a cache entry's time to live must be positive");
   if (!store_ || max_entries_ == 0)
-    return false;
+    return Cached::No;
   auto encoded = encode_cache_entry(CacheEntry{now_ms, saturating_add(now_ms, ttl_ms), response});
   if (!encoded.ok())
     return std::move(encoded).error();
   if (!indexed_) {
     auto built = build_index(now_ms);
     if (!built.ok())
-      return built;
+      return std::move(built).error();
   }
   auto stored = store_->put(store_key_of(key), encoded.value());
   if (!stored.ok())
-    return stored;
+    return std::move(stored).error();
   std::string owned(key);
   forget(owned);
   std::uint64_t sequence = next_sequence_++;
@@ -110,7 +110,7 @@ Result<bool> ResponseCache::put(std::string_view key, const ChatResponse &respon
     (void)store_->remove(store_key_of(oldest));
     forget(oldest);
   }
-  return true;
+  return Cached::Yes;
 }
 
 void ResponseCache::clear() {
@@ -127,7 +127,7 @@ void ResponseCache::clear() {
       (void)store_->remove(store_key);
 }
 
-Result<bool> ResponseCache::build_index(std::int64_t now_ms) {
+Result<void> ResponseCache::build_index(std::int64_t now_ms) {
   auto keys = store_->list(folder);
   if (!keys.ok())
     return std::move(keys).error();
@@ -150,7 +150,7 @@ Result<bool> ResponseCache::build_index(std::int64_t now_ms) {
     by_age_.emplace(stored_at_ms, 0, *key);
   }
   indexed_ = true;
-  return true;
+  return {};
 }
 
 void ResponseCache::forget(const std::string &key) {

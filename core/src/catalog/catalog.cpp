@@ -218,7 +218,7 @@ std::vector<const ModelTemplate *> Catalog::find_other_name(std::string_view nam
   return found;
 }
 
-Result<bool> Catalog::add(ModelTemplate model) {
+Result<void> Catalog::add(ModelTemplate model) {
   if (model.id.empty())
     return catalog_error({}, "every model needs an id");
   if (model.context_tokens <= 0 || model.max_output_tokens <= 0)
@@ -229,11 +229,11 @@ Result<bool> Catalog::add(ModelTemplate model) {
   for (ModelTemplate &existing : models_) {
     if (existing.id == model.id) {
       existing = std::move(model);
-      return true;
+      return {};
     }
   }
   models_.push_back(std::move(model));
-  return true;
+  return {};
 }
 
 Result<std::size_t> Catalog::add_json(std::string_view json_text) {

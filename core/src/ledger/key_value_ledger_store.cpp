@@ -22,7 +22,7 @@ std::string day_file_key(std::int64_t day) {
 
 } // namespace
 
-Result<bool> KeyValueLedgerStore::add_record(State &state, const UsageRecord &record) {
+Result<void> KeyValueLedgerStore::add_record(State &state, const UsageRecord &record) {
   const std::int64_t day = day_of(record.at_ms);
   // Day sums must stay exact: refuse the record whose cost a day of one of its scopes
   // cannot hold, before changing anything.
@@ -42,7 +42,7 @@ Result<bool> KeyValueLedgerStore::add_record(State &state, const UsageRecord &re
   }
   state.records_by_day[day].push_back(state.records.size());
   state.records.push_back(record);
-  return true;
+  return {};
 }
 
 Result<std::vector<TornLine>> KeyValueLedgerStore::load() {
@@ -126,9 +126,9 @@ Result<std::vector<TornLine>> KeyValueLedgerStore::load() {
   return torn;
 }
 
-Result<bool> KeyValueLedgerStore::persist_day(std::int64_t day) {
+Result<void> KeyValueLedgerStore::persist_day(std::int64_t day) {
   if (!store_)
-    return true;
+    return {};
   // Each record rewrites its whole day file with put (atomic: a crash leaves the old file or
   // the new one), so a file per UTC day keeps each rewrite to one day's records rather than
   // the whole history, and leaves the files of past days untouched. The day's text is kept
@@ -148,7 +148,7 @@ Result<bool> KeyValueLedgerStore::persist_day(std::int64_t day) {
   return store_->put(day_file_key(day), encoded_day_->text);
 }
 
-Result<bool> KeyValueLedgerStore::set_budget(const std::string &scope,
+Result<void> KeyValueLedgerStore::set_budget(const std::string &scope,
                                              std::optional<Picodollars> monthly_limit) {
   auto budgets = state_.budgets;
   if (monthly_limit)
@@ -161,7 +161,7 @@ Result<bool> KeyValueLedgerStore::set_budget(const std::string &scope,
       return persisted;
   }
   state_.budgets = std::move(budgets);
-  return true;
+  return {};
 }
 
 Result<std::map<std::string, Picodollars, std::less<>>> KeyValueLedgerStore::budgets() {
@@ -192,7 +192,7 @@ Result<Reservation> KeyValueLedgerStore::reserve(const std::vector<std::string> 
   return Reservation{id};
 }
 
-Result<bool> KeyValueLedgerStore::settle(Reservation reservation, const UsageRecord &record) {
+Result<void> KeyValueLedgerStore::settle(Reservation reservation, const UsageRecord &record) {
   if (!pending_.count(reservation.id))
     return make_error(ErrorCode::InvalidArgument, ErrorOrigin::Caller,
                       "reservation " + std::to_string(reservation.id) +
@@ -219,7 +219,7 @@ void KeyValueLedgerStore::release(Reservation reservation) noexcept {
   pending_.erase(found);
 }
 
-Result<bool> KeyValueLedgerStore::record(const UsageRecord &record) {
+Result<void> KeyValueLedgerStore::record(const UsageRecord &record) {
   auto added = add_record(state_, record);
   if (!added.ok())
     return added;

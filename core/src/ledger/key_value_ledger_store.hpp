@@ -29,10 +29,10 @@ public:
   Result<Reservation> reserve(const std::vector<std::string> &scopes, Picodollars estimate,
                               std::int64_t first_day, std::int64_t end_day,
                               const ReservationCheck &check) override;
-  Result<bool> settle(Reservation reservation, const UsageRecord &record) override;
+  Result<void> settle(Reservation reservation, const UsageRecord &record) override;
   void release(Reservation reservation) noexcept override;
-  Result<bool> record(const UsageRecord &record) override;
-  Result<bool> set_budget(const std::string &scope,
+  Result<void> record(const UsageRecord &record) override;
+  Result<void> set_budget(const std::string &scope,
                           std::optional<Picodollars> monthly_limit) override;
   Result<std::map<std::string, Picodollars, std::less<>>> budgets() override;
   Result<Picodollars> spent(std::string_view scope, std::int64_t first_day,
@@ -53,8 +53,8 @@ private:
     std::map<std::string, std::map<std::int64_t, Picodollars>, std::less<>> spent_by_day;
     std::map<std::string, Picodollars, std::less<>> budgets;
   };
-  static Result<bool> add_record(State &state, const UsageRecord &record);
-  Result<bool> persist_day(std::int64_t day);
+  static Result<void> add_record(State &state, const UsageRecord &record);
+  Result<void> persist_day(std::int64_t day);
   Picodollars spent_in(std::string_view scope, std::int64_t first_day, std::int64_t end_day) const;
 
   KeyValueStore *store_;

@@ -55,7 +55,7 @@ Result<std::vector<TornLine>> Ledger::load() {
   return store_->load();
 }
 
-Result<bool> Ledger::set_budget(std::string scope, std::optional<Picodollars> monthly_limit) {
+Result<void> Ledger::set_budget(std::string scope, std::optional<Picodollars> monthly_limit) {
   if (auto problem = scope_problem(scope, RecordSource::Caller))
     return invalid(*problem);
   if (monthly_limit && *monthly_limit < 0)
@@ -107,7 +107,7 @@ Result<Reservation> Ledger::reserve(const std::vector<std::string> &scopes, Pico
   return store_->reserve(scopes, estimate, month.first, month.end, admit);
 }
 
-Result<bool> Ledger::settle(Reservation reservation, UsageRecord record) {
+Result<void> Ledger::settle(Reservation reservation, UsageRecord record) {
   if (auto problem = record_problem(record, RecordSource::Caller))
     return invalid(*problem);
   return store_->settle(reservation, record);
@@ -117,7 +117,7 @@ void Ledger::release(Reservation reservation) noexcept {
   store_->release(reservation);
 }
 
-Result<bool> Ledger::record(UsageRecord record) {
+Result<void> Ledger::record(UsageRecord record) {
   if (auto problem = record_problem(record, RecordSource::Caller))
     return invalid(*problem);
   return store_->record(record);

@@ -11,7 +11,7 @@ Error invalid(std::string message) {
 
 } // namespace
 
-Result<bool> RoutingTable::set_route(std::string kind, std::vector<std::string> models) {
+Result<void> RoutingTable::set_route(std::string kind, std::vector<std::string> models) {
   if (kind.empty())
     return invalid("a route needs a task kind");
   if (models.empty())
@@ -20,7 +20,7 @@ Result<bool> RoutingTable::set_route(std::string kind, std::vector<std::string> 
     if (model.empty())
       return invalid("the route for \"" + kind + "\" names an empty model");
   routes_[std::move(kind)] = std::move(models);
-  return true;
+  return {};
 }
 
 Result<std::vector<std::string>> RoutingTable::route(std::string_view kind) const {
@@ -37,7 +37,7 @@ Result<std::vector<std::string>> RoutingTable::route(std::string_view kind) cons
                                 : "; the kinds are " + known));
 }
 
-Result<bool> RoutingTable::load_json(std::string_view json_text) {
+Result<void> RoutingTable::load_json(std::string_view json_text) {
   auto parsed = json::parse(json_text);
   if (!parsed.ok())
     return invalid("the routing table is not JSON: " + parsed.error().message);
@@ -64,7 +64,7 @@ Result<bool> RoutingTable::load_json(std::string_view json_text) {
     table.default_kind_ = fallback->as_string();
   }
   *this = std::move(table);
-  return true;
+  return {};
 }
 
 } // namespace llmux

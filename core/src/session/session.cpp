@@ -399,7 +399,7 @@ struct Session::State {
     // A ledger that cannot persist does not undo a call that was made and paid for: the
     // session goes on, and its result says the record was not stored (a warning with the
     // usage's), so that the host can tell its user that spending may be under-counted.
-    Result<bool> stored = reservation ? config.ledger->settle(*reservation, std::move(record))
+    Result<void> stored = reservation ? config.ledger->settle(*reservation, std::move(record))
                                       : config.ledger->record(std::move(record));
     if (!stored.ok()) {
       // A record the ledger refuses (an invalid scope) must not leave its estimate held.

@@ -11,7 +11,7 @@ Result<std::optional<std::string>> MemoryStore::get(std::string_view key) {
   return std::optional<std::string>(found->second);
 }
 
-Result<bool> MemoryStore::put(std::string_view key, std::string_view value) {
+Result<void> MemoryStore::put(std::string_view key, std::string_view value) {
   if (!is_valid_store_key(key))
     return invalid_store_key(key);
   // A file store cannot hold "a" and "a/b" at once (a file is not a folder); refusing it here
@@ -33,17 +33,17 @@ Result<bool> MemoryStore::put(std::string_view key, std::string_view value) {
     found->second.assign(value);
   else
     values_.emplace(std::string(key), std::string(value));
-  return true;
+  return {};
 }
 
-Result<bool> MemoryStore::remove(std::string_view key) {
+Result<Removed> MemoryStore::remove(std::string_view key) {
   if (!is_valid_store_key(key))
     return invalid_store_key(key);
   auto found = values_.find(key);
   if (found == values_.end())
-    return false;
+    return Removed::No;
   values_.erase(found);
-  return true;
+  return Removed::Yes;
 }
 
 Result<std::vector<std::string>> MemoryStore::list(std::string_view prefix) {

@@ -31,6 +31,9 @@ inline constexpr int database_busy_timeout_ms = 30'000;
 
 class Database;
 
+/// What Statement::step found: a row to read, or the end of the statement's rows.
+enum class Step : bool { Done, Row };
+
 /// One run of a statement that a Database prepared once (see Database::statement): bind its
 /// parameters, step through its rows. Parameters count from 1, columns from 0, as in SQLite.
 /// Ending the run (destroying this) resets the statement, which also ends the read it holds:
@@ -54,9 +57,9 @@ public:
     (bind(++index, values), ...);
   }
 
-  /// Runs the statement to its next row: true with a row to read, false when done. A
-  /// `storage` error (naming the database and what failed) otherwise.
-  Result<bool> step();
+  /// Runs the statement to its next row: Step::Row with a row to read, Step::Done when it
+  /// has no more. A `storage` error (naming the database and what failed) otherwise.
+  Result<Step> step();
 
   bool is_null(int column) const noexcept;
   std::int64_t integer(int column) const noexcept;
@@ -108,20 +111,20 @@ public:
   Result<Statement> statement(std::string_view sql);
 
   /// Runs `sql` (statements without parameters or rows, ';'-separated).
-  Result<bool> execute(std::string_view sql);
+  Result<void> execute(std::string_view sql);
 
   /// Runs the statement `sql`, which returns no rows, with `parameters` bound to ?1, ?2, ...
   /// (Statement::bind_all).
   template <class... Parameters>
-  Result<bool> run(std::string_view sql, const Parameters &...parameters) {
+  Result<void> run(std::string_view sql, const Parameters &...parameters) {
     auto run = statement(sql);
     if (!run.ok())
       return std::move(run).error();
     run.value().bind_all(parameters...);
     auto done = run.value().step();
     if (!done.ok())
-      return done;
-    return true;
+      return std::move(done).error();
+    return {};
   }
 
   /// The first column of the first row of `sql` (with `parameters` bound as run() binds
@@ -136,7 +139,7 @@ public:
     auto row = query.value().step();
     if (!row.ok())
       return std::move(row).error();
-    if (!row.value())
+    if (row.value() == Step::Done)
       return std::optional<std::int64_t>();
     return std::optional<std::int64_t>(query.value().integer(0));
   }
@@ -165,10 +168,10 @@ public:
 
 private:
   explicit Database(std::filesystem::path path) : path_(std::move(path)) {}
-  Result<bool> prepare_schema(const std::filesystem::path &data_directory);
-  Result<bool> begin_write();
+  Result<void> prepare_schema(const std::filesystem::path &data_directory);
+  Result<void> begin_write();
   // Commits (or, with keep false, rolls back) the innermost write.
-  Result<bool> end_write(bool keep);
+  Result<void> end_write(bool keep);
 
   std::filesystem::path path_;
   sqlite3 *connection_ = nullptr;

@@ -27,8 +27,8 @@ public:
   explicit FileStore(std::filesystem::path root);
 
   Result<std::optional<std::string>> get(std::string_view key) override;
-  Result<bool> put(std::string_view key, std::string_view value) override;
-  Result<bool> remove(std::string_view key) override;
+  Result<void> put(std::string_view key, std::string_view value) override;
+  Result<Removed> remove(std::string_view key) override;
   Result<std::vector<std::string>> list(std::string_view prefix) override;
 
   /// The root directory.

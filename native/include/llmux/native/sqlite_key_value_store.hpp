@@ -16,8 +16,8 @@ public:
   explicit SqliteKeyValueStore(Database &database) : database_(database) {}
 
   Result<std::optional<std::string>> get(std::string_view key) override;
-  Result<bool> put(std::string_view key, std::string_view value) override;
-  Result<bool> remove(std::string_view key) override;
+  Result<void> put(std::string_view key, std::string_view value) override;
+  Result<Removed> remove(std::string_view key) override;
   Result<std::vector<std::string>> list(std::string_view prefix) override;
 
 private:

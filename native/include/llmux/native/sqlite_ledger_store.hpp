@@ -43,12 +43,12 @@ public:
   Result<Reservation> reserve(const std::vector<std::string> &scopes, Picodollars estimate,
                               std::int64_t first_day, std::int64_t end_day,
                               const ReservationCheck &check) override;
-  Result<bool> settle(Reservation reservation, const UsageRecord &record) override;
+  Result<void> settle(Reservation reservation, const UsageRecord &record) override;
   /// A release that cannot be written (the database stays busy past its timeout) leaves the
   /// reservation until this process ends; the next reservation after that reclaims it.
   void release(Reservation reservation) noexcept override;
-  Result<bool> record(const UsageRecord &record) override;
-  Result<bool> set_budget(const std::string &scope,
+  Result<void> record(const UsageRecord &record) override;
+  Result<void> set_budget(const std::string &scope,
                           std::optional<Picodollars> monthly_limit) override;
   Result<std::map<std::string, Picodollars, std::less<>>> budgets() override;
   Result<Picodollars> spent(std::string_view scope, std::int64_t first_day,
@@ -56,9 +56,9 @@ public:
   Result<std::vector<UsageRecord>> records(std::int64_t first_day, std::int64_t end_day) override;
 
 private:
-  Result<bool> reclaim_ended_reservations();
-  Result<bool> insert_record(const UsageRecord &record);
-  Result<bool> delete_own_reservation(Reservation reservation);
+  Result<void> reclaim_ended_reservations();
+  Result<void> insert_record(const UsageRecord &record);
+  Result<void> delete_own_reservation(Reservation reservation);
 
   Database &database_;
   // This process, as its reservations name it.

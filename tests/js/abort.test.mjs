@@ -13,7 +13,7 @@ import { after, before, describe, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 
 import { startSimulator } from '../simulator/simulator.mjs';
-import { builds, loadBuild, root } from './support.mjs';
+import { builds, loadBuild, mapStore, root } from './support.mjs';
 
 let sim;
 let lanes = 0;
@@ -140,13 +140,7 @@ for (const build of builds) {
       assert.ok((await inMemory.models()).some((model) => model.id === 'added-model'));
       assert.deepEqual(await inMemory.usage({ by: 'user' }), []);
       // With a store of its own, the ledger is read back from it.
-      const values = new Map();
-      const store = {
-        get: (key) => values.get(key),
-        put: (key, value) => void values.set(key, value),
-        remove: (key) => values.delete(key),
-        list: (prefix) => [...values.keys()].filter((key) => key.startsWith(prefix)).sort(),
-      };
+      const store = mapStore();
       const stored = api.createClient({ settings, model: 'gpt-4o-mini', storage: store });
       await stored.setBudget('user:bob', '3');
       assert.equal((await stored.chat({ prompt: 'hi', user: 'bob' })).text, 'kept');

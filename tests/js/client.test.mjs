@@ -8,7 +8,7 @@ import http from 'node:http';
 import { after, before, describe, test } from 'node:test';
 
 import { startSimulator } from '../simulator/simulator.mjs';
-import { builds, loadBuild } from './support.mjs';
+import { builds, loadBuild, mapStore } from './support.mjs';
 
 let sim;
 let lanes = 0;
@@ -498,13 +498,8 @@ for (const build of builds) {
 
     test('a store object keeps the ledger, budgets and user models for the next client', async () => {
       const { lane, settings } = setup([{ text: 'one', usage: { input: 100, output: 10 } }, { text: 'two' }]);
-      const values = new Map();
-      const store = {
-        get: (key) => values.get(key),
-        put: (key, value) => void values.set(key, value),
-        remove: (key) => values.delete(key),
-        list: (prefix) => [...values.keys()].filter((key) => key.startsWith(prefix)).sort(),
-      };
+      const store = mapStore();
+      const { values } = store;
       const first = api.createClient({ settings, model: 'gpt-4o-mini', storage: store });
       await first.addModels([{ id: 'kept-model', provider: 'local', model: 'm', base_url: lane.baseUrl('local'), context: 4096, max_output: 512 }]);
       await first.setBudget('user:bob', '3');

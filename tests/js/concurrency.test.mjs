@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 
 import { startSimulator } from '../simulator/simulator.mjs';
-import { builds, loadBuild } from './support.mjs';
+import { builds, loadBuild, mapStore } from './support.mjs';
 
 let sim;
 let lanes = 0;
@@ -33,13 +33,7 @@ for (const build of builds) {
       test(`against a $0.001 budget (${storage}): never over it, one record per completed call`, async (t) => {
         const lane = sim.lane(`concurrency-${++lanes}`);
         lane.script(Array.from({ length: 20 }, () => answer));
-        const values = new Map();
-        const store = storage === 'memory' ? undefined : {
-          get: (key) => values.get(key),
-          put: (key, value) => void values.set(key, value),
-          remove: (key) => values.delete(key),
-          list: (prefix) => [...values.keys()].filter((key) => key.startsWith(prefix)).sort(),
-        };
+        const store = storage === 'memory' ? undefined : mapStore();
         const client = api.createClient({
           settings: { OPENAI_API_KEY: 'sk-test-openai', OPENAI_BASE_URL: lane.baseUrl('openai') },
           model: 'gpt-4o-mini', user: 'team', storage: store,

@@ -10,7 +10,7 @@ import { after, before, describe, test } from 'node:test';
 
 import { keys, leakIn, misbehaviours, models, providerSettings } from '../hostile/leaks.mjs';
 import { startSimulator } from '../simulator/simulator.mjs';
-import { builds, loadBuild } from './support.mjs';
+import { builds, loadBuild, mapStore } from './support.mjs';
 
 let sim;
 before(async () => {
@@ -20,17 +20,15 @@ after(() => sim.close());
 
 // A store that keeps every value ever written, for the search.
 function recordingStore() {
-  const values = new Map();
+  const store = mapStore();
   const written = [];
   return {
+    ...store,
     written,
-    get: (key) => values.get(key),
     put: (key, value) => {
-      values.set(key, value);
+      store.put(key, value);
       written.push(`${key}=${value}`);
     },
-    remove: (key) => values.delete(key),
-    list: (prefix) => [...values.keys()].filter((key) => key.startsWith(prefix)).sort(),
   };
 }
 

@@ -12,18 +12,7 @@ import { resolve } from 'node:path';
 import { describe, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 
-import { builds, loadBuild, root } from './support.mjs';
-
-// A store over a Map, as docs/javascript-api.md describes one.
-function mapStore(values = new Map()) {
-  return {
-    values,
-    get: (key) => values.get(key),
-    put: (key, value) => void values.set(key, value),
-    remove: (key) => values.delete(key),
-    list: (prefix) => [...values.keys()].filter((key) => key.startsWith(prefix)).sort(),
-  };
-}
+import { builds, loadBuild, mapStore, root } from './support.mjs';
 
 // An OpenAI-compatible provider that answers from a script, in order, and keeps the bodies
 // it was sent (the core's text, as it left the module).

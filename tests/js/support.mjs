@@ -17,6 +17,20 @@ export const builds = [
   { name: 'release', dir: process.env.LLMUX_WASM_RELEASE || 'build/wasm-release' },
 ];
 
+/**
+ * A store object over a Map (the synchronous get/put/remove/list a client takes as `storage`,
+ * as docs/javascript-api.md describes one); `values` is the Map, for tests that look inside.
+ */
+export function mapStore(values = new Map()) {
+  return {
+    values,
+    get: (key) => values.get(key),
+    put: (key, value) => void values.set(key, value),
+    remove: (key) => values.delete(key),
+    list: (prefix) => [...values.keys()].filter((key) => key.startsWith(prefix)).sort(),
+  };
+}
+
 /** The JS wrapper of a build (a fresh module instance per build folder). */
 export async function loadBuild(build) {
   const wrapper = resolve(root, build.dir, 'wasm/index.mjs');

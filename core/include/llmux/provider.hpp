@@ -92,6 +92,10 @@ struct Endpoint {
   std::string api_version;
   /// Extra headers for every request (OpenRouter's HTTP-Referer, Anthropic beta flags).
   std::vector<Header> extra_headers;
+  /// The request leaves from a web page (the package in a browser tab), where the browser
+  /// makes it a CORS request: a provider that refuses those unless told the caller means it
+  /// (Anthropic) gets the header that says so from its adapter.
+  bool from_browser_page = false;
 };
 
 } // namespace llmux

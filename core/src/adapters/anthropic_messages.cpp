@@ -349,6 +349,10 @@ Result<HttpRequest> AnthropicMessagesAdapter::build_request(const ChatRequest &r
   http.headers.push_back({"anthropic-version", endpoint.api_version.empty()
                                                    ? std::string(default_api_version)
                                                    : endpoint.api_version});
+  // A page calling Anthropic directly must say so, or Anthropic refuses the CORS request; the
+  // official SDK sends the same header when it is allowed to run in a browser.
+  if (endpoint.from_browser_page)
+    http.headers.push_back({"anthropic-dangerous-direct-browser-access", "true"});
 
   Value body = Value::object();
   body["model"] = request.model;

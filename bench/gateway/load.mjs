@@ -8,7 +8,7 @@
 // printed beside them.
 //
 //   node bench/gateway/load.mjs [--seconds 180] [--streams 500] [--sample-seconds 5]
-//        [--settle-seconds 60] [--subject llmux] [--upstream-workers 2] [--json] [--json-out FILE]
+//        [--settle-seconds 60] [--subject llmux] [--upstream-workers 1] [--json] [--json-out FILE]
 //
 // --subject portkey or direct runs the same load through Portkey's gateway or straight to the
 // upstream (where the RSS is the upstream primary's, which serves nothing). Each caller's
@@ -25,7 +25,7 @@ const seconds = numberArg('seconds', 180);
 const streams = numberArg('streams', 500);
 const sampleSeconds = numberArg('sample-seconds', 5);
 const settleSeconds = numberArg('settle-seconds', Math.min(60, seconds / 3));
-const upstreamWorkers = numberArg('upstream-workers', 2);
+const upstreamWorkers = numberArg('upstream-workers', 1);
 const subjectArg = process.argv.slice(2).find((arg, i, argv) => argv[i - 1] === '--subject' || arg.startsWith('--subject='));
 const subjectName = subjectArg ? subjectArg.replace(/^--subject=/, '') : 'llmux';
 // Memory is flat when the fitted line grows less than this over the settled part of the run:

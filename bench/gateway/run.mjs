@@ -6,8 +6,8 @@
 //   - requests per second at 32 connections (32 callers, each sending its next request when
 //     its last has ended), beside the floor's, with the gateway process's CPU time per request.
 //
-//   node bench/gateway/run.mjs [--requests 2000] [--warmup 200] [--block 100]
-//        [--throughput-requests 4000] [--rounds 3] [--connections 32] [--upstream-workers 2]
+//   node bench/gateway/run.mjs [--requests 2000] [--warmup 500] [--block 100]
+//        [--throughput-requests 4000] [--rounds 3] [--connections 32] [--upstream-workers 1]
 //        [--only llmux,portkey] [--quick] [--json] [--json-out FILE]
 //
 // Every process runs on this machine over loopback: the upstream (bench/gateway/upstream.mjs,
@@ -28,12 +28,12 @@ import { startUpstream } from './upstream.mjs';
 
 const quick = flag('quick');
 const requests = numberArg('requests', quick ? 500 : 2000);
-const warmup = numberArg('warmup', quick ? 100 : 200);
+const warmup = numberArg('warmup', quick ? 200 : 500);
 const block = numberArg('block', 100);
 const throughputRequests = numberArg('throughput-requests', quick ? 1500 : 4000);
 const rounds = numberArg('rounds', quick ? 1 : 3);
 const connections = numberArg('connections', 32);
-const upstreamWorkers = numberArg('upstream-workers', 2);
+const upstreamWorkers = numberArg('upstream-workers', 1);
 const only = process.argv.slice(2).find((arg, i, argv) => argv[i - 1] === '--only' || arg.startsWith('--only='));
 const wanted = only ? new Set(['direct', ...only.replace(/^--only=/, '').split(',')]) : null;
 
@@ -57,9 +57,12 @@ try {
     }
   }
 
+  // Warm-up, every case of every subject before anything is timed (the first case timed
+  // after a short warm-up measured up to 4x slower than the same case timed later: the JIT of
+  // this process and of the servers, and the connections' first use): one connection, each
+  // answer checked whole (a subject failing here fails the case), then `connections`.
+  const cases = [];
   for (const kind of kinds) {
-    // Warm-up, with each answer checked whole: a subject failing here fails the case.
-    const active = [];
     for (const entry of running) {
       const client = connect(entry.instance, 1);
       const failures = new Failures();
@@ -69,46 +72,50 @@ try {
         await client.close();
         continue;
       }
-      active.push({ ...entry, client, samples: { lastByte: [], firstByte: [] }, failures });
+      const many = connect(entry.instance, connections);
+      await concurrent(many, kind.stream, connections * 20, connections, { failures });
+      await many.close();
+      cases.push({ ...entry, kind, client, samples: { lastByte: [], firstByte: [] }, failures, rounds: [] });
     }
+  }
 
-    // Latency at one connection, interleaved in blocks.
+  // Latency at one connection, the subjects interleaved in blocks.
+  for (const kind of kinds) {
+    const active = cases.filter((c) => c.kind === kind);
     for (let done = 0; done < requests; done += block) {
-      for (const entry of active) {
-        await sequential(entry.client, kind.stream, Math.min(block, requests - done), { samples: entry.samples, failures: entry.failures });
+      for (const c of active) {
+        await sequential(c.client, kind.stream, Math.min(block, requests - done), { samples: c.samples, failures: c.failures });
       }
     }
-    for (const entry of active) await entry.client.close();
+  }
+  for (const c of cases) await c.client.close();
 
-    // Requests per second at `connections` connections: every subject once per round.
-    const perRound = new Map(active.map((entry) => [entry, []]));
-    for (let round = 0; round < rounds; round++) {
-      for (const entry of active) {
-        const client = connect(entry.instance, connections);
-        await concurrent(client, kind.stream, connections * 10, connections, { failures: entry.failures });
-        const cpuBefore = entry.instance.pid ? cpuSeconds(entry.instance.pid) : null;
-        const seconds = await concurrent(client, kind.stream, throughputRequests, connections, { failures: entry.failures });
-        const cpu = entry.instance.pid ? cpuSeconds(entry.instance.pid) - cpuBefore : null;
-        perRound.get(entry).push({ perSecond: throughputRequests / seconds, cpuUsPerRequest: cpu === null ? null : cpu * 1e6 / throughputRequests });
-        await client.close();
-      }
+  // Requests per second at `connections` connections: every case once per round.
+  for (let round = 0; round < rounds; round++) {
+    for (const c of cases) {
+      const client = connect(c.instance, connections);
+      await concurrent(client, c.kind.stream, connections * 4, connections, { failures: c.failures }); // opens the connections
+      const cpuBefore = c.instance.pid ? cpuSeconds(c.instance.pid) : null;
+      const seconds = await concurrent(client, c.kind.stream, throughputRequests, connections, { failures: c.failures });
+      const cpu = c.instance.pid ? cpuSeconds(c.instance.pid) - cpuBefore : null;
+      c.rounds.push({ perSecond: throughputRequests / seconds, cpuUsPerRequest: cpu === null ? null : cpu * 1e6 / throughputRequests });
+      await client.close();
     }
+  }
 
-    for (const entry of active) {
-      const { lastByte, firstByte } = entry.samples;
-      const roundsSorted = perRound.get(entry).sort((a, b) => a.perSecond - b.perSecond);
-      const middle = roundsSorted[roundsSorted.length >> 1];
-      entry.result.cases[kind.name] = {
-        p50_ms: median(lastByte),
-        p99_ms: percentile(lastByte, 0.99),
-        first_byte_p50_ms: kind.stream ? median(firstByte) : null,
-        requests_per_second: middle.perSecond,
-        requests_per_second_rounds: perRound.get(entry).map((r) => r.perSecond),
-        gateway_cpu_us_per_request: middle.cpuUsPerRequest,
-        errors: entry.failures.count,
-        first_error: entry.failures.first,
-      };
-    }
+  for (const c of cases) {
+    const { lastByte, firstByte } = c.samples;
+    const middle = [...c.rounds].sort((a, b) => a.perSecond - b.perSecond)[c.rounds.length >> 1];
+    c.result.cases[c.kind.name] = {
+      p50_ms: median(lastByte),
+      p99_ms: percentile(lastByte, 0.99),
+      first_byte_p50_ms: c.kind.stream ? median(firstByte) : null,
+      requests_per_second: middle.perSecond,
+      requests_per_second_rounds: c.rounds.map((r) => r.perSecond),
+      gateway_cpu_us_per_request: middle.cpuUsPerRequest,
+      errors: c.failures.count,
+      first_error: c.failures.first,
+    };
   }
 } finally {
   for (const { instance } of running) await instance.stop();

@@ -9,7 +9,7 @@
 // for the floor).
 
 import { randomBytes } from 'node:crypto';
-import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -87,6 +87,7 @@ export const llmux = {
       const { buildGateway } = await import(join(root, 'edge/build.mjs'));
       await buildGateway(join(dir, 'out'));
       copyFileSync(join(root, 'edge/config.capnp'), join(dir, 'config.capnp'));
+      mkdirSync(join(dir, 'data'));
       const port = await freePort();
       const adminToken = randomBytes(24).toString('hex');
       const server = await startServerProcess(join(root, 'node_modules/.bin/workerd'),

@@ -19,6 +19,7 @@ import { handleAdmin } from './admin-api.mjs';
 import { dialectOf, errorResponse, jsonResponse } from './api-errors.mjs';
 import { gatewayConfig } from './config.mjs';
 import { gatewayKeyId, hashKey, presentedKey } from './gateway-keys.mjs';
+import { BodyError, readJsonBody } from './request-body.mjs';
 import { UsageQueryError, usageRange } from './usage-report.mjs';
 
 export { Directory } from './directory.mjs';
@@ -79,6 +80,13 @@ async function route(request, env) {
       throw error;
     }
     return jsonResponse({ user: caller.userId, ...(await account.usage(caller.userId, range)) });
+  }
+  let body;
+  try {
+    body = await readJsonBody(request, gatewayConfig(env).maxBodyBytes);
+  } catch (error) {
+    if (error instanceof BodyError) return errorResponse(dialect, error.status, error.message);
+    throw error;
   }
   return errorResponse(dialect, 501, 'chat is not wired yet');
 }

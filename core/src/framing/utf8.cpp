@@ -6,33 +6,8 @@
 namespace llmux {
 namespace {
 
-// The length a lead byte announces, and the allowed range of the byte after it
-// (Unicode Table 3-7, "Well-Formed UTF-8 Byte Sequences"). Length 0: not a lead byte.
-struct Lead {
-  int length;
-  unsigned char second_min;
-  unsigned char second_max;
-};
-
-Lead classify(unsigned char byte) noexcept {
-  if (byte < 0x80)
-    return {1, 0, 0};
-  if (byte >= 0xC2 && byte <= 0xDF)
-    return {2, 0x80, 0xBF};
-  if (byte == 0xE0)
-    return {3, 0xA0, 0xBF}; // no overlongs
-  if (byte == 0xED)
-    return {3, 0x80, 0x9F}; // no surrogates
-  if (byte >= 0xE1 && byte <= 0xEF)
-    return {3, 0x80, 0xBF};
-  if (byte == 0xF0)
-    return {4, 0x90, 0xBF}; // no overlongs
-  if (byte >= 0xF1 && byte <= 0xF3)
-    return {4, 0x80, 0xBF};
-  if (byte == 0xF4)
-    return {4, 0x80, 0x8F}; // nothing past U+10FFFF
-  return {0, 0, 0};
-}
+using utf8_detail::classify;
+using utf8_detail::Lead;
 
 // How many bytes of the sequence starting at `at` are well-formed, up to its full length.
 // Returns the full length when the whole sequence is valid.

@@ -2,6 +2,8 @@
 
 #include "tokenize/unicode_class.hpp"
 
+#include <llmux/utf8.hpp>
+
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
@@ -20,36 +22,12 @@ constexpr std::uint32_t unbounded = std::numeric_limits<std::uint32_t>::max();
 
 using Ranges = std::vector<std::pair<char32_t, char32_t>>;
 
-// One code point of UTF-8 at `at`: its value and byte length. An ill-formed sequence reads
-// as U+FFFD one byte long. (Strings from json::parse are always well-formed; this only has to
-// be safe, not WHATWG-exact, for values built another way.)
+// One code point of UTF-8 at `at` (< text.size()): its value and byte length. An ill-formed
+// sequence reads as U+FFFD one byte long.
 std::pair<char32_t, std::size_t> decode_utf8(std::string_view text, std::size_t at) noexcept {
-  const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(text[i]); };
-  const unsigned char lead = byte(at);
-  if (lead < 0x80)
-    return {lead, 1};
-  std::size_t length;
-  char32_t value;
-  char32_t minimum;
-  if (lead >= 0xC2 && lead <= 0xDF) {
-    length = 2, value = lead & 0x1F, minimum = 0x80;
-  } else if (lead >= 0xE0 && lead <= 0xEF) {
-    length = 3, value = lead & 0x0F, minimum = 0x800;
-  } else if (lead >= 0xF0 && lead <= 0xF4) {
-    length = 4, value = lead & 0x07, minimum = 0x10000;
-  } else {
-    return {replacement_character, 1};
-  }
-  if (at + length > text.size())
-    return {replacement_character, 1};
-  for (std::size_t k = 1; k < length; ++k) {
-    if ((byte(at + k) & 0xC0) != 0x80)
-      return {replacement_character, 1};
-    value = (value << 6) | (byte(at + k) & 0x3F);
-  }
-  if (value < minimum || value > max_code_point || (value >= 0xD800 && value <= 0xDFFF))
-    return {replacement_character, 1};
-  return {value, length};
+  const Utf8Char c =
+      decode_utf8_char(reinterpret_cast<const unsigned char *>(text.data()) + at, text.size() - at);
+  return {c.code_point == ill_formed_utf8 ? replacement_character : c.code_point, c.length};
 }
 
 bool is_word_character(char32_t c) noexcept {

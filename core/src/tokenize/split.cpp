@@ -37,6 +37,8 @@
 
 #include "tokenize/unicode_class.hpp"
 
+#include <llmux/utf8.hpp>
+
 #include <cstdint>
 
 namespace llmux::tokenize {
@@ -45,7 +47,7 @@ namespace {
 constexpr std::size_t none = static_cast<std::size_t>(-1);
 
 // Not a code point: what an ill-formed byte decodes to.
-constexpr std::uint32_t ill_formed = 0x110000;
+constexpr std::uint32_t ill_formed = ill_formed_utf8;
 
 struct Char {
   std::uint32_t code_point;
@@ -58,32 +60,10 @@ struct Char {
 
 // A character of two to four bytes at `p`, or one ill-formed byte.
 Char multibyte_char(const unsigned char *p, std::size_t available) noexcept {
-  const unsigned char b0 = p[0];
-  auto continuation = [&](std::size_t k, unsigned char low, unsigned char high) {
-    return k < available && p[k] >= low && p[k] <= high;
-  };
-  if (b0 >= 0xC2 && b0 <= 0xDF) {
-    if (continuation(1, 0x80, 0xBF)) {
-      std::uint32_t cp = ((b0 & 0x1Fu) << 6) | (p[1] & 0x3Fu);
-      return {cp, 2, char_class(cp)};
-    }
-  } else if (b0 >= 0xE0 && b0 <= 0xEF) {
-    unsigned char low = b0 == 0xE0 ? 0xA0 : 0x80;  // no overlongs
-    unsigned char high = b0 == 0xED ? 0x9F : 0xBF; // no surrogates
-    if (continuation(1, low, high) && continuation(2, 0x80, 0xBF)) {
-      std::uint32_t cp = ((b0 & 0x0Fu) << 12) | ((p[1] & 0x3Fu) << 6) | (p[2] & 0x3Fu);
-      return {cp, 3, char_class(cp)};
-    }
-  } else if (b0 >= 0xF0 && b0 <= 0xF4) {
-    unsigned char low = b0 == 0xF0 ? 0x90 : 0x80;  // no overlongs
-    unsigned char high = b0 == 0xF4 ? 0x8F : 0xBF; // nothing past U+10FFFF
-    if (continuation(1, low, high) && continuation(2, 0x80, 0xBF) && continuation(3, 0x80, 0xBF)) {
-      std::uint32_t cp =
-          ((b0 & 0x07u) << 18) | ((p[1] & 0x3Fu) << 12) | ((p[2] & 0x3Fu) << 6) | (p[3] & 0x3Fu);
-      return {cp, 4, char_class(cp)};
-    }
-  }
-  return {ill_formed, 1, CharClass::Other};
+  const Utf8Char c = decode_utf8_char(p, available);
+  if (c.code_point == ill_formed_utf8)
+    return {ill_formed, 1, CharClass::Other};
+  return {c.code_point, c.length, char_class(c.code_point)};
 }
 
 // The character at `at` (< text.size()): a well-formed UTF-8 sequence (no overlongs,

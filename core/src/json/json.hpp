@@ -22,6 +22,10 @@ enum class Type : std::uint8_t { Null, Bool, Number, String, Array, Object };
 
 struct Member;
 
+/// Whether `value` is an integer that std::int64_t holds exactly: a Value made from it is an
+/// integer, and is written as one.
+bool is_int64(double value) noexcept;
+
 /// A JSON value. Objects keep their members in order (so request bodies read as the
 /// providers document them); a duplicated key reads as its last occurrence, as in
 /// JavaScript's JSON.parse.
@@ -207,6 +211,14 @@ void write_string(std::string_view text, std::string &out);
 /// The same for a std::string: out of line, so that a caller does not inline the string's
 /// data() and size() (a request body writes a dozen of them).
 void write_string(const std::string &text, std::string &out);
+
+/// Appends `value` as JSON text to `out`.
+void write_integer(std::int64_t value, std::string &out);
+void write_unsigned(std::uint64_t value, std::string &out);
+/// Appends `value` as write() writes a Value made from it: an integral value in
+/// std::int64_t's range as an integer ("2", not "2.0"), others in the shortest of 15 or 17
+/// significant digits that reads back the same ("0.7"), NaN and infinities as null.
+void write_double(double value, std::string &out);
 
 /// A readable name of the JSON type of `value` ("a number", "an object").
 std::string_view type_name(const Value &value) noexcept;

@@ -66,10 +66,14 @@ void Value::set_members(std::vector<Member> &&members) noexcept {
   new (&members_) std::vector<Member>(std::move(members));
 }
 
+bool is_int64(double value) noexcept {
+  return std::isfinite(value) && std::trunc(value) == value && value >= -int64_limit &&
+         value < int64_limit;
+}
+
 Value::Value(double value) noexcept : type_(Type::Number) {
   Number number{value, 0, false};
-  if (std::isfinite(value) && std::trunc(value) == value && value >= -int64_limit &&
-      value < int64_limit) {
+  if (is_int64(value)) {
     number.integer = static_cast<std::int64_t>(value);
     number.is_integer = true;
   }

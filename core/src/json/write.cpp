@@ -13,27 +13,13 @@ namespace llmux::json {
 namespace {
 
 void write_number(const Value &value, std::string &out) {
-  if (value.is_integer()) {
-    char buffer[24];
-    auto result = std::to_chars(buffer, buffer + sizeof buffer, value.as_integer());
-    out.append(buffer, result.ptr);
-    return;
-  }
-  double number = value.as_double();
-  if (!std::isfinite(number)) {
-    out += "null";
-    return;
-  }
-  // The shortest of 15 or 17 significant digits that reads back as the same double: 0.7
-  // stays "0.7" rather than "0.69999999999999996". (Emscripten's libc++ has no
-  // floating-point to_chars.)
-  DoubleText text = format_double(number, DoubleStyle::General, 15);
-  if (read_double(text.view()) != number)
-    text = format_double(number, DoubleStyle::General, 17);
-  out += text.view();
+  if (value.is_integer())
+    write_integer(value.as_integer(), out);
+  else
+    write_double(value.as_double(), out);
 }
 
-void write_value(const Value &value, std::string &out) {
+void write_tree(const Value &value, std::string &out) {
   switch (value.type()) {
     case Type::Null:
       out += "null";
@@ -54,7 +40,7 @@ void write_value(const Value &value, std::string &out) {
         if (!first)
           out.push_back(',');
         first = false;
-        write_value(item, out);
+        write_tree(item, out);
       }
       out.push_back(']');
       return;
@@ -68,7 +54,7 @@ void write_value(const Value &value, std::string &out) {
         first = false;
         write_string(member.key, out);
         out.push_back(':');
-        write_value(member.value, out);
+        write_tree(member.value, out);
       }
       out.push_back('}');
       return;
@@ -141,6 +127,35 @@ void write_escaped(std::string_view text, std::string &out) {
 
 } // namespace
 
+void write_integer(std::int64_t value, std::string &out) {
+  char buffer[24];
+  out.append(buffer, std::to_chars(buffer, buffer + sizeof buffer, value).ptr);
+}
+
+void write_unsigned(std::uint64_t value, std::string &out) {
+  char buffer[24];
+  out.append(buffer, std::to_chars(buffer, buffer + sizeof buffer, value).ptr);
+}
+
+void write_double(double number, std::string &out) {
+  // An integral double is written as the Value made from it would be: as an integer.
+  if (is_int64(number)) {
+    write_integer(static_cast<std::int64_t>(number), out);
+    return;
+  }
+  if (!std::isfinite(number)) {
+    out += "null";
+    return;
+  }
+  // The shortest of 15 or 17 significant digits that reads back as the same double: 0.7
+  // stays "0.7" rather than "0.69999999999999996". (Emscripten's libc++ has no
+  // floating-point to_chars.)
+  DoubleText text = format_double(number, DoubleStyle::General, 15);
+  if (read_double(text.view()) != number)
+    text = format_double(number, DoubleStyle::General, 17);
+  out += text.view();
+}
+
 void write_string(std::string_view text, std::string &out) {
   out.push_back('"');
   // The plain prefix is whole ASCII characters: the rest is checked and escaped alone.
@@ -159,12 +174,12 @@ void write_string(const std::string &text, std::string &out) {
 }
 
 void write(const Value &value, std::string &out) {
-  write_value(value, out);
+  write_tree(value, out);
 }
 
 std::string dump(const Value &value) {
   std::string out;
-  write_value(value, out);
+  write_tree(value, out);
   return out;
 }
 

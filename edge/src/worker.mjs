@@ -19,6 +19,7 @@ import { handleAdmin } from './admin-api.mjs';
 import { dialectOf, errorResponse, jsonResponse } from './api-errors.mjs';
 import { gatewayConfig } from './config.mjs';
 import { gatewayKeyId, hashKey, presentedKey } from './gateway-keys.mjs';
+import { keyCache } from './key-cache.mjs';
 import { BodyError, readJsonBody } from './request-body.mjs';
 import { UsageQueryError, usageRange } from './usage-report.mjs';
 
@@ -27,13 +28,15 @@ export { UserAccount } from './user-account.mjs';
 
 init({ wasmModule });
 
+const callers = keyCache();
+
 /** The caller's user ({userId, sharedVersion}), or null for a missing or unknown key. */
 async function authenticate(request, env) {
   const key = presentedKey(request.headers);
   const id = key && gatewayKeyId(key);
   if (!id) return null;
-  const directory = env.DIRECTORY.get(env.DIRECTORY.idFromName('directory'));
-  return directory.authenticate(id, await hashKey(key));
+  const hash = await hashKey(key);
+  return callers.caller(id, hash, () => env.DIRECTORY.get(env.DIRECTORY.idFromName('directory')).authenticate(id, hash));
 }
 
 function modelList(models, anthropic) {
@@ -50,7 +53,11 @@ function modelList(models, anthropic) {
 async function route(request, env) {
   const url = new URL(request.url);
   const { pathname } = url;
-  if (pathname === '/admin' || pathname.startsWith('/admin/')) return handleAdmin(request, env, url);
+  if (pathname === '/admin' || pathname.startsWith('/admin/')) {
+    // A change of keys or shared models is seen at once by the requests this isolate serves.
+    if (request.method !== 'GET') callers.clear();
+    return handleAdmin(request, env, url);
+  }
 
   const dialect = dialectOf(pathname);
   const endpoints = { '/v1/chat/completions': 'POST', '/v1/messages': 'POST', '/v1/models': 'GET', '/v1/usage': 'GET' };

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
 import { gatewayKeyId, hashKey, newGatewayKey, presentedKey, sameDigest } from '../../edge/src/gateway-keys.mjs';
+import { keyCache } from '../../edge/src/key-cache.mjs';
 import { openKeyVault } from '../../edge/src/key-vault.mjs';
 import { BodyError, readJsonBody } from '../../edge/src/request-body.mjs';
 import { UpstreamRefused, keyPlaceholder, placeholderSettings, upstreamFetch } from '../../edge/src/upstream-fetch.mjs';
@@ -122,4 +123,26 @@ test('the body reader: over the limit by its declared length or as it streams in
   assert.equal(await status(readJsonBody(request(stream), 1024)), 413);
   for (const body of ['', '{', '[]', '1', 'null', new Uint8Array([0x7b, 0xff, 0x7d])])
     assert.equal(await status(readJsonBody(request(body), 1024)), 400, String(body));
+});
+
+test('the key cache: asks the directory once per key and ttl, refuses another hash for a cached id, forgets on clear', async () => {
+  const cache = keyCache(1000);
+  let asked = 0;
+  const ask = async () => {
+    asked++;
+    return { userId: 'u', sharedVersion: 3 };
+  };
+  const good = await hashKey('llmux-aaaaaaaaaaaa-good');
+  const bad = await hashKey('llmux-aaaaaaaaaaaa-bad');
+  assert.deepEqual(await cache.caller('aaaaaaaaaaaa', good, ask, 0), { userId: 'u', sharedVersion: 3 });
+  assert.deepEqual(await cache.caller('aaaaaaaaaaaa', good, ask, 999), { userId: 'u', sharedVersion: 3 });
+  assert.equal(asked, 1);
+  assert.equal(await cache.caller('aaaaaaaaaaaa', bad, ask, 500), null, 'a cached id with another secret');
+  assert.equal(asked, 1);
+  await cache.caller('aaaaaaaaaaaa', good, ask, 1000);
+  assert.equal(asked, 2, 'asked again once the entry is ttl old');
+  cache.clear();
+  await cache.caller('aaaaaaaaaaaa', good, ask, 1001);
+  assert.equal(asked, 3);
+  assert.equal(await cache.caller('bbbbbbbbbbbb', good, async () => null, 0), null);
 });

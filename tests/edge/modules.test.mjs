@@ -9,6 +9,7 @@ import { gatewayKeyId, hashKey, newGatewayKey, presentedKey, sameDigest } from '
 import { keyCache } from '../../edge/src/key-cache.mjs';
 import { openKeyVault } from '../../edge/src/key-vault.mjs';
 import { BodyError, readJsonBody } from '../../edge/src/request-body.mjs';
+import { secretScrubber } from '../../edge/src/secret-scrubber.mjs';
 import { UpstreamRefused, keyPlaceholder, placeholderSettings, upstreamFetch } from '../../edge/src/upstream-fetch.mjs';
 import { addressClass, upstreamPolicy } from '../../edge/src/upstream-policy.mjs';
 import { secrets } from './support.mjs';
@@ -145,4 +146,13 @@ test('the key cache: asks the directory once per key and ttl, refuses another ha
   await cache.caller('aaaaaaaaaaaa', good, ask, 1001);
   assert.equal(asked, 3);
   assert.equal(await cache.caller('bbbbbbbbbbbb', good, async () => null, 0), null);
+});
+
+test('the scrubber takes provider keys out, whole and masked as OpenAI masks them', () => {
+  const scrub = secretScrubber(['sk-proj-ABCDEFGH1234WXYZ', 'short', null, 'sk-ant-api03-QRSTUVWX9876']);
+  assert.equal(scrub('Incorrect API key provided: sk-proj-ABCDEFGH1234WXYZ.'), 'Incorrect API key provided: [redacted].');
+  assert.equal(scrub('Incorrect API key provided: sk-proj-********WXYZ.'), 'Incorrect API key provided: [redacted].');
+  assert.equal(scrub('two: sk-ant-api03-QRSTUVWX9876 and sk-ant-a*****9876'), 'two: [redacted] and [redacted]');
+  assert.equal(scrub('a short key is left: short'), 'a short key is left: short');
+  assert.equal(secretScrubber([])('nothing to do'), 'nothing to do');
 });

@@ -140,10 +140,26 @@ for (const result of results) {
   }
 }
 
+// The issue's targets for llmux, per case: null where a figure is missing (a failed case).
+const llmuxResult = results.find((r) => r.name === 'llmux');
+const verdicts = {};
+for (const kind of kinds) {
+  const mine = llmuxResult?.cases[kind.name];
+  const theirs = portkey?.cases[kind.name];
+  const measured = (figures) => Boolean(figures && !figures.failed && figures.added_p50_ms !== undefined);
+  verdicts[kind.name] = {
+    beats_portkey: measured(mine) && measured(theirs)
+      ? mine.added_p50_ms < theirs.added_p50_ms && mine.added_p99_ms < theirs.added_p99_ms && mine.requests_per_second > theirs.requests_per_second
+      : null,
+    added_within: measured(mine) ? mine.added_p50_ms <= 0.3 : null,
+    throughput_within: measured(mine) && measured(theirs) ? mine.throughput_over_portkey >= 3 : null,
+  };
+}
+
 const summary = {
   requests, warmup, block, throughput_requests: throughputRequests, rounds, connections, upstream_workers: upstreamWorkers,
-  node: process.version, cpus: cpus().length, load_average: loadavg(), results,
-  targets: 'llmux beats Portkey on every figure; adds <= 0.3 ms at one connection; >= 3x Portkey\'s requests/s at 32',
+  node: process.version, cpus: cpus().length, load_average: loadavg(), results, verdicts,
+  targets: `llmux beats Portkey on every figure; adds <= 0.3 ms (p50) at one connection; >= 3x Portkey's requests/s at ${connections}`,
 };
 
 if (emit(summary)) {
@@ -184,9 +200,19 @@ if (emit(summary)) {
     console.log(`  ${result.name.padEnd(8)} ${result.what}${result.skipped ? ` — skipped: ${result.skipped}` : ''}`);
     for (const kind of kinds) {
       const figures = result.cases[kind.name];
-      if (figures?.failed) console.log(`           ${kind.name}: FAILED: ${figures.failed}`);
+      if (figures?.failed) {
+        console.log(`           ${kind.name}: FAILED: ${figures.failed}`);
+        const why = subjects.find((s) => s.name === result.name).knownFailures?.[kind.name];
+        if (why) console.log(`           why: ${why}`);
+      }
       else if (figures?.first_error) console.log(`           ${kind.name}: ${figures.errors} timed requests failed; the first: ${figures.first_error}`);
     }
   }
   console.log(`targets (issue 17): ${summary.targets}`);
+  const verdict = (ok) => (ok === null ? 'not measured' : ok ? 'met' : 'NOT met');
+  for (const kind of kinds) {
+    const v = verdicts[kind.name];
+    console.log(`  llmux, ${kind.name}: beats Portkey ${verdict(v.beats_portkey)}; <= 0.3 ms added ${verdict(v.added_within)}; ` +
+      `>= 3x Portkey's requests/s ${verdict(v.throughput_within)}`);
+  }
 }

@@ -2,7 +2,7 @@
 // an OpenAI chat request in, the same request to the upstream (an OpenAI-compatible
 // provider at a custom base URL), the answer back, whole or streamed.
 //
-// A subject is {name, what, unavailable(), start({upstream})}: unavailable() says why it
+// A subject is {name, what, unavailable(), start({upstream}), knownFailures?}: unavailable() says why it
 // cannot run here (or null), start() runs it and resolves to {url, headers, pid, stop()}:
 // where the load generator sends its requests (http://127.0.0.1:PORT, path
 // /v1/chat/completions), with which headers, and the process to read CPU time from (none
@@ -40,6 +40,16 @@ export const portkey = {
   name: 'portkey',
   what: '@portkey-ai/gateway (Node), provider openai at x-portkey-custom-host',
   unavailable: () => (existsSync(portkeyEntry) ? null : `${portkeyEntry} is missing (npm ci)`),
+  // Why a case fails, found by reading its build/start-server.js; printed beside the failure.
+  knownFailures: {
+    streamed: 'Portkey 1.15.2 on Node answers every streamed chat completion for the openai provider with 500 ' +
+      '"Something went wrong" (its log: TypeError: immutable, in updateHeaders). It wraps the upstream\'s stream as ' +
+      '`new Response(stream, upstreamResponse)`; on Node, @hono/node-server has replaced the global Response with a ' +
+      'lightweight one that keeps the init\'s Headers object itself, the upstream fetch response\'s, immutable by the ' +
+      'fetch spec; appending its x-portkey-* headers to it throws. Whole answers are rebuilt with new headers, so they ' +
+      'pass. Reported upstream: Portkey-AI/gateway issues 1389 and 1550. (Once past that, its stream loop also waits ' +
+      '25 ms before the first chunk of every stream.)',
+  },
   async start({ upstream }) {
     const port = await freePort();
     const server = await startServerProcess(process.execPath,

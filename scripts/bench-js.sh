@@ -9,8 +9,10 @@
 #   scripts/bench-js.sh --quick                           # fewer rounds (a minute or two)
 #
 # Runs, in order: bench/js/bundle-size.mjs, bench/js/stream.mjs (the simulator in this process,
-# then as a child process), bench/js/request.mjs, bench/js/cold-start.mjs. Needs node and the
-# npm packages of package-lock.json (scripts/setup.sh installs them); workerd comes from there.
+# then as a child process), bench/js/request.mjs, bench/js/cold-start.mjs, bench/gateway/run.mjs
+# (the edge gateway beside Portkey's; it bundles edge/ on dist/ whatever LLMUX_PACKAGE_DIR says).
+# Needs node and the npm packages of package-lock.json (scripts/setup.sh installs them); workerd
+# and Portkey's gateway come from there.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
@@ -28,7 +30,7 @@ if [[ ! -f $package/index.mjs ]]; then
   echo "bench-js: no $package/index.mjs: run scripts/build-wasm.sh first (or set LLMUX_PACKAGE_DIR)" >&2
   exit 1
 fi
-for module in openai ai @ai-sdk/openai eventsource-parser esbuild workerd; do
+for module in openai ai @ai-sdk/openai eventsource-parser esbuild workerd @portkey-ai/gateway undici; do
   [[ -d node_modules/$module ]] || { echo "bench-js: node_modules/$module is missing (run scripts/setup.sh)" >&2; exit 1; }
 done
 
@@ -36,10 +38,12 @@ if $quick; then
   stream_args=(--warmup 1 --rounds 3)
   request_args=(--warmup 100 --requests 500)
   cold_args=(--samples 5 --workerd-samples 3)
+  gateway_args=(--quick)
 else
   stream_args=(--warmup 2 --rounds 7)
   request_args=(--warmup 300 --requests 2000)
   cold_args=(--samples 15 --workerd-samples 9)
+  gateway_args=()
 fi
 
 out=$(mktemp -d)
@@ -59,6 +63,9 @@ node --expose-gc bench/js/request.mjs "${request_args[@]}" --json-out "$out/requ
 echo
 echo "== cold start"
 node bench/js/cold-start.mjs "${cold_args[@]}" --json-out "$out/cold-start.json"
+echo
+echo "== gateway (llmux's edge gateway in workerd beside Portkey's)"
+node bench/gateway/run.mjs "${gateway_args[@]}" --json-out "$out/gateway.json"
 
 echo
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores (timings are wall time, except the CPU columns)"

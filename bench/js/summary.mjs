@@ -3,7 +3,7 @@
 // benchmarks wrote (--json-out). A missing file or a skipped row prints as "-".
 //
 //   node bench/js/summary.mjs DIR     (DIR holds size.json, stream.json, stream-process.json,
-//                                      request.json, cold-start.json; any may be missing)
+//                                      request.json, cold-start.json, gateway.json; any may be missing)
 
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -16,6 +16,7 @@ const size = read('size.json');
 const streams = [['in-process', read('stream.json')], ['child process', read('stream-process.json')]];
 const request = read('request.json');
 const cold = read('cold-start.json');
+const gateway = read('gateway.json');
 
 const kb = (bytes) => `${(bytes / 1024).toFixed(1)} KB`;
 const x = (ratio) => `${ratio.toFixed(2)}x`;
@@ -96,6 +97,29 @@ if (cold) {
     }
   } else if (cold.workerd_note) {
     rows.push(['cold start, workerd', cold.workerd_note, '', '', '', '']);
+  }
+}
+
+if (gateway) {
+  for (const kind of ['whole', 'streamed']) {
+    let first = true;
+    for (const r of gateway.results) {
+      const label = first ? `gateway, ${kind}: added ms at 1 conn; req/s at ${gateway.connections}` : '';
+      first = false;
+      const figures = r.cases[kind];
+      if (r.skipped || figures?.failed) {
+        rows.push([label, r.name, r.skipped ? 'skipped' : 'FAILED', '', '', '']);
+        continue;
+      }
+      const v = gateway.verdicts[kind];
+      const perSecond = Math.round(figures.requests_per_second);
+      rows.push([label, r.name, r.name === 'direct' ? `${figures.p50_ms.toFixed(3)} p50; ${perSecond}/s` :
+        `+${figures.added_p50_ms.toFixed(3)} p50, +${figures.added_p99_ms.toFixed(3)} p99; ${perSecond}/s`,
+      r.name === 'direct' ? 'floor' : `${x(figures.throughput_of_floor)} floor` +
+        (figures.throughput_over_portkey === undefined ? '' : `, ${x(figures.throughput_over_portkey)} Portkey`),
+      r.name === 'llmux' ? '<= +0.3 ms; >= 3x Portkey; beats it' : '',
+      r.name === 'llmux' ? [v.added_within, v.throughput_within, v.beats_portkey].map(verdict).join(', ') : '']);
+    }
   }
 }
 

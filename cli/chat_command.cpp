@@ -8,6 +8,7 @@
 #include "terminal_text.hpp"
 
 #include <llmux/builtin_tools.hpp>
+#include <llmux/client.hpp>
 #include <llmux/ledger.hpp>
 #include <llmux/llmux.hpp>
 #include <llmux/native/environment.hpp>
@@ -69,15 +70,21 @@ struct ChatOptions {
   std::optional<double> response_timeout_s;
 };
 
-std::int64_t milliseconds(double seconds) { return std::llround(seconds * 1000); }
+std::int64_t milliseconds(double seconds) {
+  return std::llround(seconds * 1000);
+}
 
 int chat(const CLI::App &command, const ChatOptions &options) {
-  std::optional<std::string> model_name = options.model_name;
-  const std::optional<std::string> &task = options.task;
-  std::vector<std::string> fallbacks;
+  // The call as the flags describe it: the model, then the fallbacks (after the task's route
+  // with --task; no -m is the model the settings name).
+  CallSpec call;
+  if (options.task)
+    call.task = *options.task;
+  else
+    call.models.push_back(options.model_name.value_or(""));
   for (const std::string &list : options.fallbacks)
     for (std::string &name : split_list(list))
-      fallbacks.push_back(std::move(name));
+      call.models.push_back(std::move(name));
   std::vector<std::string> tool_names;
   for (const std::string &list : options.tool_names)
     for (std::string &name : split_list(list))
@@ -85,19 +92,17 @@ int chat(const CLI::App &command, const ChatOptions &options) {
   std::string prompt;
   for (const std::string &word : options.words)
     prompt += (prompt.empty() ? "" : " ") + word;
-  const std::string &user = options.user;
-  const std::optional<std::int64_t> &cache_ttl_s = options.cache_ttl_s;
-  const bool stream = options.stream;
   const bool use_ledger = !options.no_ledger;
-  SessionConfig config;
   if (options.system)
-    config.request.system = *options.system;
-  config.request.max_tokens = options.max_tokens;
-  config.request.temperature = options.temperature;
+    call.request.system = *options.system;
+  call.request.max_tokens = options.max_tokens;
+  call.request.temperature = options.temperature;
   if (options.max_rounds)
-    config.max_rounds = static_cast<int>(*options.max_rounds);
+    call.max_rounds = static_cast<int>(*options.max_rounds);
   if (options.timeout_s)
-    config.timeout_ms = milliseconds(*options.timeout_s);
+    call.timeout_ms = milliseconds(*options.timeout_s);
+  if (options.cache_ttl_s)
+    call.cache_ttl_ms = *options.cache_ttl_s * 1000;
 
   const auto settings = load_settings_or_report();
   if (!settings)
@@ -113,7 +118,10 @@ int chat(const CLI::App &command, const ChatOptions &options) {
     if (!error.hint.empty())
       std::cerr << "llmux: " << escaped_field(error.hint) << '\n';
   };
-  if (task) {
+  Client client;
+  client.catalog = std::move(catalog).value();
+  client.settings = *settings;
+  if (options.task) {
     // The routing table names the chain for the task: its first model, then its fallbacks.
     const std::filesystem::path path = native::routes_path(*settings);
     auto text = native::read_routes(*settings);
@@ -131,42 +139,21 @@ int chat(const CLI::App &command, const ChatOptions &options) {
       std::cerr << "llmux: " << path.string() << ": " << loaded.error().message << '\n';
       return 1;
     }
-    auto chain = routes.route(*task);
-    if (!chain.ok()) {
-      report(chain.error());
-      return 1;
-    }
-    model_name = chain.value().front();
-    fallbacks.insert(fallbacks.begin(), chain.value().begin() + 1, chain.value().end());
+    client.routes = std::move(routes);
   }
-  auto resolved = model_name ? resolve_model(catalog.value(), *model_name, *settings)
-                             : resolve_from_settings(catalog.value(), *settings);
-  if (!resolved.ok()) {
-    report(resolved.error());
+  auto chain = client.chain(call);
+  if (!chain.ok()) {
+    report(chain.error());
     return 1;
   }
-  config.models.push_back(std::move(resolved).value());
-  for (const std::string &name : fallbacks) {
-    auto fallback = resolve_model(catalog.value(), name, *settings);
-    if (!fallback.ok()) {
-      report(fallback.error());
-      return 1;
-    }
-    config.models.push_back(std::move(fallback).value());
-  }
-  for (const ResolvedModel &model : config.models) {
-    if (!model.ready()) {
-      std::string missing;
-      for (const std::string &setting : model.missing_settings)
-        missing += (missing.empty() ? "" : ", ") + setting;
-      std::cerr << "llmux: " << model.model.id << " needs " << missing
-                << " (set in the environment or ~/.config/llmux/settings)\n";
-      return 1;
-    }
+  if (auto missing = missing_settings(chain.value())) {
+    std::cerr << "llmux: "
+              << describe(*missing, "set in the environment or ~/.config/llmux/settings") << '\n';
+    return 1;
   }
   // The first model's settings default the stream flag (OPENAI_STREAM=true).
-  config.request.stream = stream || config.models.front().stream.value_or(false);
-  const bool streamed = config.request.stream;
+  call.request.stream = options.stream || chain.value().front().stream.value_or(false);
+  const bool streamed = call.request.stream;
   for (const std::string &name : tool_names) {
     const Tool *tool = find_builtin_tool(name);
     if (!tool) {
@@ -175,10 +162,9 @@ int chat(const CLI::App &command, const ChatOptions &options) {
         known += (known.empty() ? "" : ", ") + builtin.name;
       return usage_error(command, "unknown tool " + name + "; the tools are " + known);
     }
-    config.request.tools.push_back(*tool);
+    call.request.tools.push_back(*tool);
   }
-  config.request.messages.push_back(Message::user(prompt));
-  config.random_seed = static_cast<std::uint64_t>(native::now_ms());
+  call.request.messages.push_back(Message::user(prompt));
 
   // The ledger and the cache live in the data directory's database, shared with every other
   // llmux process: a budget holds across all of them.
@@ -188,7 +174,7 @@ int chat(const CLI::App &command, const ChatOptions &options) {
   std::unique_ptr<native::SqliteKeyValueStore> store;
   std::unique_ptr<ResponseCache> cache;
   const std::filesystem::path data = native::data_directory(*settings);
-  if ((use_ledger || cache_ttl_s) && !data.empty()) {
+  if ((use_ledger || options.cache_ttl_s) && !data.empty()) {
     database = open_database_or_report(data);
     if (!database)
       return 1;
@@ -196,15 +182,17 @@ int chat(const CLI::App &command, const ChatOptions &options) {
     if (use_ledger) {
       ledger_store = std::make_unique<native::SqliteLedgerStore>(*database);
       ledger = std::make_unique<Ledger>(*ledger_store);
-      config.ledger = ledger.get();
-      config.user = user.empty() ? std::string("local") : user; // charged to user:ID (session.hpp)
+      client.ledger = ledger.get();
+      // Charged to user:ID (session.hpp).
+      client.user = options.user.empty() ? std::string("local") : options.user;
     }
-    if (cache_ttl_s && *cache_ttl_s > 0) {
+    if (call.cache_ttl_ms && *call.cache_ttl_ms > 0) {
       cache = std::make_unique<ResponseCache>(store.get());
-      config.cache = cache.get();
-      config.cache_ttl_ms = *cache_ttl_s * 1000;
+      client.cache = cache.get();
     }
   }
+  SessionConfig config = client.session_config(std::move(call), std::move(chain).value(),
+                                               static_cast<std::uint64_t>(native::now_ms()));
 
   native::CancelFlag interrupted;
   std::optional<InterruptScope> interrupt_scope(std::in_place, interrupted);
@@ -214,9 +202,9 @@ int chat(const CLI::App &command, const ChatOptions &options) {
     limits.idle_timeout_ms = milliseconds(*options.idle_timeout_s);
   if (options.response_timeout_s)
     limits.response_timeout_ms = milliseconds(*options.response_timeout_s);
-  native::HttpClient client(limits);
+  native::HttpClient http_client(limits);
   native::SessionRunOptions run;
-  run.client = &client;
+  run.client = &http_client;
   run.cancel = &interrupted;
   run.run_tools = native::run_in_parallel([](const ToolRun &tool_run) {
     auto output = run_builtin_tool(tool_run.call.name, tool_run.call.arguments, native::now_ms());
@@ -339,8 +327,9 @@ void add_chat_command(CLI::App &parent, Commands &commands) {
                     "Sampling temperature (0 to 2; Anthropic and Cohere take 0 to 1)", 0,
                     max_temperature);
   add_count_option(*command, "--max-rounds", options->max_rounds,
-                   "Model calls with tool results at most (default 3)", "a number of rounds", 0,
-                   100);
+                   "Model calls with tool results at most (default " +
+                       std::to_string(default_max_rounds) + ")",
+                   "a number of rounds", 0, 100);
   command
       ->add_option("--user", options->user,
                    "Record the usage under user:ID (default local) and apply its budget")
@@ -363,8 +352,7 @@ void add_chat_command(CLI::App &parent, Commands &commands) {
         ->type_name("S");
   };
   add_seconds("--timeout", options->timeout_s,
-              "End the call after S seconds, retries and tool rounds included",
-              default_timeout_ms);
+              "End the call after S seconds, retries and tool rounds included", default_timeout_ms);
   add_seconds("--idle-timeout", options->idle_timeout_s,
               "End a request after S seconds without a byte from the server",
               default_idle_timeout_ms);

@@ -9,6 +9,7 @@
 /// throws or trusts a size.
 
 #include <llmux/chat_request.hpp>
+#include <llmux/client.hpp>
 #include <llmux/context_window.hpp>
 #include <llmux/cost.hpp>
 #include <llmux/error.hpp>
@@ -27,24 +28,9 @@
 
 namespace llmux::api {
 
-/// One chat call as JavaScript describes it: the request and how the session runs it. The
-/// models are names still to resolve (the host resolves them against its catalog).
-struct CallSpec {
-  ChatRequest request;
-  /// `model` then `fallbacks`, as named; empty when the call names none (the client's
-  /// default chain applies).
-  std::vector<std::string> models;
-  /// A routing kind ("coding"): the routing table names the chain. Empty for none.
-  std::string task;
-  std::optional<int> max_rounds;
-  std::optional<bool> validate_tool_arguments;
-  std::optional<Overflow> overflow;
-  std::optional<std::int64_t> cache_ttl_ms;
-  std::optional<std::string> user;
-  std::optional<std::vector<std::string>> budget_scopes;
-  std::optional<RetryPolicy> retry;
-  std::optional<std::uint64_t> seed;
-};
+/// One chat call as JavaScript describes it: the core's CallSpec (client.hpp), which the
+/// client plans into a session.
+using CallSpec = llmux::CallSpec;
 
 /// Reads a call: {model?, fallbacks?, task?, system?, prompt?, messages?, tools?, toolChoice?,
 /// parallelToolCalls?, temperature?, topP?, maxTokens?, stop?, responseFormat?,

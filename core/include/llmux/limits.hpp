@@ -57,4 +57,9 @@ inline constexpr std::int64_t default_idle_timeout_ms = 300'000;
 /// otherwise hold one attempt for the whole deadline).
 inline constexpr std::int64_t default_response_timeout_ms = 600'000;
 
+/// The default number of tool rounds of a call (SessionConfig::max_rounds): the tools the
+/// model asks for are run up to 3 times, then it is asked for a final answer. Enough for a
+/// lookup and a computation on its result; a model that keeps asking past it is looping.
+inline constexpr int default_max_rounds = 3;
+
 } // namespace llmux

@@ -6,6 +6,7 @@
 #include <llmux/catalog.hpp>
 #include <llmux/chat_request.hpp>
 #include <llmux/chat_response.hpp>
+#include <llmux/client.hpp>
 #include <llmux/context_window.hpp>
 #include <llmux/cost.hpp>
 #include <llmux/decode.hpp>

@@ -58,7 +58,7 @@ struct SessionConfig {
   ChatRequest request;
   /// Tool rounds: how many times the tools the model asks for are run. When the model asks
   /// again after the last one, it is asked once more with tool_choice none for a final answer.
-  int max_rounds = 3;
+  int max_rounds = default_max_rounds;
   /// Check tool-call arguments against each tool's JSON Schema before running the tool;
   /// arguments that fail go back to the model as an error result.
   bool validate_tool_arguments = true;

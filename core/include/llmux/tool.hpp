@@ -12,6 +12,11 @@ struct Tool {
   std::string name;
   std::string description;
   std::string parameters;
+  /// False when the host has no handler for the tool: its calls are the caller's to run (a
+  /// gateway hands them back to its own client, as the AI SDK does for a tool without
+  /// `execute`). A session round that calls such a tool ends the session there, with all of
+  /// the round's calls in the response and none of them run. Adapters ignore it.
+  bool has_handler = true;
 };
 
 /// Whether and which tool the model must call.

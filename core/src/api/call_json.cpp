@@ -48,7 +48,7 @@ void read_tools(ApiReader &reader, const json::Value &tools, std::vector<Tool> &
       reader.fail(at, "must be an object {name, description, parameters}");
       return;
     }
-    reader.only(item, {"name", "description", "parameters"}, at);
+    reader.only(item, {"name", "description", "parameters", "hasHandler"}, at);
     Tool tool;
     tool.name = reader.string(item, "name", at).value_or("");
     tool.description = reader.string(item, "description", at).value_or("");
@@ -58,6 +58,8 @@ void read_tools(ApiReader &reader, const json::Value &tools, std::vector<Tool> &
       else
         tool.parameters = json::dump(*parameters);
     }
+    // JavaScript says false for a tool given without execute (see Tool::has_handler).
+    tool.has_handler = reader.boolean(item, "hasHandler", at).value_or(true);
     if (tool.name.empty())
       reader.fail(member_path(at, "name"), "a tool needs a name");
     out.push_back(std::move(tool));

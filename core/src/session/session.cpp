@@ -12,7 +12,7 @@
 //                                Failed (something was delivered, or nothing can cure it)
 //
 //   round done: tool calls? --> AwaitingTools --on_tool_results--> NeedSend (next round)
-//               no         --> Done
+//               no, or a call of a tool without a handler (the caller's to run) --> Done
 //
 // "Delivered" means a content event of the round (text, reasoning, a tool call) reached the
 // consumer. Until then the round's other events (usage, finish) are held back, so that a
@@ -487,7 +487,7 @@ struct Session::State {
     round_calls = response.tool_calls;
     result.response = std::move(response);
 
-    if (round_calls.empty() || final_round) {
+    if (round_calls.empty() || final_round || calls_unhandled_tool()) {
       phase = Phase::Done;
       SessionEvent done;
       done.kind = SessionEvent::Kind::Finished;
@@ -510,6 +510,17 @@ struct Session::State {
     phase = Phase::AwaitingTools;
     if (runs.empty())
       finish_tool_round({}, now_ms);
+  }
+
+  // Whether a call of the round names a tool the host has no handler for: the round's calls
+  // then go back to the caller, all of them and none run (running only the others would
+  // answer half the round, and the model expects every result of it together).
+  bool calls_unhandled_tool() const {
+    for (const ToolCall &call : round_calls)
+      for (const Tool &tool : config.request.tools)
+        if (tool.name == call.name && !tool.has_handler)
+          return true;
+    return false;
   }
 
   void finish_tool_round(std::vector<ToolOutput> outputs, std::int64_t now_ms) {

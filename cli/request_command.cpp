@@ -53,8 +53,10 @@ int print_request(const CLI::App &command, const RequestOptions &options) {
       return usage_error(command, "--provider needs --model too");
     name = std::string(provider_info(*forced_provider).name) + "/" + name;
   }
-  auto resolved = name.empty() ? resolve_from_settings(catalog.value(), settings)
-                               : resolve_model(catalog.value(), name, settings);
+  Client client;
+  client.catalog = std::move(catalog).value();
+  client.settings = settings;
+  auto resolved = client.resolve(name);
   if (!resolved.ok()) {
     std::cerr << "llmux: " << to_string(resolved.error().code) << ": " << resolved.error().message
               << '\n';

@@ -1,6 +1,8 @@
 #include "adapters/anthropic_messages.hpp"
 
+#include "adapters/request_body.hpp"
 #include "adapters/sse_stream_decoder.hpp"
+#include "adapters/turn_writer.hpp"
 #include "adapters/wire_common.hpp"
 #include "http/provider_error.hpp"
 #include "json/json.hpp"
@@ -18,93 +20,220 @@ constexpr std::int64_t default_max_tokens = 4096;
 // ---------------------------------------------------------------------------------------
 // Requests
 
-Value image_block(const Image &image) {
-  if (!image.url.empty())
-    return Value::object(
-        {{"type", "image"}, {"source", Value::object({{"type", "url"}, {"url", image.url}})}});
-  return Value::object({{"type", "image"},
-                        {"source", Value::object({{"type", "base64"},
-                                                  {"media_type", image.media_type},
-                                                  {"data", image.base64}})}});
+void write_image_block(const Image &image, json::ArrayWriter &blocks) {
+  json::ObjectWriter block = blocks.object();
+  block.member("type", "image");
+  json::ObjectWriter source = block.object("source");
+  if (!image.url.empty()) {
+    source.member("type", "url");
+    source.member("url", image.url);
+  } else {
+    source.member("type", "base64");
+    source.member("media_type", image.media_type);
+    source.member("data", image.base64);
+  }
+  source.close();
+  block.close();
 }
 
-// The content blocks of one neutral message.
-Result<Value> content_blocks(const Message &message) {
-  Value blocks = Value::array();
+Result<void> write_tool_use_block(const ToolCall &call, json::ArrayWriter &blocks) {
+  auto input = arguments_object(call);
+  if (!input.ok())
+    return std::move(input).error();
+  json::ObjectWriter block = blocks.object();
+  block.member("type", "tool_use");
+  block.member("id", call.id);
+  block.member("name", call.name);
+  block.member("input", input.value());
+  block.close();
+  return {};
+}
+
+void write_tool_result_block(const ToolResult &result, json::ArrayWriter &blocks) {
+  json::ObjectWriter block = blocks.object();
+  block.member("type", "tool_result");
+  block.member("tool_use_id", result.tool_call_id);
+  block.member("content", result.content);
+  if (result.is_error)
+    block.member("is_error", true);
+  block.close();
+}
+
+// Thinking goes back only as Anthropic signed it; reasoning without a signature (from
+// another provider) would be rejected, so it stays behind.
+void write_thinking_block(const Reasoning &reasoning, json::ArrayWriter &blocks) {
+  json::ObjectWriter block = blocks.object();
+  if (!reasoning.redacted_data.empty()) {
+    block.member("type", "redacted_thinking");
+    block.member("data", reasoning.redacted_data);
+  } else {
+    block.member("type", "thinking");
+    block.member("thinking", reasoning.text);
+    block.member("signature", reasoning.signature);
+  }
+  block.close();
+}
+
+// Whether the part of a user, assistant or tool message becomes a content block.
+bool is_content_block(const ContentPart &part, Role role) {
+  switch (part.kind) {
+    case ContentPart::Kind::Text:
+      return !part.text.empty(); // Anthropic rejects empty text blocks
+    case ContentPart::Kind::Image:
+    case ContentPart::Kind::ToolCall:
+    case ContentPart::Kind::ToolResult:
+      return true;
+    case ContentPart::Kind::Reasoning:
+      return role == Role::Assistant &&
+             (!part.reasoning.redacted_data.empty() || !part.reasoning.signature.empty());
+    case ContentPart::Kind::ToolPlan:
+      return false; // Cohere's; Messages has no place for it
+  }
+  return false;
+}
+
+// The content blocks of one user, assistant or tool message (check_request has seen that
+// images are in user messages and tool calls in assistant messages).
+Result<void> write_content_blocks(const Message &message, json::ArrayWriter &blocks) {
   for (const ContentPart &part : message.content) {
+    if (!is_content_block(part, message.role))
+      continue;
     switch (part.kind) {
-      case ContentPart::Kind::Text:
-        // Anthropic rejects empty text blocks.
-        if (!part.text.empty())
-          blocks.push_back(Value::object({{"type", "text"}, {"text", part.text}}));
+      case ContentPart::Kind::Text: {
+        json::ObjectWriter block = blocks.object();
+        block.member("type", "text");
+        block.member("text", part.text);
+        block.close();
         break;
+      }
       case ContentPart::Kind::Image:
-        if (message.role != Role::User)
-          return invalid_argument("images are only allowed in user messages");
-        blocks.push_back(image_block(part.image));
+        write_image_block(part.image, blocks);
         break;
-      case ContentPart::Kind::ToolCall: {
-        if (message.role != Role::Assistant)
-          return invalid_argument("tool calls are only allowed in assistant messages");
-        auto input = arguments_object(part.tool_call);
-        if (!input.ok())
-          return std::move(input).error();
-        blocks.push_back(Value::object({{"type", "tool_use"},
-                                        {"id", part.tool_call.id},
-                                        {"name", part.tool_call.name},
-                                        {"input", std::move(input).value()}}));
+      case ContentPart::Kind::ToolCall:
+        if (auto written = write_tool_use_block(part.tool_call, blocks); !written.ok())
+          return written;
         break;
-      }
-      case ContentPart::Kind::ToolResult: {
-        Value block = Value::object({{"type", "tool_result"},
-                                     {"tool_use_id", part.tool_result.tool_call_id},
-                                     {"content", part.tool_result.content}});
-        if (part.tool_result.is_error)
-          block["is_error"] = true;
-        blocks.push_back(std::move(block));
+      case ContentPart::Kind::ToolResult:
+        write_tool_result_block(part.tool_result, blocks);
         break;
-      }
       case ContentPart::Kind::Reasoning:
-        // Thinking goes back only as Anthropic signed it; reasoning without a signature
-        // (from another provider) would be rejected, so it stays behind.
-        if (message.role != Role::Assistant)
-          break;
-        if (!part.reasoning.redacted_data.empty())
-          blocks.push_back(Value::object(
-              {{"type", "redacted_thinking"}, {"data", part.reasoning.redacted_data}}));
-        else if (!part.reasoning.signature.empty())
-          blocks.push_back(Value::object({{"type", "thinking"},
-                                          {"thinking", part.reasoning.text},
-                                          {"signature", part.reasoning.signature}}));
+        write_thinking_block(part.reasoning, blocks);
         break;
       case ContentPart::Kind::ToolPlan:
-        break; // Cohere's; Messages has no place for it
+        break;
     }
   }
-  return blocks;
+  return {};
 }
 
-Value tool_choice_value(const std::optional<ToolChoice> &choice, std::optional<bool> parallel) {
-  Value out = Value::object({{"type", "auto"}});
+// System text lives outside the messages: the request's prompt, then the system messages'
+// text; one text as a string, several as text blocks.
+void write_system(const ChatRequest &request, RequestBody &body) {
+  std::size_t count = request.system.empty() ? 0 : 1;
+  for (const Message &message : request.messages)
+    if (message.role == Role::System && !message.text().empty())
+      ++count;
+  if (count == 0)
+    return;
+  if (count == 1) {
+    if (!request.system.empty()) {
+      body.member("system", request.system);
+      return;
+    }
+    for (const Message &message : request.messages)
+      if (message.role == Role::System)
+        if (std::string text = message.text(); !text.empty())
+          body.member("system", text);
+    return;
+  }
+  json::ArrayWriter blocks = body.array("system");
+  auto write_text = [&blocks](std::string_view text) {
+    json::ObjectWriter block = blocks.object();
+    block.member("type", "text");
+    block.member("text", text);
+    block.close();
+  };
+  if (!request.system.empty())
+    write_text(request.system);
+  for (const Message &message : request.messages)
+    if (message.role == Role::System)
+      if (std::string text = message.text(); !text.empty())
+        write_text(text);
+  blocks.close();
+}
+
+// Tool results go back in a user turn. Consecutive turns of one role merge into one, so that
+// the results of parallel calls share the user turn right after the calls.
+Result<void> write_messages(const ChatRequest &request, RequestBody &body) {
+  json::ArrayWriter messages = body.array("messages");
+  TurnWriter turns(messages, "content");
+  for (const Message &message : request.messages) {
+    if (message.role == Role::System)
+      continue;
+    bool has_block = false;
+    for (const ContentPart &part : message.content)
+      has_block = has_block || is_content_block(part, message.role);
+    if (!has_block)
+      continue;
+    json::ArrayWriter &blocks = turns.blocks(message.role == Role::Assistant ? "assistant" : "user");
+    if (auto written = write_content_blocks(message, blocks); !written.ok())
+      return written;
+  }
+  turns.close();
+  messages.close();
+  return {};
+}
+
+void write_tool_choice(const std::optional<ToolChoice> &choice, std::optional<bool> parallel,
+                       RequestBody &body) {
+  std::string_view type = "auto";
   if (choice) {
     switch (choice->mode) {
       case ToolChoice::Mode::Auto:
         break;
       case ToolChoice::Mode::None:
-        out["type"] = "none";
+        type = "none";
         break;
       case ToolChoice::Mode::Required:
-        out["type"] = "any";
+        type = "any";
         break;
       case ToolChoice::Mode::Named:
-        out["type"] = "tool";
-        out["name"] = choice->name;
+        type = "tool";
         break;
     }
   }
-  if (parallel && !*parallel && out["type"].as_string() != "none")
-    out["disable_parallel_tool_use"] = true;
-  return out;
+  json::ObjectWriter wire = body.object("tool_choice");
+  wire.member("type", type);
+  if (type == "tool")
+    wire.member("name", choice->name);
+  if (parallel && !*parallel && type != "none")
+    wire.member("disable_parallel_tool_use", true);
+  wire.close();
+}
+
+Result<void> write_tools(const ChatRequest &request, RequestBody &body) {
+  if (request.tools.empty()) {
+    if (request.tool_choice && request.tool_choice->mode != ToolChoice::Mode::None &&
+        request.tool_choice->mode != ToolChoice::Mode::Auto)
+      return invalid_argument("tool_choice requires a tool but the request has none");
+    return {};
+  }
+  json::ArrayWriter tools = body.array("tools");
+  for (const Tool &tool : request.tools) {
+    auto schema = tool_schema(tool);
+    if (!schema.ok())
+      return std::move(schema).error();
+    json::ObjectWriter wire = tools.object();
+    wire.member("name", tool.name);
+    if (!tool.description.empty())
+      wire.member("description", tool.description);
+    wire.member("input_schema", schema.value());
+    wire.close();
+  }
+  tools.close();
+  if (request.tool_choice || request.parallel_tool_calls)
+    write_tool_choice(request.tool_choice, request.parallel_tool_calls, body);
+  return {};
 }
 
 // ---------------------------------------------------------------------------------------
@@ -324,8 +453,6 @@ private:
 
 Result<HttpRequest> AnthropicMessagesAdapter::build_request(const ChatRequest &request,
                                                             const Endpoint &endpoint) const {
-  if (auto numbers = check_request_numbers(request); !numbers.ok())
-    return std::move(numbers).error();
   auto base = base_url(endpoint);
   if (!base.ok())
     return std::move(base).error();
@@ -354,90 +481,46 @@ Result<HttpRequest> AnthropicMessagesAdapter::build_request(const ChatRequest &r
   if (endpoint.from_browser_page)
     http.headers.push_back({"anthropic-dangerous-direct-browser-access", "true"});
 
-  Value body = Value::object();
-  body["model"] = request.model;
+  RequestBody body(request);
+  body.member("model", request.model);
   std::int64_t max_tokens = default_max_tokens;
   if (request.max_tokens)
     max_tokens = *request.max_tokens;
   else if (request.reasoning_budget_tokens)
     max_tokens = *request.reasoning_budget_tokens + default_max_tokens; // room to answer
-  body["max_tokens"] = max_tokens;
-
-  // System text lives outside the messages: the request's prompt, then system messages.
-  std::vector<std::string> system;
-  if (!request.system.empty())
-    system.push_back(request.system);
-  Value messages = Value::array();
-  std::string last_role;
-  for (const Message &message : request.messages) {
-    if (message.role == Role::System) {
-      if (std::string text = message.text(); !text.empty())
-        system.push_back(std::move(text));
-      continue;
-    }
-    auto blocks = content_blocks(message);
-    if (!blocks.ok())
-      return std::move(blocks).error();
-    if (blocks.value().empty())
-      continue;
-    // Tool results go back in a user turn. Consecutive turns of one role merge into one, so
-    // that the results of parallel calls share the user turn right after the calls.
-    std::string role = message.role == Role::Assistant ? "assistant" : "user";
-    if (role == last_role) {
-      for (const Value &block : blocks.value().items())
-        messages.back()["content"].push_back(block);
-    } else {
-      messages.push_back(Value::object({{"role", role}, {"content", std::move(blocks).value()}}));
-      last_role = role;
-    }
-  }
-  if (system.size() == 1) {
-    body["system"] = system.front();
-  } else if (system.size() > 1) {
-    Value blocks = Value::array();
-    for (std::string &text : system)
-      blocks.push_back(Value::object({{"type", "text"}, {"text", std::move(text)}}));
-    body["system"] = std::move(blocks);
-  }
-  body["messages"] = std::move(messages);
-
+  body.member("max_tokens", max_tokens);
+  write_system(request, body);
+  if (auto messages = write_messages(request, body); !messages.ok())
+    return std::move(messages).error();
   if (request.temperature)
-    body["temperature"] = *request.temperature;
+    body.member("temperature", *request.temperature);
   if (request.top_p)
-    body["top_p"] = *request.top_p;
-  if (!request.stop.empty())
-    body["stop_sequences"] = string_array(request.stop);
-  if (!request.tools.empty()) {
-    Value tools = Value::array();
-    for (const Tool &tool : request.tools) {
-      if (tool.name.empty())
-        return invalid_argument("a tool has no name");
-      auto schema = tool_schema(tool);
-      if (!schema.ok())
-        return std::move(schema).error();
-      Value wire = Value::object({{"name", tool.name}});
-      if (!tool.description.empty())
-        wire["description"] = tool.description;
-      wire["input_schema"] = std::move(schema).value();
-      tools.push_back(std::move(wire));
-    }
-    body["tools"] = std::move(tools);
-    if (request.tool_choice || request.parallel_tool_calls)
-      body["tool_choice"] = tool_choice_value(request.tool_choice, request.parallel_tool_calls);
-  } else if (request.tool_choice && request.tool_choice->mode != ToolChoice::Mode::None &&
-             request.tool_choice->mode != ToolChoice::Mode::Auto) {
-    return invalid_argument("tool_choice requires a tool but the request has none");
+    body.member("top_p", *request.top_p);
+  if (!request.stop.empty()) {
+    json::ArrayWriter stop = body.array("stop_sequences");
+    for (const std::string &text : request.stop)
+      stop.item(text);
+    stop.close();
   }
-  if (request.reasoning_budget_tokens)
-    body["thinking"] =
-        Value::object({{"type", "enabled"}, {"budget_tokens", *request.reasoning_budget_tokens}});
-  if (!request.user.empty())
-    body["metadata"] = Value::object({{"user_id", request.user}});
+  if (auto tools = write_tools(request, body); !tools.ok())
+    return std::move(tools).error();
+  if (request.reasoning_budget_tokens) {
+    json::ObjectWriter thinking = body.object("thinking");
+    thinking.member("type", "enabled");
+    thinking.member("budget_tokens", *request.reasoning_budget_tokens);
+    thinking.close();
+  }
+  if (!request.user.empty()) {
+    json::ObjectWriter metadata = body.object("metadata");
+    metadata.member("user_id", request.user);
+    metadata.close();
+  }
   if (request.stream)
-    body["stream"] = true;
-  if (auto merged = merge_extra_body(request, body); !merged.ok())
-    return std::move(merged).error();
-  http.body = json::dump(body);
+    body.member("stream", true);
+  auto text = std::move(body).finish();
+  if (!text.ok())
+    return std::move(text).error();
+  http.body = std::move(text).value();
   return http;
 }
 

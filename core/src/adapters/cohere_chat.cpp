@@ -1,5 +1,8 @@
 #include "adapters/cohere_chat.hpp"
 
+#include "adapters/check_request.hpp"
+#include "adapters/openai_parts.hpp"
+#include "adapters/request_body.hpp"
 #include "adapters/sse_stream_decoder.hpp"
 #include "adapters/wire_common.hpp"
 #include "http/provider_error.hpp"
@@ -13,13 +16,11 @@ using json::Value;
 // ---------------------------------------------------------------------------------------
 // Requests
 
-Value image_url_part(const Image &image) {
-  // Cohere's image_url takes "a base64 data URI or a web URL".
-  std::string url = image.url;
-  if (url.empty())
-    url = "data:" + image.media_type + ";base64," + image.base64;
-  return Value::object(
-      {{"type", "image_url"}, {"image_url", Value::object({{"url", std::move(url)}})}});
+void write_text_block(std::string_view text, json::ArrayWriter &blocks) {
+  json::ObjectWriter block = blocks.object();
+  block.member("type", "text");
+  block.member("text", text);
+  block.close();
 }
 
 // A tool result as Cohere's tool message. Its content is a list of tool content blocks: a
@@ -27,21 +28,92 @@ Value image_url_part(const Image &image) {
 // Cohere's examples is not used: its `data` is documented as an object (the examples pass a
 // JSON-encoded object), which plain text is not. Cohere has no error flag for a result;
 // a failed tool's content says what went wrong.
-Value tool_message(const ToolResult &result) {
-  Value text = Value::object({{"type", "text"}, {"text", result.content}});
-  return Value::object({{"role", "tool"},
-                        {"tool_call_id", result.tool_call_id},
-                        {"content", Value::array({std::move(text)})}});
+void write_tool_message(const ToolResult &result, json::ArrayWriter &out) {
+  json::ObjectWriter wire = out.object();
+  wire.member("role", "tool");
+  wire.member("tool_call_id", result.tool_call_id);
+  json::ArrayWriter content = wire.array("content");
+  write_text_block(result.content, content);
+  content.close();
+  wire.close();
 }
 
-// Appends the wire messages for one neutral message. Tool results become one "tool" message
-// each, whatever message they came in.
-Result<void> append_messages(const Message &message, Value &out) {
+// The assistant's turn: its thinking blocks (Cohere's reasoning guide appends the whole
+// response message to the conversation) before its text, and its tool calls with the plan
+// that announced them.
+void write_assistant_message(const Message &message, std::string_view text,
+                             std::string_view tool_plan, json::ArrayWriter &out) {
+  bool has_thinking = false;
+  bool has_tool_calls = false;
+  for (const ContentPart &part : message.content) {
+    // Thinking blocks carry no signature; encrypted blocks from other providers have no text
+    // to send.
+    has_thinking = has_thinking ||
+                   (part.kind == ContentPart::Kind::Reasoning && !part.reasoning.text.empty());
+    has_tool_calls = has_tool_calls || part.kind == ContentPart::Kind::ToolCall;
+  }
+  if (text.empty() && !has_tool_calls)
+    return;
+  json::ObjectWriter wire = out.object();
+  wire.member("role", "assistant");
+  if (has_thinking) {
+    json::ArrayWriter content = wire.array("content");
+    for (const ContentPart &part : message.content)
+      if (part.kind == ContentPart::Kind::Reasoning && !part.reasoning.text.empty()) {
+        json::ObjectWriter block = content.object();
+        block.member("type", "thinking");
+        block.member("thinking", part.reasoning.text);
+        block.close();
+      }
+    if (!text.empty())
+      write_text_block(text, content);
+    content.close();
+  } else if (!text.empty()) {
+    wire.member("content", text);
+  }
+  // The plan belongs to the calls it announced; without calls it has nothing to explain.
+  if (has_tool_calls) {
+    if (!tool_plan.empty())
+      wire.member("tool_plan", tool_plan);
+    json::ArrayWriter calls = wire.array("tool_calls");
+    for (const ContentPart &part : message.content)
+      if (part.kind == ContentPart::Kind::ToolCall)
+        write_function_call(part.tool_call, calls.next());
+    calls.close();
+  }
+  wire.close();
+}
+
+// A user's turn: its text, or its parts when it has images (Cohere's image_url takes "a
+// base64 data URI or a web URL").
+void write_user_message(const Message &message, std::string_view text, bool has_image,
+                        json::ArrayWriter &out) {
+  json::ObjectWriter wire = out.object();
+  wire.member("role", "user");
+  if (has_image) {
+    json::ArrayWriter parts = wire.array("content");
+    for (const ContentPart &part : message.content) {
+      if (part.kind == ContentPart::Kind::Text)
+        write_text_block(part.text, parts);
+      else if (part.kind == ContentPart::Kind::Image)
+        write_image_url_part(part.image, parts.next());
+    }
+    parts.close();
+  } else {
+    wire.member("content", text);
+  }
+  wire.close();
+}
+
+// Writes the wire messages for one neutral message. Tool results become one "tool" message
+// each, whatever message they came in, written before it.
+Result<void> write_messages(const Message &message, json::ArrayWriter &out) {
+  // check_request saw to the other roles; a system message is held to the same rule.
+  if (message.role == Role::System)
+    if (auto roles = check_part_roles(message); !roles.ok())
+      return roles;
   std::string text;
   std::string tool_plan;
-  Value parts = Value::array();    // user content, when it has images
-  Value thinking = Value::array(); // assistant thinking blocks
-  Value tool_calls = Value::array();
   bool has_text = false;
   bool has_image = false;
   for (const ContentPart &part : message.content) {
@@ -49,33 +121,19 @@ Result<void> append_messages(const Message &message, Value &out) {
       case ContentPart::Kind::Text:
         has_text = true;
         text += part.text;
-        parts.push_back(Value::object({{"type", "text"}, {"text", part.text}}));
         break;
       case ContentPart::Kind::Image:
-        if (message.role != Role::User)
-          return invalid_argument("images are only allowed in user messages");
         has_image = true;
-        parts.push_back(image_url_part(part.image));
-        break;
-      case ContentPart::Kind::ToolCall:
-        if (message.role != Role::Assistant)
-          return invalid_argument("tool calls are only allowed in assistant messages");
-        tool_calls.push_back(function_call(part.tool_call));
         break;
       case ContentPart::Kind::ToolResult:
-        out.push_back(tool_message(part.tool_result));
-        break;
-      case ContentPart::Kind::Reasoning:
-        // Cohere's assistant content takes its thinking blocks back (its reasoning guide
-        // appends the whole response message to the conversation). They carry no signature;
-        // encrypted blocks from other providers have no text to send.
-        if (message.role == Role::Assistant && !part.reasoning.text.empty())
-          thinking.push_back(
-              Value::object({{"type", "thinking"}, {"thinking", part.reasoning.text}}));
+        write_tool_message(part.tool_result, out);
         break;
       case ContentPart::Kind::ToolPlan:
         if (message.role == Role::Assistant)
           tool_plan += part.text;
+        break;
+      case ContentPart::Kind::ToolCall:
+      case ContentPart::Kind::Reasoning:
         break;
     }
   }
@@ -84,55 +142,42 @@ Result<void> append_messages(const Message &message, Value &out) {
       if (has_text || has_image)
         return invalid_argument("a tool message carries tool results only");
       return {};
-    case Role::Assistant: {
-      if (text.empty() && tool_calls.empty())
-        return {};
-      Value wire = Value::object({{"role", "assistant"}});
-      if (!thinking.empty()) {
-        if (!text.empty())
-          thinking.push_back(Value::object({{"type", "text"}, {"text", text}}));
-        wire["content"] = std::move(thinking);
-      } else if (!text.empty()) {
-        wire["content"] = text;
-      }
-      // The plan belongs to the calls it announced; without calls it has nothing to explain.
-      if (!tool_calls.empty()) {
-        if (!tool_plan.empty())
-          wire["tool_plan"] = tool_plan;
-        wire["tool_calls"] = std::move(tool_calls);
-      }
-      out.push_back(std::move(wire));
+    case Role::Assistant:
+      write_assistant_message(message, text, tool_plan, out);
       return {};
-    }
     case Role::System:
-      if (!text.empty())
-        out.push_back(Value::object({{"role", "system"}, {"content", text}}));
+      if (!text.empty()) {
+        json::ObjectWriter wire = out.object();
+        wire.member("role", "system");
+        wire.member("content", text);
+        wire.close();
+      }
       return {};
     case Role::User:
       break;
   }
-  if (!has_text && !has_image)
-    return {};
-  Value wire = Value::object({{"role", "user"}});
-  if (has_image)
-    wire["content"] = std::move(parts);
-  else
-    wire["content"] = text;
-  out.push_back(std::move(wire));
+  if (has_text || has_image)
+    write_user_message(message, text, has_image, out);
   return {};
 }
 
-Result<Value> response_format_value(const ResponseFormat &format) {
-  Value out = Value::object({{"type", "json_object"}});
-  if (format.type == ResponseFormat::Type::JsonObject)
-    return out;
+Result<void> write_response_format(const ResponseFormat &format, RequestBody &body) {
+  if (format.type == ResponseFormat::Type::JsonObject) {
+    json::ObjectWriter wire = body.object("response_format");
+    wire.member("type", "json_object");
+    wire.close();
+    return {};
+  }
   // Cohere always holds the output to a given schema (there is no strict switch), and a
   // schema has no name.
   auto schema = json::parse(format.schema);
   if (!schema.ok() || !schema.value().is_object())
     return invalid_argument("response_format schema must be a JSON Schema object");
-  out["json_schema"] = std::move(schema).value();
-  return out;
+  json::ObjectWriter wire = body.object("response_format");
+  wire.member("type", "json_object");
+  wire.member("json_schema", schema.value());
+  wire.close();
+  return {};
 }
 
 // ---------------------------------------------------------------------------------------
@@ -392,8 +437,6 @@ private:
 
 Result<HttpRequest> CohereChatAdapter::build_request(const ChatRequest &request,
                                                      const Endpoint &endpoint) const {
-  if (auto numbers = check_request_numbers(request); !numbers.ok())
-    return std::move(numbers).error();
   auto base = base_url(endpoint);
   if (!base.ok())
     return std::move(base).error();
@@ -424,60 +467,71 @@ Result<HttpRequest> CohereChatAdapter::build_request(const ChatRequest &request,
                                                                                       : "/v2/chat");
   http.headers = standard_headers(endpoint, request.stream);
 
-  Value body = Value::object();
-  body["model"] = request.model;
-  Value messages = Value::array();
-  if (!request.system.empty())
-    messages.push_back(Value::object({{"role", "system"}, {"content", request.system}}));
+  RequestBody body(request);
+  body.member("model", request.model);
+  json::ArrayWriter messages = body.array("messages");
+  if (!request.system.empty()) {
+    json::ObjectWriter system = messages.object();
+    system.member("role", "system");
+    system.member("content", request.system);
+    system.close();
+  }
   for (const Message &message : request.messages)
-    if (auto appended = append_messages(message, messages); !appended.ok())
-      return std::move(appended).error();
-  body["messages"] = std::move(messages);
+    if (auto written = write_messages(message, messages); !written.ok())
+      return std::move(written).error();
+  messages.close();
 
   if (has_tools) {
-    Value tools = Value::array();
+    json::ArrayWriter tools = body.array("tools");
     for (const Tool &tool : request.tools) {
-      if (tool.name.empty())
-        return invalid_argument("a tool has no name");
       auto schema = tool_schema(tool);
       if (!schema.ok())
         return std::move(schema).error();
-      Value function = Value::object({{"name", tool.name}});
+      json::ObjectWriter wire = tools.object();
+      wire.member("type", "function");
+      json::ObjectWriter function = wire.object("function");
+      function.member("name", tool.name);
       if (!tool.description.empty())
-        function["description"] = tool.description;
-      function["parameters"] = std::move(schema).value();
-      tools.push_back(Value::object({{"type", "function"}, {"function", std::move(function)}}));
+        function.member("description", tool.description);
+      function.member("parameters", schema.value());
+      function.close();
+      wire.close();
     }
-    body["tools"] = std::move(tools);
+    tools.close();
     // Auto is Cohere's default, and its only way to say it.
     if (request.tool_choice && request.tool_choice->mode == ToolChoice::Mode::Required)
-      body["tool_choice"] = "REQUIRED";
+      body.member("tool_choice", "REQUIRED");
     else if (request.tool_choice && request.tool_choice->mode == ToolChoice::Mode::None)
-      body["tool_choice"] = "NONE";
+      body.member("tool_choice", "NONE");
   }
   if (request.temperature)
-    body["temperature"] = *request.temperature;
+    body.member("temperature", *request.temperature);
   if (request.top_p)
-    body["p"] = *request.top_p;
+    body.member("p", *request.top_p);
   if (request.max_tokens)
-    body["max_tokens"] = *request.max_tokens;
-  if (!request.stop.empty())
-    body["stop_sequences"] = string_array(request.stop);
-  if (request.response_format.type != ResponseFormat::Type::Text) {
-    auto format = response_format_value(request.response_format);
-    if (!format.ok())
-      return std::move(format).error();
-    body["response_format"] = std::move(format).value();
+    body.member("max_tokens", *request.max_tokens);
+  if (!request.stop.empty()) {
+    json::ArrayWriter stop = body.array("stop_sequences");
+    for (const std::string &text : request.stop)
+      stop.item(text);
+    stop.close();
   }
-  if (request.reasoning_budget_tokens)
-    body["thinking"] =
-        Value::object({{"type", "enabled"}, {"token_budget", *request.reasoning_budget_tokens}});
+  if (request.response_format.type != ResponseFormat::Type::Text)
+    if (auto format = write_response_format(request.response_format, body); !format.ok())
+      return std::move(format).error();
+  if (request.reasoning_budget_tokens) {
+    json::ObjectWriter thinking = body.object("thinking");
+    thinking.member("type", "enabled");
+    thinking.member("token_budget", *request.reasoning_budget_tokens);
+    thinking.close();
+  }
   // `user` is not sent: Cohere's chat has no end-user field, and it changes no answer.
   if (request.stream)
-    body["stream"] = true;
-  if (auto merged = merge_extra_body(request, body); !merged.ok())
-    return std::move(merged).error();
-  http.body = json::dump(body);
+    body.member("stream", true);
+  auto text = std::move(body).finish();
+  if (!text.ok())
+    return std::move(text).error();
+  http.body = std::move(text).value();
   return http;
 }
 

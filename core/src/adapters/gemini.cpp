@@ -1,6 +1,8 @@
 #include "adapters/gemini.hpp"
 
+#include "adapters/request_body.hpp"
 #include "adapters/sse_stream_decoder.hpp"
+#include "adapters/turn_writer.hpp"
 #include "adapters/wire_common.hpp"
 #include "http/provider_error.hpp"
 #include "http/retry_after.hpp"
@@ -47,32 +49,42 @@ Result<std::string> model_resource(std::string_view model) {
   return resource;
 }
 
-Result<Value> image_part(const Image &image) {
+Result<void> write_image_part(const Image &image, json::ArrayWriter &parts) {
+  std::string_view media_type = image.media_type;
+  std::string_view data = image.base64;
   if (!image.url.empty()) {
     // A data: URL, the way OpenAI takes inline images, is inline data to Gemini.
     std::string_view url = image.url;
-    if (url.starts_with("data:")) {
-      url.remove_prefix(5);
-      std::size_t comma = url.find(',');
-      std::string_view media_type = url.substr(0, comma);
-      if (comma == std::string_view::npos || !media_type.ends_with(";base64") ||
-          media_type.size() == 7)
-        return invalid_argument("an image data URL must read data:<media type>;base64,<data>");
-      media_type.remove_suffix(7);
-      return Value::object({{"inlineData", Value::object({{"mimeType", media_type},
-                                                          {"data", url.substr(comma + 1)}})}});
+    if (!url.starts_with("data:")) {
+      json::ObjectWriter part = parts.object();
+      json::ObjectWriter file = part.object("fileData");
+      file.member("fileUri", image.url);
+      if (!image.media_type.empty())
+        file.member("mimeType", image.media_type);
+      file.close();
+      part.close();
+      return {};
     }
-    Value file = Value::object({{"fileUri", image.url}});
-    if (!image.media_type.empty())
-      file["mimeType"] = image.media_type;
-    return Value::object({{"fileData", std::move(file)}});
-  }
-  if (image.base64.empty())
+    url.remove_prefix(5);
+    std::size_t comma = url.find(',');
+    media_type = url.substr(0, comma);
+    if (comma == std::string_view::npos || !media_type.ends_with(";base64") ||
+        media_type.size() == 7)
+      return invalid_argument("an image data URL must read data:<media type>;base64,<data>");
+    media_type.remove_suffix(7);
+    data = url.substr(comma + 1);
+  } else if (image.base64.empty()) {
     return invalid_argument("an image has neither a URL nor data");
-  if (image.media_type.empty())
+  } else if (image.media_type.empty()) {
     return invalid_argument("an inline image needs its media type (Gemini's mimeType)");
-  return Value::object(
-      {{"inlineData", Value::object({{"mimeType", image.media_type}, {"data", image.base64}})}});
+  }
+  json::ObjectWriter part = parts.object();
+  json::ObjectWriter inline_data = part.object("inlineData");
+  inline_data.member("mimeType", media_type);
+  inline_data.member("data", data);
+  inline_data.close();
+  part.close();
+  return {};
 }
 
 // A tool call sent earlier in the conversation, to name the results that answer it.
@@ -84,173 +96,301 @@ struct SentCall {
 
 // functionResponse.response must be an object: a result that is one goes as it is, any other
 // text is wrapped.
-Value function_response_body(const ToolResult &result) {
+void write_function_response_body(const ToolResult &result, std::string &out) {
   auto parsed = json::parse(result.content);
-  if (parsed.ok() && parsed.value().is_object())
-    return std::move(parsed).value();
-  return Value::object({{result.is_error ? "error" : "result", result.content}});
+  if (parsed.ok() && parsed.value().is_object()) {
+    json::write(parsed.value(), out);
+    return;
+  }
+  json::ObjectWriter wrapped(out);
+  wrapped.member(result.is_error ? "error" : "result", result.content);
+  wrapped.close();
 }
 
-Result<Value> tool_result_part(const ToolResult &result, const std::vector<SentCall> &calls) {
+Result<void> write_tool_result_part(const ToolResult &result, const std::vector<SentCall> &calls,
+                                    json::ArrayWriter &parts) {
   // The latest call with the id: generated ids can repeat across responses.
   const SentCall *call = nullptr;
   if (!result.tool_call_id.empty())
     for (auto it = calls.rbegin(); it != calls.rend() && !call; ++it)
       if (it->id == result.tool_call_id)
         call = &*it;
-  std::string name = result.tool_name;
+  std::string_view name = result.tool_name;
   if (name.empty() && call)
     name = call->name;
   // Gemini pairs results with calls by name (and order); without one it cannot.
   if (name.empty())
     return invalid_argument("the result of tool call \"" + result.tool_call_id +
                             "\" has no tool_name and answers no earlier tool call");
-  Value function = Value::object({{"name", std::move(name)}});
-  function["response"] = function_response_body(result);
+  json::ObjectWriter part = parts.object();
+  json::ObjectWriter function = part.object("functionResponse");
+  function.member("name", name);
+  write_function_response_body(result, function.key("response"));
   if (call && !call->generated_id && !call->id.empty())
-    function["id"] = call->id;
-  return Value::object({{"functionResponse", std::move(function)}});
+    function.member("id", call->id);
+  function.close();
+  part.close();
+  return {};
 }
 
-Result<Value> tool_call_part(const ToolCall &call) {
+Result<void> write_tool_call_part(const ToolCall &call, json::ArrayWriter &parts) {
   if (call.name.empty())
     return invalid_argument("a tool call has no name");
   auto args = arguments_object(call);
   if (!args.ok())
     return std::move(args).error();
-  Value function = Value::object({{"name", call.name}, {"args", std::move(args).value()}});
+  json::ObjectWriter part = parts.object();
+  json::ObjectWriter function = part.object("functionCall");
+  function.member("name", call.name);
+  function.member("args", args.value());
   // An id llmux made up would mean nothing to Gemini.
   if (!call.generated_id && !call.id.empty())
-    function["id"] = call.id;
-  Value part = Value::object({{"functionCall", std::move(function)}});
+    function.member("id", call.id);
+  function.close();
   // Gemini 3 rejects a function call sent back without the signature it came with.
   if (!call.signature.empty())
-    part["thoughtSignature"] = call.signature;
-  return part;
+    part.member("thoughtSignature", call.signature);
+  part.close();
+  return {};
 }
 
-// The parts of one user, assistant or tool message.
-Result<Value> message_parts(const Message &message, std::vector<SentCall> &calls) {
-  Value parts = Value::array();
+// Whether the part of a user, assistant or tool message becomes a part on the wire (or is
+// refused while writing it).
+bool is_wire_part(const ContentPart &part, Role role) {
+  switch (part.kind) {
+    case ContentPart::Kind::Text:
+      return !part.text.empty(); // Gemini rejects empty text parts
+    case ContentPart::Kind::Image:
+    case ContentPart::Kind::ToolCall:
+    case ContentPart::Kind::ToolResult:
+      return true;
+    case ContentPart::Kind::Reasoning:
+      // Gemini reads thoughts back only with their signature; unsigned thought text (a
+      // summary, or another provider's reasoning) would be ignored, so it stays behind.
+      return role == Role::Assistant && !part.reasoning.signature.empty();
+    case ContentPart::Kind::ToolPlan:
+      return false; // Cohere's; Gemini has no place for it
+  }
+  return false;
+}
+
+// The parts of one user, assistant or tool message (check_request has seen that images are
+// in user messages and tool calls in assistant messages).
+Result<void> write_message_parts(const Message &message, std::vector<SentCall> &calls,
+                                 json::ArrayWriter &parts) {
   for (const ContentPart &part : message.content) {
+    if (!is_wire_part(part, message.role))
+      continue;
+    Result<void> written;
     switch (part.kind) {
-      case ContentPart::Kind::Text:
-        // Gemini rejects empty text parts.
-        if (!part.text.empty())
-          parts.push_back(Value::object({{"text", part.text}}));
-        break;
-      case ContentPart::Kind::Image: {
-        if (message.role != Role::User)
-          return invalid_argument("images are only allowed in user messages");
-        auto image = image_part(part.image);
-        if (!image.ok())
-          return std::move(image).error();
-        parts.push_back(std::move(image).value());
+      case ContentPart::Kind::Text: {
+        json::ObjectWriter text = parts.object();
+        text.member("text", part.text);
+        text.close();
         break;
       }
-      case ContentPart::Kind::ToolCall: {
-        if (message.role != Role::Assistant)
-          return invalid_argument("tool calls are only allowed in assistant messages");
-        auto wire = tool_call_part(part.tool_call);
-        if (!wire.ok())
-          return std::move(wire).error();
-        parts.push_back(std::move(wire).value());
+      case ContentPart::Kind::Image:
+        written = write_image_part(part.image, parts);
+        break;
+      case ContentPart::Kind::ToolCall:
+        written = write_tool_call_part(part.tool_call, parts);
         calls.push_back({part.tool_call.id, part.tool_call.name, part.tool_call.generated_id});
         break;
-      }
-      case ContentPart::Kind::ToolResult: {
+      case ContentPart::Kind::ToolResult:
         if (message.role == Role::Assistant)
           return invalid_argument("tool results are only allowed in tool and user messages");
-        auto wire = tool_result_part(part.tool_result, calls);
-        if (!wire.ok())
-          return std::move(wire).error();
-        parts.push_back(std::move(wire).value());
+        written = write_tool_result_part(part.tool_result, calls, parts);
+        break;
+      case ContentPart::Kind::Reasoning: {
+        json::ObjectWriter thought = parts.object();
+        thought.member("text", part.reasoning.text);
+        thought.member("thought", true);
+        thought.member("thoughtSignature", part.reasoning.signature);
+        thought.close();
         break;
       }
-      case ContentPart::Kind::Reasoning:
-        // Gemini reads thoughts back only with their signature; unsigned thought text (a
-        // summary, or another provider's reasoning) would be ignored, so it stays behind.
-        if (message.role == Role::Assistant && !part.reasoning.signature.empty())
-          parts.push_back(Value::object({{"text", part.reasoning.text},
-                                         {"thought", true},
-                                         {"thoughtSignature", part.reasoning.signature}}));
-        break;
       case ContentPart::Kind::ToolPlan:
-        break; // Cohere's; Gemini has no place for it
+        break;
     }
+    if (!written.ok())
+      return written;
   }
-  return parts;
+  return {};
 }
 
-Result<Value> tool_config(const ChatRequest &request) {
+// Tool results go back in a user turn. Consecutive turns of one role merge into one, so that
+// the results of parallel calls share the turn right after the calls. System messages go to
+// systemInstruction (write_system_instruction), and carry text only.
+Result<void> write_contents(const ChatRequest &request, RequestBody &body) {
+  json::ArrayWriter contents = body.array("contents");
+  TurnWriter turns(contents, "parts");
+  std::vector<SentCall> calls;
+  for (const Message &message : request.messages) {
+    if (message.role == Role::System) {
+      for (const ContentPart &part : message.content)
+        if (part.kind != ContentPart::Kind::Text)
+          return invalid_argument("system messages carry text only");
+      continue;
+    }
+    bool has_part = false;
+    for (const ContentPart &part : message.content)
+      has_part = has_part || is_wire_part(part, message.role);
+    if (!has_part)
+      continue;
+    json::ArrayWriter &parts = turns.blocks(message.role == Role::Assistant ? "model" : "user");
+    if (auto written = write_message_parts(message, calls, parts); !written.ok())
+      return written;
+  }
+  if (turns.empty())
+    return invalid_argument("Gemini needs at least one user message with content");
+  turns.close();
+  contents.close();
+  return {};
+}
+
+// The request's prompt, then the system messages' text.
+void write_system_instruction(const ChatRequest &request, RequestBody &body) {
+  bool has_text = !request.system.empty();
+  for (const Message &message : request.messages)
+    if (message.role == Role::System)
+      for (const ContentPart &part : message.content)
+        has_text = has_text || !part.text.empty();
+  if (!has_text)
+    return;
+  json::ObjectWriter instruction = body.object("systemInstruction");
+  json::ArrayWriter parts = instruction.array("parts");
+  auto write_text = [&parts](std::string_view text) {
+    json::ObjectWriter part = parts.object();
+    part.member("text", text);
+    part.close();
+  };
+  if (!request.system.empty())
+    write_text(request.system);
+  for (const Message &message : request.messages)
+    if (message.role == Role::System)
+      for (const ContentPart &part : message.content)
+        if (!part.text.empty())
+          write_text(part.text);
+  parts.close();
+  instruction.close();
+}
+
+Result<void> write_tool_config(const ChatRequest &request, RequestBody &body) {
   const ToolChoice &choice = *request.tool_choice;
-  Value config = Value::object();
+  if (choice.mode == ToolChoice::Mode::Named) {
+    bool declared = false;
+    for (const Tool &tool : request.tools)
+      declared = declared || tool.name == choice.name;
+    if (!declared)
+      return invalid_argument("tool_choice names \"" + choice.name +
+                              "\", which is not among the request's tools");
+  }
+  json::ObjectWriter config = body.object("toolConfig");
+  json::ObjectWriter calling = config.object("functionCallingConfig");
   switch (choice.mode) {
     case ToolChoice::Mode::Auto:
-      config["mode"] = "AUTO";
+      calling.member("mode", "AUTO");
       break;
     case ToolChoice::Mode::None:
-      config["mode"] = "NONE";
+      calling.member("mode", "NONE");
       break;
     case ToolChoice::Mode::Required:
-      config["mode"] = "ANY";
+      calling.member("mode", "ANY");
       break;
     case ToolChoice::Mode::Named: {
-      bool declared = false;
-      for (const Tool &tool : request.tools)
-        declared = declared || tool.name == choice.name;
-      if (!declared)
-        return invalid_argument("tool_choice names \"" + choice.name +
-                                "\", which is not among the request's tools");
-      config["mode"] = "ANY";
-      config["allowedFunctionNames"] = Value::array({choice.name});
+      calling.member("mode", "ANY");
+      json::ArrayWriter names = calling.array("allowedFunctionNames");
+      names.item(choice.name);
+      names.close();
       break;
     }
   }
-  return Value::object({{"functionCallingConfig", std::move(config)}});
+  calling.close();
+  config.close();
+  return {};
 }
 
-Result<Value> generation_config(const ChatRequest &request) {
-  Value config = Value::object();
+Result<void> write_tools(const ChatRequest &request, RequestBody &body) {
+  if (request.tools.empty()) {
+    if (request.tool_choice && request.tool_choice->mode != ToolChoice::Mode::None &&
+        request.tool_choice->mode != ToolChoice::Mode::Auto)
+      return invalid_argument("tool_choice requires a tool but the request has none");
+    return {};
+  }
+  json::ArrayWriter tools = body.array("tools");
+  json::ObjectWriter group = tools.object();
+  json::ArrayWriter declarations = group.array("functionDeclarations");
+  for (const Tool &tool : request.tools) {
+    auto schema = tool_schema(tool);
+    if (!schema.ok())
+      return std::move(schema).error();
+    json::ObjectWriter declaration = declarations.object();
+    declaration.member("name", tool.name);
+    if (!tool.description.empty())
+      declaration.member("description", tool.description);
+    // parametersJsonSchema takes standard JSON Schema; `parameters` would take only Google's
+    // OpenAPI subset and reject much of what users write.
+    declaration.member("parametersJsonSchema", schema.value());
+    declaration.close();
+  }
+  declarations.close();
+  group.close();
+  tools.close();
+  if (request.tool_choice)
+    return write_tool_config(request, body);
+  return {};
+}
+
+// Gemini 2.5 sets thinking by a token budget (0 turns it off, -1 lets the model choose). An
+// effort has no Gemini 2.5 equivalent (Gemini 3's thinkingLevel is rejected by 2.5), so it
+// only asks for the thought summaries, which Gemini leaves out by default.
+void write_thinking_config(const ChatRequest &request, json::ObjectWriter &config) {
+  json::ObjectWriter thinking = config.object("thinkingConfig");
+  if (request.reasoning_budget_tokens)
+    thinking.member("thinkingBudget", *request.reasoning_budget_tokens);
+  // A budget of 0 turns thinking off: then there are no thoughts to include.
+  if (!request.reasoning_budget_tokens || *request.reasoning_budget_tokens != 0)
+    thinking.member("includeThoughts", true);
+  thinking.close();
+}
+
+Result<void> write_generation_config(const ChatRequest &request, RequestBody &body) {
+  const ResponseFormat &format = request.response_format;
+  const bool thinking = request.reasoning_budget_tokens || !request.reasoning_effort.empty();
+  std::optional<json::Value> schema;
+  if (format.type == ResponseFormat::Type::JsonSchema) {
+    auto parsed = json::parse(format.schema);
+    if (!parsed.ok() || !parsed.value().is_object())
+      return invalid_argument("response_format schema must be a JSON Schema object");
+    schema = std::move(parsed).value();
+  }
+  if (!request.temperature && !request.top_p && !request.max_tokens && request.stop.empty() &&
+      format.type == ResponseFormat::Type::Text && !thinking)
+    return {};
+  json::ObjectWriter config = body.object("generationConfig");
   if (request.temperature)
-    config["temperature"] = *request.temperature;
+    config.member("temperature", *request.temperature);
   if (request.top_p)
-    config["topP"] = *request.top_p;
+    config.member("topP", *request.top_p);
   if (request.max_tokens)
-    config["maxOutputTokens"] = *request.max_tokens;
-  if (!request.stop.empty())
-    config["stopSequences"] = string_array(request.stop);
-  switch (request.response_format.type) {
-    case ResponseFormat::Type::Text:
-      break;
-    case ResponseFormat::Type::JsonObject:
-      config["responseMimeType"] = "application/json";
-      break;
-    case ResponseFormat::Type::JsonSchema: {
-      // responseJsonSchema takes standard JSON Schema (responseSchema, an OpenAPI subset,
-      // would reject much of it). Gemini always holds the answer to the schema, so `strict`
-      // has nothing to switch.
-      auto schema = json::parse(request.response_format.schema);
-      if (!schema.ok() || !schema.value().is_object())
-        return invalid_argument("response_format schema must be a JSON Schema object");
-      config["responseMimeType"] = "application/json";
-      config["responseJsonSchema"] = std::move(schema).value();
-      break;
-    }
+    config.member("maxOutputTokens", *request.max_tokens);
+  if (!request.stop.empty()) {
+    json::ArrayWriter stop = config.array("stopSequences");
+    for (const std::string &text : request.stop)
+      stop.item(text);
+    stop.close();
   }
-  // Gemini 2.5 sets thinking by a token budget (0 turns it off, -1 lets the model choose).
-  // An effort has no Gemini 2.5 equivalent (Gemini 3's thinkingLevel is rejected by 2.5), so
-  // it only asks for the thought summaries, which Gemini leaves out by default.
-  if (request.reasoning_budget_tokens || !request.reasoning_effort.empty()) {
-    Value thinking = Value::object();
-    if (request.reasoning_budget_tokens)
-      thinking["thinkingBudget"] = *request.reasoning_budget_tokens;
-    // A budget of 0 turns thinking off: then there are no thoughts to include.
-    if (!request.reasoning_budget_tokens || *request.reasoning_budget_tokens != 0)
-      thinking["includeThoughts"] = true;
-    config["thinkingConfig"] = std::move(thinking);
-  }
-  return config;
+  // responseJsonSchema takes standard JSON Schema (responseSchema, an OpenAPI subset, would
+  // reject much of it). Gemini always holds the answer to the schema, so `strict` has nothing
+  // to switch.
+  if (format.type != ResponseFormat::Type::Text)
+    config.member("responseMimeType", "application/json");
+  if (schema)
+    config.member("responseJsonSchema", *schema);
+  if (thinking)
+    write_thinking_config(request, config);
+  config.close();
+  return {};
 }
 
 // ---------------------------------------------------------------------------------------
@@ -525,8 +665,6 @@ private:
 
 Result<HttpRequest> GeminiAdapter::build_request(const ChatRequest &request,
                                                  const Endpoint &endpoint) const {
-  if (auto numbers = check_request_numbers(request); !numbers.ok())
-    return std::move(numbers).error();
   auto base = base_url(endpoint);
   if (!base.ok())
     return std::move(base).error();
@@ -555,83 +693,19 @@ Result<HttpRequest> GeminiAdapter::build_request(const ChatRequest &request,
   http.url = join_url(root, path);
   http.headers = standard_headers(endpoint, request.stream);
 
-  // System text lives outside the contents: the request's prompt, then system messages.
-  Value system = Value::array();
-  if (!request.system.empty())
-    system.push_back(Value::object({{"text", request.system}}));
-  Value contents = Value::array();
-  std::vector<SentCall> calls;
-  std::string_view last_role;
-  for (const Message &message : request.messages) {
-    if (message.role == Role::System) {
-      for (const ContentPart &part : message.content) {
-        if (part.kind != ContentPart::Kind::Text)
-          return invalid_argument("system messages carry text only");
-        if (!part.text.empty())
-          system.push_back(Value::object({{"text", part.text}}));
-      }
-      continue;
-    }
-    auto parts = message_parts(message, calls);
-    if (!parts.ok())
-      return std::move(parts).error();
-    if (parts.value().empty())
-      continue;
-    // Tool results go back in a user turn. Consecutive turns of one role merge into one, so
-    // that the results of parallel calls share the turn right after the calls.
-    std::string_view role = message.role == Role::Assistant ? "model" : "user";
-    if (role == last_role) {
-      for (const Value &part : parts.value().items())
-        contents.back()["parts"].push_back(part);
-    } else {
-      contents.push_back(Value::object({{"role", role}, {"parts", std::move(parts).value()}}));
-      last_role = role;
-    }
-  }
-  if (contents.empty())
-    return invalid_argument("Gemini needs at least one user message with content");
-
-  Value body = Value::object();
-  body["contents"] = std::move(contents);
-  if (!request.tools.empty()) {
-    Value declarations = Value::array();
-    for (const Tool &tool : request.tools) {
-      if (tool.name.empty())
-        return invalid_argument("a tool has no name");
-      auto schema = tool_schema(tool);
-      if (!schema.ok())
-        return std::move(schema).error();
-      Value declaration = Value::object({{"name", tool.name}});
-      if (!tool.description.empty())
-        declaration["description"] = tool.description;
-      // parametersJsonSchema takes standard JSON Schema; `parameters` would take only
-      // Google's OpenAPI subset and reject much of what users write.
-      declaration["parametersJsonSchema"] = std::move(schema).value();
-      declarations.push_back(std::move(declaration));
-    }
-    body["tools"] =
-        Value::array({Value::object({{"functionDeclarations", std::move(declarations)}})});
-    if (request.tool_choice) {
-      auto config = tool_config(request);
-      if (!config.ok())
-        return std::move(config).error();
-      body["toolConfig"] = std::move(config).value();
-    }
-  } else if (request.tool_choice && request.tool_choice->mode != ToolChoice::Mode::None &&
-             request.tool_choice->mode != ToolChoice::Mode::Auto) {
-    return invalid_argument("tool_choice requires a tool but the request has none");
-  }
-  if (!system.empty())
-    body["systemInstruction"] = Value::object({{"parts", std::move(system)}});
-  auto generation = generation_config(request);
-  if (!generation.ok())
+  RequestBody body(request);
+  if (auto contents = write_contents(request, body); !contents.ok())
+    return std::move(contents).error();
+  if (auto tools = write_tools(request, body); !tools.ok())
+    return std::move(tools).error();
+  write_system_instruction(request, body);
+  if (auto generation = write_generation_config(request, body); !generation.ok())
     return std::move(generation).error();
-  if (!generation.value().empty())
-    body["generationConfig"] = std::move(generation).value();
   // `user` has no Gemini counterpart; it only labels the request for abuse monitoring.
-  if (auto merged = merge_extra_body(request, body); !merged.ok())
-    return std::move(merged).error();
-  http.body = json::dump(body);
+  auto text = std::move(body).finish();
+  if (!text.ok())
+    return std::move(text).error();
+  http.body = std::move(text).value();
   return http;
 }
 

@@ -1,5 +1,7 @@
 #include "adapters/ollama_chat.hpp"
 
+#include "adapters/check_request.hpp"
+#include "adapters/request_body.hpp"
 #include "adapters/wire_common.hpp"
 #include "http/provider_error.hpp"
 #include "json/json.hpp"
@@ -43,95 +45,141 @@ Result<std::string> image_data(const Image &image) {
 // hash map brought its own (about 2.5 KB).
 using CallNames = std::map<std::string, std::string, std::less<>>;
 
-// Appends the wire messages for one neutral message. Tool results become one "tool" message
-// each, ahead of the text of the message they came in.
-Result<void> append_messages(const Message &message, CallNames &names, Value &out) {
+// What an assistant or user message carries besides its tool results, gathered (and checked)
+// part by part before the message is written.
+struct MessageParts {
   std::string text;
   bool has_text = false;
   std::string thinking;
-  Value images = Value::array();
-  Value tool_calls = Value::array();
+  std::vector<std::string> images;      // base64
+  std::vector<json::Value> arguments;   // of each tool call, in order
+};
+
+// A tool result as Ollama's tool message, named by its tool.
+Result<void> write_tool_message(const ToolResult &result, const CallNames &names,
+                                json::ArrayWriter &out) {
+  std::string_view name = result.tool_name;
+  if (name.empty())
+    if (auto found = names.find(result.tool_call_id); found != names.end())
+      name = found->second;
+  if (name.empty())
+    return invalid_argument("the result of tool call \"" + result.tool_call_id +
+                            "\" names no tool and answers no earlier tool call; Ollama "
+                            "needs the tool's name (ToolResult::tool_name)");
+  json::ObjectWriter wire = out.object();
+  wire.member("role", "tool");
+  wire.member("content", result.content);
+  wire.member("tool_name", name);
+  wire.close();
+  return {};
+}
+
+// Reads the message's parts in order, writing its tool results as they come (check_request
+// has seen that images are in user messages and tool calls in assistant messages; a system
+// message is held to the same rule here).
+Result<void> gather_parts(const Message &message, CallNames &names, MessageParts &parts,
+                          json::ArrayWriter &out) {
+  if (message.role == Role::System)
+    if (auto roles = check_part_roles(message); !roles.ok())
+      return roles;
   for (const ContentPart &part : message.content) {
     switch (part.kind) {
       case ContentPart::Kind::Text:
-        text += part.text;
-        has_text = true;
+        parts.text += part.text;
+        parts.has_text = true;
         break;
       case ContentPart::Kind::Image: {
-        if (message.role != Role::User)
-          return invalid_argument("images are only allowed in user messages");
         auto data = image_data(part.image);
         if (!data.ok())
           return std::move(data).error();
-        images.push_back(std::move(data).value());
+        parts.images.push_back(std::move(data).value());
         break;
       }
       case ContentPart::Kind::ToolCall: {
         const ToolCall &call = part.tool_call;
-        if (message.role != Role::Assistant)
-          return invalid_argument("tool calls are only allowed in assistant messages");
         if (call.name.empty())
           return invalid_argument("tool call \"" + call.id + "\" has no name");
         auto arguments = arguments_object(call);
         if (!arguments.ok())
           return std::move(arguments).error();
-        tool_calls.push_back(
-            Value::object({{"function", Value::object({
-                                            {"name", call.name},
-                                            {"arguments", std::move(arguments).value()},
-                                        })}}));
+        parts.arguments.push_back(std::move(arguments).value());
         if (!call.id.empty())
           names[call.id] = call.name;
         break;
       }
-      case ContentPart::Kind::ToolResult: {
-        const ToolResult &result = part.tool_result;
+      case ContentPart::Kind::ToolResult:
         if (message.role != Role::User && message.role != Role::Tool)
           return invalid_argument("tool results are only allowed in tool and user messages");
-        std::string name = result.tool_name;
-        if (name.empty())
-          if (auto found = names.find(result.tool_call_id); found != names.end())
-            name = found->second;
-        if (name.empty())
-          return invalid_argument("the result of tool call \"" + result.tool_call_id +
-                                  "\" names no tool and answers no earlier tool call; Ollama "
-                                  "needs the tool's name (ToolResult::tool_name)");
-        out.push_back(Value::object(
-            {{"role", "tool"}, {"content", result.content}, {"tool_name", std::move(name)}}));
+        if (auto written = write_tool_message(part.tool_result, names, out); !written.ok())
+          return written;
         break;
-      }
       case ContentPart::Kind::Reasoning:
         // Earlier thinking goes back as the assistant message's `thinking` text. A redacted
         // block is Anthropic's encrypted data: no other model can read it.
         if (message.role == Role::Assistant)
-          thinking += part.reasoning.text;
+          parts.thinking += part.reasoning.text;
         break;
       case ContentPart::Kind::ToolPlan:
         break; // Cohere's; /api/chat has no place for it
     }
   }
+  return {};
+}
+
+void write_assistant_message(const Message &message, const MessageParts &parts,
+                             json::ArrayWriter &out) {
+  if (!parts.has_text && parts.thinking.empty() && parts.arguments.empty())
+    return;
+  json::ObjectWriter wire = out.object();
+  wire.member("role", "assistant");
+  wire.member("content", parts.text);
+  if (!parts.thinking.empty())
+    wire.member("thinking", parts.thinking);
+  if (!parts.arguments.empty()) {
+    json::ArrayWriter calls = wire.array("tool_calls");
+    std::size_t index = 0;
+    for (const ContentPart &part : message.content) {
+      if (part.kind != ContentPart::Kind::ToolCall)
+        continue;
+      json::ObjectWriter call = calls.object();
+      json::ObjectWriter function = call.object("function");
+      function.member("name", part.tool_call.name);
+      function.member("arguments", parts.arguments[index++]);
+      function.close();
+      call.close();
+    }
+    calls.close();
+  }
+  wire.close();
+}
+
+// Writes the wire messages for one neutral message. Tool results become one "tool" message
+// each, ahead of the text of the message they came in.
+Result<void> write_messages(const Message &message, CallNames &names, json::ArrayWriter &out) {
+  MessageParts parts;
+  if (auto gathered = gather_parts(message, names, parts, out); !gathered.ok())
+    return gathered;
   if (message.role == Role::Tool) {
-    if (has_text)
+    if (parts.has_text)
       return invalid_argument("a tool message carries tool results only");
     return {};
   }
   if (message.role == Role::Assistant) {
-    if (!has_text && thinking.empty() && tool_calls.empty())
-      return {};
-    Value wire = Value::object({{"role", "assistant"}, {"content", std::move(text)}});
-    if (!thinking.empty())
-      wire["thinking"] = std::move(thinking);
-    if (!tool_calls.empty())
-      wire["tool_calls"] = std::move(tool_calls);
-    out.push_back(std::move(wire));
+    write_assistant_message(message, parts, out);
     return {};
   }
-  if (!has_text && images.empty())
+  if (!parts.has_text && parts.images.empty())
     return {};
-  Value wire = Value::object({{"role", to_string(message.role)}, {"content", std::move(text)}});
-  if (!images.empty())
-    wire["images"] = std::move(images);
-  out.push_back(std::move(wire));
+  json::ObjectWriter wire = out.object();
+  wire.member("role", to_string(message.role));
+  wire.member("content", parts.text);
+  if (!parts.images.empty()) {
+    json::ArrayWriter images = wire.array("images");
+    for (const std::string &image : parts.images)
+      images.item(image);
+    images.close();
+  }
+  wire.close();
   return {};
 }
 
@@ -157,16 +205,75 @@ Result<void> check_tool_choice(const ChatRequest &request, bool &send_tools) {
                      "unset or Auto, or None to send no tools)");
 }
 
-// Ollama's `think`: true, false, or an effort level that some models (gpt-oss) take.
-Value think_value(const ChatRequest &request) {
+// Ollama's `think`: true, false, or an effort level that some models (gpt-oss) take; left
+// out when the request asks nothing of reasoning.
+void write_think(const ChatRequest &request, RequestBody &body) {
   const std::string &effort = request.reasoning_effort;
   if (effort == "low" || effort == "medium" || effort == "high")
-    return effort;
-  if (effort == "none")
-    return false; // asks for no reasoning: `true` would invert it
-  if (!effort.empty() || request.reasoning_budget_tokens)
-    return true;
-  return nullptr;
+    body.member("think", effort);
+  else if (effort == "none")
+    body.member("think", false); // asks for no reasoning: `true` would invert it
+  else if (!effort.empty() || request.reasoning_budget_tokens)
+    body.member("think", true);
+}
+
+Result<void> write_tools(const ChatRequest &request, RequestBody &body) {
+  json::ArrayWriter tools = body.array("tools");
+  for (const Tool &tool : request.tools) {
+    auto schema = tool_schema(tool);
+    if (!schema.ok())
+      return std::move(schema).error();
+    json::ObjectWriter wire = tools.object();
+    wire.member("type", "function");
+    json::ObjectWriter function = wire.object("function");
+    function.member("name", tool.name);
+    if (!tool.description.empty())
+      function.member("description", tool.description);
+    function.member("parameters", schema.value());
+    function.close();
+    wire.close();
+  }
+  tools.close();
+  return {};
+}
+
+Result<void> write_format(const ResponseFormat &format, RequestBody &body) {
+  switch (format.type) {
+    case ResponseFormat::Type::Text:
+      return {};
+    case ResponseFormat::Type::JsonObject:
+      body.member("format", "json");
+      return {};
+    case ResponseFormat::Type::JsonSchema:
+      break;
+  }
+  // Ollama constrains the output to the schema itself: there is no name and no non-strict
+  // mode to pass.
+  auto schema = json::parse(format.schema);
+  if (!schema.ok() || !schema.value().is_object())
+    return invalid_argument("response_format schema must be a JSON Schema object");
+  body.member("format", schema.value());
+  return {};
+}
+
+// The sampling parameters, in Ollama's `options`.
+void write_options(const ChatRequest &request, RequestBody &body) {
+  if (!request.temperature && !request.top_p && !request.max_tokens && request.stop.empty())
+    return;
+  json::ObjectWriter options = body.object("options");
+  if (request.temperature)
+    options.member("temperature", *request.temperature);
+  if (request.top_p)
+    options.member("top_p", *request.top_p);
+  if (request.max_tokens)
+    options.member("num_predict", *request.max_tokens);
+  if (!request.stop.empty()) {
+    json::ArrayWriter stop = options.array("stop");
+    for (const std::string &text : request.stop)
+      stop.item(text);
+    stop.close();
+  }
+  options.close();
 }
 
 // ---------------------------------------------------------------------------------------
@@ -390,8 +497,6 @@ private:
 
 Result<HttpRequest> OllamaChatAdapter::build_request(const ChatRequest &request,
                                                      const Endpoint &endpoint) const {
-  if (auto numbers = check_request_numbers(request); !numbers.ok())
-    return std::move(numbers).error();
   auto base = base_url(endpoint);
   if (!base.ok())
     return std::move(base).error();
@@ -416,68 +521,34 @@ Result<HttpRequest> OllamaChatAdapter::build_request(const ChatRequest &request,
       break;
     }
 
-  Value body = Value::object();
-  body["model"] = request.model;
-  Value messages = Value::array();
-  if (!request.system.empty())
-    messages.push_back(Value::object({{"role", "system"}, {"content", request.system}}));
+  RequestBody body(request);
+  body.member("model", request.model);
+  json::ArrayWriter messages = body.array("messages");
+  if (!request.system.empty()) {
+    json::ObjectWriter system = messages.object();
+    system.member("role", "system");
+    system.member("content", request.system);
+    system.close();
+  }
   CallNames names;
   for (const Message &message : request.messages)
-    if (auto appended = append_messages(message, names, messages); !appended.ok())
-      return std::move(appended).error();
-  body["messages"] = std::move(messages);
-
-  if (send_tools) {
-    Value tools = Value::array();
-    for (const Tool &tool : request.tools) {
-      if (tool.name.empty())
-        return invalid_argument("a tool has no name");
-      auto schema = tool_schema(tool);
-      if (!schema.ok())
-        return std::move(schema).error();
-      Value function = Value::object({{"name", tool.name}});
-      if (!tool.description.empty())
-        function["description"] = tool.description;
-      function["parameters"] = std::move(schema).value();
-      tools.push_back(Value::object({{"type", "function"}, {"function", std::move(function)}}));
-    }
-    body["tools"] = std::move(tools);
-  }
-  if (Value think = think_value(request); !think.is_null())
-    body["think"] = std::move(think);
-  switch (request.response_format.type) {
-    case ResponseFormat::Type::Text:
-      break;
-    case ResponseFormat::Type::JsonObject:
-      body["format"] = "json";
-      break;
-    case ResponseFormat::Type::JsonSchema: {
-      // Ollama constrains the output to the schema itself: there is no name and no
-      // non-strict mode to pass.
-      auto schema = json::parse(request.response_format.schema);
-      if (!schema.ok() || !schema.value().is_object())
-        return invalid_argument("response_format schema must be a JSON Schema object");
-      body["format"] = std::move(schema).value();
-      break;
-    }
-  }
-  Value options = Value::object();
-  if (request.temperature)
-    options["temperature"] = *request.temperature;
-  if (request.top_p)
-    options["top_p"] = *request.top_p;
-  if (request.max_tokens)
-    options["num_predict"] = *request.max_tokens;
-  if (!request.stop.empty())
-    options["stop"] = string_array(request.stop);
-  if (!options.empty())
-    body["options"] = std::move(options);
+    if (auto written = write_messages(message, names, messages); !written.ok())
+      return std::move(written).error();
+  messages.close();
+  if (send_tools)
+    if (auto tools = write_tools(request, body); !tools.ok())
+      return std::move(tools).error();
+  write_think(request, body);
+  if (auto format = write_format(request.response_format, body); !format.ok())
+    return std::move(format).error();
+  write_options(request, body);
   // Always explicit: Ollama streams unless told otherwise.
-  body["stream"] = request.stream;
+  body.member("stream", request.stream);
   // request.user has no counterpart: Ollama keeps no per-user abuse records.
-  if (auto merged = merge_extra_body(request, body); !merged.ok())
-    return std::move(merged).error();
-  http.body = json::dump(body);
+  auto text = std::move(body).finish();
+  if (!text.ok())
+    return std::move(text).error();
+  http.body = std::move(text).value();
   return http;
 }
 

@@ -1,5 +1,7 @@
 #include "adapters/openai_chat.hpp"
 
+#include "adapters/check_request.hpp"
+#include "adapters/openai_parts.hpp"
 #include "adapters/request_body.hpp"
 #include "adapters/sse_stream_decoder.hpp"
 #include "adapters/wire_common.hpp"
@@ -16,18 +18,13 @@ constexpr std::string_view azure_default_api_version = "2024-10-21";
 // ---------------------------------------------------------------------------------------
 // Requests
 
-void write_image_url_part(const Image &image, std::string &out) {
-  out += "{\"type\":\"image_url\",\"image_url\":{\"url\":";
-  if (image.url.empty())
-    json::write_string("data:" + image.media_type + ";base64," + image.base64, out);
-  else
-    json::write_string(image.url, out);
-  out += "}}";
-}
-
-// Writes the wire messages for one neutral message, each followed by a comma. Tool results
-// become one "tool" message each, whatever message they came in, written before it.
-Result<void> write_messages(const Message &message, std::string &out) {
+// Writes the wire messages for one neutral message. Tool results become one "tool" message
+// each, whatever message they came in, written before it.
+Result<void> write_messages(const Message &message, json::ArrayWriter &out) {
+  // check_request saw to the other roles; a system message is held to the same rule.
+  if (message.role == Role::System)
+    if (auto roles = check_part_roles(message); !roles.ok())
+      return roles;
   bool has_parts = false; // text or images
   bool only_text = true;
   bool has_tool_calls = false;
@@ -37,23 +34,20 @@ Result<void> write_messages(const Message &message, std::string &out) {
         has_parts = true;
         break;
       case ContentPart::Kind::Image:
-        if (message.role != Role::User)
-          return invalid_argument("images are only allowed in user messages");
         has_parts = true;
         only_text = false;
         break;
       case ContentPart::Kind::ToolCall:
-        if (message.role != Role::Assistant)
-          return invalid_argument("tool calls are only allowed in assistant messages");
         has_tool_calls = true;
         break;
-      case ContentPart::Kind::ToolResult:
-        out += "{\"role\":\"tool\",\"tool_call_id\":";
-        json::write_string(part.tool_result.tool_call_id, out);
-        out += ",\"content\":";
-        json::write_string(part.tool_result.content, out);
-        out += "},";
+      case ContentPart::Kind::ToolResult: {
+        json::ObjectWriter result = out.object();
+        result.member("role", "tool");
+        result.member("tool_call_id", part.tool_result.tool_call_id);
+        result.member("content", part.tool_result.content);
+        result.close();
         break;
+      }
       case ContentPart::Kind::Reasoning:
       case ContentPart::Kind::ToolPlan:
         // Chat Completions takes no reasoning or plans back (and DeepSeek-style servers
@@ -68,11 +62,10 @@ Result<void> write_messages(const Message &message, std::string &out) {
   }
   if (message.role == Role::Assistant ? !has_parts && !has_tool_calls : !has_parts)
     return {};
-  out += "{\"role\":";
-  json::write_string(to_string(message.role), out);
-  out += ",\"content\":";
+  json::ObjectWriter wire = out.object();
+  wire.member("role", to_string(message.role));
   if (message.role == Role::Assistant && !has_parts) {
-    out += "null";
+    wire.member("content", nullptr);
   } else if (only_text) {
     // A plain string where possible: every compatible server understands it, not all
     // understand content arrays.
@@ -80,37 +73,29 @@ Result<void> write_messages(const Message &message, std::string &out) {
     for (const ContentPart &part : message.content)
       if (part.kind == ContentPart::Kind::Text)
         text += part.text;
-    json::write_string(text, out);
+    wire.member("content", text);
   } else {
-    char separator = '[';
+    json::ArrayWriter parts = wire.array("content");
     for (const ContentPart &part : message.content) {
-      if (part.kind != ContentPart::Kind::Text && part.kind != ContentPart::Kind::Image)
-        continue;
-      out += separator;
-      separator = ',';
       if (part.kind == ContentPart::Kind::Image) {
-        write_image_url_part(part.image, out);
-        continue;
+        write_image_url_part(part.image, parts.next());
+      } else if (part.kind == ContentPart::Kind::Text) {
+        json::ObjectWriter text = parts.object();
+        text.member("type", "text");
+        text.member("text", part.text);
+        text.close();
       }
-      out += "{\"type\":\"text\",\"text\":";
-      json::write_string(part.text, out);
-      out += '}';
     }
-    out += ']';
+    parts.close();
   }
   if (has_tool_calls) {
-    char separator = '[';
-    out += ",\"tool_calls\":";
-    for (const ContentPart &part : message.content) {
-      if (part.kind != ContentPart::Kind::ToolCall)
-        continue;
-      out += separator;
-      separator = ',';
-      write_function_call(part.tool_call, out);
-    }
-    out += ']';
+    json::ArrayWriter calls = wire.array("tool_calls");
+    for (const ContentPart &part : message.content)
+      if (part.kind == ContentPart::Kind::ToolCall)
+        write_function_call(part.tool_call, calls.next());
+    calls.close();
   }
-  out += "},";
+  wire.close();
   return {};
 }
 
@@ -128,9 +113,12 @@ void write_tool_choice(const ToolChoice &choice, std::string &out) {
     case ToolChoice::Mode::Named:
       break;
   }
-  out += "{\"type\":\"function\",\"function\":{\"name\":";
-  json::write_string(choice.name, out);
-  out += "}}";
+  json::ObjectWriter named(out);
+  named.member("type", "function");
+  json::ObjectWriter function = named.object("function");
+  function.member("name", choice.name);
+  function.close();
+  named.close();
 }
 
 // The response_format member, when the format asks for one.
@@ -138,21 +126,27 @@ Result<void> write_response_format(const ResponseFormat &format, RequestBody &bo
   switch (format.type) {
     case ResponseFormat::Type::Text:
       return {};
-    case ResponseFormat::Type::JsonObject:
-      body.member("response_format") += "{\"type\":\"json_object\"}";
+    case ResponseFormat::Type::JsonObject: {
+      json::ObjectWriter wire = body.object("response_format");
+      wire.member("type", "json_object");
+      wire.close();
       return {};
+    }
     case ResponseFormat::Type::JsonSchema:
       break;
   }
   auto schema = json::parse(format.schema);
   if (!schema.ok() || !schema.value().is_object())
     return invalid_argument("response_format schema must be a JSON Schema object");
-  std::string &out = body.member("response_format");
-  out += "{\"type\":\"json_schema\",\"json_schema\":{\"name\":";
-  json::write_string(format.name.empty() ? std::string_view("response") : format.name, out);
-  out += ",\"schema\":";
-  json::write(schema.value(), out);
-  out += format.strict ? ",\"strict\":true}}" : ",\"strict\":false}}";
+  json::ObjectWriter wire = body.object("response_format");
+  wire.member("type", "json_schema");
+  json::ObjectWriter json_schema = wire.object("json_schema");
+  json_schema.member("name", format.name.empty() ? std::string_view("response")
+                                                 : std::string_view(format.name));
+  json_schema.member("schema", schema.value());
+  json_schema.member("strict", format.strict);
+  json_schema.close();
+  wire.close();
   return {};
 }
 
@@ -452,8 +446,6 @@ private:
 Result<HttpRequest> OpenAiChatAdapter::build_request(const ChatRequest &request,
                                                      const Endpoint &endpoint) const {
   const ProviderInfo &info = provider_info(provider_);
-  if (auto numbers = check_request_numbers(request); !numbers.ok())
-    return std::move(numbers).error();
   auto base = base_url(endpoint);
   if (!base.ok())
     return std::move(base).error();
@@ -479,78 +471,67 @@ Result<HttpRequest> OpenAiChatAdapter::build_request(const ChatRequest &request,
 
   RequestBody body(request);
   if (provider_ != Provider::AzureOpenAi)
-    json::write_string(request.model, body.member("model"));
-  std::string &messages = body.member("messages");
-  const std::size_t messages_begin = messages.size();
-  messages += '[';
+    body.member("model", request.model);
+  json::ArrayWriter messages = body.array("messages");
   if (!request.system.empty()) {
-    messages += "{\"role\":\"system\",\"content\":";
-    json::write_string(request.system, messages);
-    messages += "},";
+    json::ObjectWriter system = messages.object();
+    system.member("role", "system");
+    system.member("content", request.system);
+    system.close();
   }
   for (const Message &message : request.messages)
     if (auto written = write_messages(message, messages); !written.ok())
       return std::move(written).error();
-  // Each message ended with a comma: the last one's closes the array.
-  if (messages.size() == messages_begin + 1)
-    messages += ']';
-  else
-    messages.back() = ']';
+  messages.close();
 
   if (request.temperature)
-    json::write(*request.temperature, body.member("temperature"));
+    body.member("temperature", *request.temperature);
   if (request.top_p)
-    json::write(*request.top_p, body.member("top_p"));
+    body.member("top_p", *request.top_p);
   if (request.max_tokens)
-    json::write(*request.max_tokens,
-                body.member(info.max_completion_tokens ? "max_completion_tokens" : "max_tokens"));
+    body.member(info.max_completion_tokens ? "max_completion_tokens" : "max_tokens",
+                *request.max_tokens);
   if (!request.stop.empty()) {
-    std::string &out = body.member("stop");
-    char separator = '[';
-    for (const std::string &stop : request.stop) {
-      out += separator;
-      separator = ',';
-      json::write_string(stop, out);
-    }
-    out += ']';
+    json::ArrayWriter stop = body.array("stop");
+    for (const std::string &text : request.stop)
+      stop.item(text);
+    stop.close();
   }
   if (!request.tools.empty()) {
-    std::string &out = body.member("tools");
-    char separator = '[';
+    json::ArrayWriter tools = body.array("tools");
     for (const Tool &tool : request.tools) {
-      if (tool.name.empty())
-        return invalid_argument("a tool has no name");
       auto schema = tool_schema(tool);
       if (!schema.ok())
         return std::move(schema).error();
-      out += separator;
-      separator = ',';
-      out += "{\"type\":\"function\",\"function\":{\"name\":";
-      json::write_string(tool.name, out);
-      if (!tool.description.empty()) {
-        out += ",\"description\":";
-        json::write_string(tool.description, out);
-      }
-      out += ",\"parameters\":";
-      json::write(schema.value(), out);
-      out += "}}";
+      json::ObjectWriter wire = tools.object();
+      wire.member("type", "function");
+      json::ObjectWriter function = wire.object("function");
+      function.member("name", tool.name);
+      if (!tool.description.empty())
+        function.member("description", tool.description);
+      function.member("parameters", schema.value());
+      function.close();
+      wire.close();
     }
-    out += ']';
+    tools.close();
   }
   if (request.tool_choice)
-    write_tool_choice(*request.tool_choice, body.member("tool_choice"));
+    write_tool_choice(*request.tool_choice, body.key("tool_choice"));
   if (request.parallel_tool_calls && !request.tools.empty())
-    body.member("parallel_tool_calls") += *request.parallel_tool_calls ? "true" : "false";
+    body.member("parallel_tool_calls", *request.parallel_tool_calls);
   if (auto format = write_response_format(request.response_format, body); !format.ok())
     return std::move(format).error();
   if (!request.reasoning_effort.empty())
-    json::write_string(request.reasoning_effort, body.member("reasoning_effort"));
+    body.member("reasoning_effort", request.reasoning_effort);
   if (!request.user.empty())
-    json::write_string(request.user, body.member("user"));
+    body.member("user", request.user);
   if (request.stream) {
-    body.member("stream") += "true";
-    if (info.stream_usage_option)
-      body.member("stream_options") += "{\"include_usage\":true}";
+    body.member("stream", true);
+    if (info.stream_usage_option) {
+      json::ObjectWriter options = body.object("stream_options");
+      options.member("include_usage", true);
+      options.close();
+    }
   }
   auto text = std::move(body).finish();
   if (!text.ok())

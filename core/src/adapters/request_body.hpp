@@ -1,38 +1,57 @@
 #pragma once
-// A request body written straight into its JSON text, member by member, instead of built as
-// a json::Value tree and dumped: a small chat's body cost a tree of a dozen values, each
-// allocated, moved and freed, to produce a few hundred bytes.
+// The top-level object of a request body, written straight into its JSON text member by
+// member (json_writer.hpp), with the request's extra_body merged as it goes: a small chat's
+// body is a few hundred bytes, and building a tree of it to merge and dump cost more than
+// writing it.
+
+#include "json/json.hpp"
+#include "json/json_writer.hpp"
 
 #include <llmux/chat_request.hpp>
 #include <llmux/result.hpp>
 
+#include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace llmux {
 
-/// The top-level object of a request body. Members are written in order; finish() closes the
-/// object and merges the request's extra_body exactly as merge_extra_body merges it into a
-/// tree: an extra member replaces the body's member of that key where it stands (its last
-/// occurrence wins), and the other extra members follow in the order they first appear.
+/// A request body. extra_body's members take precedence: a member of the body that extra_body
+/// also has is written where it stands with extra_body's value (its last occurrence), and
+/// extra_body's other members follow the body's own, in the order they first appear. The
+/// adapter writes its members in order; finish() adds the rest and closes the object.
 class RequestBody {
 public:
-  /// `request` is read by finish(); it must outlive this body.
+  /// Reads the request's extra_body once; an extra_body that is not a JSON object is
+  /// reported by finish(), so that the adapter's own errors come first.
   explicit RequestBody(const ChatRequest &request);
 
-  /// Starts the member `key`, a literal that needs no escaping and is not repeated; the
-  /// caller writes its JSON value into the returned text.
-  std::string &member(std::string_view key);
+  /// Starts the member `name`, a literal that needs no escaping and is not repeated; the
+  /// caller writes its JSON value into the text returned. When extra_body replaces the
+  /// member, its value is written instead, and what the caller writes is dropped.
+  std::string &key(std::string_view name);
+  /// The member `name` with any value json::write_value writes.
+  template <class T> void member(std::string_view name, const T &value) {
+    json::write_value(value, key(name));
+  }
+  /// A nested object or array under `name`: close it before writing another member.
+  json::ObjectWriter object(std::string_view name) { return json::ObjectWriter(key(name)); }
+  json::ArrayWriter array(std::string_view name) { return json::ArrayWriter(key(name)); }
 
   /// The body's text. invalid_argument when extra_body is not a JSON object.
   Result<std::string> finish() &&;
 
 private:
-  const ChatRequest &request_;
   std::string text_;
+  json::ObjectWriter object_;
+  // The parsed extra_body, when there is one and it is an object.
+  std::optional<json::Value> extra_;
+  bool extra_invalid_ = false;
+  // Per member of extra_, whether its key is written already.
+  std::vector<bool> extra_written_;
+  // Where the caller's value of a replaced member goes.
+  std::string dropped_;
 };
-
-/// Writes the tool call as OpenAI's Chat Completions sends it back (see function_call).
-void write_function_call(const ToolCall &call, std::string &out);
 
 } // namespace llmux

@@ -14,13 +14,6 @@ std::string join_url(std::string_view base, std::string_view path) {
   return url;
 }
 
-json::Value string_array(const std::vector<std::string> &strings) {
-  json::Value array = json::Value::array();
-  for (const std::string &text : strings)
-    array.push_back(text);
-  return array;
-}
-
 Error invalid_argument(std::string message) {
   return make_error(ErrorCode::InvalidArgument, ErrorOrigin::Caller, std::move(message));
 }
@@ -37,16 +30,6 @@ Result<json::Value> parse_object(std::string_view text, std::string_view what) {
     return bad_response(std::string(what) + " is " + std::string(json::type_name(parsed.value())) +
                         ", not an object");
   return std::move(parsed).value();
-}
-
-json::Value function_call(const ToolCall &call) {
-  return json::Value::object({
-      {"id", call.id},
-      {"type", "function"},
-      {"function", json::Value::object({{"name", call.name},
-                                        {"arguments", call.arguments.empty() ? std::string("{}")
-                                                                             : call.arguments}})},
-  });
 }
 
 std::optional<json::Value> successful_body(const Adapter &adapter, const HttpResponseHead &head,
@@ -165,17 +148,6 @@ Result<json::Value> tool_schema(const Tool &tool) {
   if (!schema.value().is_object())
     return invalid_argument("tool \"" + tool.name + "\": parameters must be a JSON Schema object");
   return std::move(schema).value();
-}
-
-Result<void> merge_extra_body(const ChatRequest &request, json::Value &body) {
-  if (request.extra_body.empty())
-    return {};
-  auto extra = json::parse(request.extra_body);
-  if (!extra.ok() || !extra.value().is_object())
-    return invalid_argument("extra_body must be a JSON object");
-  for (const json::Member &member : extra.value().members())
-    body[member.key] = member.value;
-  return {};
 }
 
 Result<json::Value> arguments_object(const ToolCall &call) {

@@ -22,8 +22,9 @@ std::string join_url(std::string_view base, std::string_view path);
 /// The endpoint's base URL, or the provider's default; invalid_argument when neither exists.
 Result<std::string> base_url(const Endpoint &endpoint);
 
-/// The request's numbers checked as ChatRequest says (each adapter's build_request calls this
-/// first, so that every host refuses the same); invalid_argument naming the first one wrong.
+/// The request's numbers checked as ChatRequest says (check_request runs it first, before any
+/// adapter builds, so that every host refuses the same); invalid_argument naming the first one
+/// wrong.
 Result<void> check_request_numbers(const ChatRequest &request);
 
 /// Content-Type, Accept (SSE or JSON), the API key in the provider's scheme (left out when
@@ -34,10 +35,6 @@ std::vector<Header> standard_headers(const Endpoint &endpoint, bool stream);
 /// invalid_argument when the text is not a JSON object.
 Result<json::Value> tool_schema(const Tool &tool);
 
-/// Merges the members of the request's `extra_body` object into `body`.
-/// invalid_argument when `extra_body` is not a JSON object.
-Result<void> merge_extra_body(const ChatRequest &request, json::Value &body);
-
 /// The token count `parent[key]` of a provider's usage, absent when missing or null. This is
 /// the one place that decides which counts llmux believes: a whole number from 0 to
 /// max_token_count. Anything else (-5, 2^62, 1.5, "12", an object) is left absent, with a
@@ -45,9 +42,6 @@ Result<void> merge_extra_body(const ChatRequest &request, json::Value &body);
 /// is unknown rather than wrong.
 std::optional<std::int64_t> read_token_count(const json::Value &parent, std::string_view key,
                                              Usage &usage);
-
-/// A JSON array of the strings.
-json::Value string_array(const std::vector<std::string> &strings);
 
 /// A caller error: the request cannot be built as given.
 Error invalid_argument(std::string message);
@@ -58,10 +52,6 @@ Error unsupported(std::string message);
 /// `text` parsed as a JSON object. bad_response "<what> is not JSON: ..." or "<what> is an
 /// array, not an object" otherwise (`what`: "the chat completion", "a stream event").
 Result<json::Value> parse_object(std::string_view text, std::string_view what);
-
-/// A tool call as OpenAI's Chat Completions (and Cohere v2, which copies it) sends it back:
-/// {"id", "type": "function", "function": {"name", "arguments"}}, with "{}" for no arguments.
-json::Value function_call(const ToolCall &call);
 
 /// Where every adapter's decode_response starts: the JSON object of a whole 2xx body; or
 /// nothing, with the error put in `decoded`: the provider's (adapter.decode_error) for any

@@ -1,0 +1,29 @@
+#include "adapters/openai_parts.hpp"
+
+namespace llmux {
+
+void write_function_call(const ToolCall &call, std::string &out) {
+  json::ObjectWriter object(out);
+  object.member("id", call.id);
+  object.member("type", "function");
+  json::ObjectWriter function = object.object("function");
+  function.member("name", call.name);
+  function.member("arguments",
+                  call.arguments.empty() ? std::string_view("{}") : std::string_view(call.arguments));
+  function.close();
+  object.close();
+}
+
+void write_image_url_part(const Image &image, std::string &out) {
+  json::ObjectWriter part(out);
+  part.member("type", "image_url");
+  json::ObjectWriter image_url = part.object("image_url");
+  if (image.url.empty())
+    image_url.member("url", "data:" + image.media_type + ";base64," + image.base64);
+  else
+    image_url.member("url", image.url);
+  image_url.close();
+  part.close();
+}
+
+} // namespace llmux

@@ -209,4 +209,29 @@ ErrorReply write_openai_error(const Error &error, const SecretScrubber &scrubber
 /// api_error 500...).
 ErrorReply write_anthropic_error(const Error &error, const SecretScrubber &scrubber = {});
 
+// ---------------------------------------------------------------------------------------
+// The npm package's JSON (api_json.hpp's forms), for the Wasm serve module.
+
+/// The request as the call JSON the package's chat() and stream() take (api::parse_call's
+/// form): model, system, messages, tools (each with hasHandler false: the gateway's caller
+/// runs them), toolChoice, parallelToolCalls, temperature, topP, maxTokens, stop,
+/// responseFormat, reasoningEffort, reasoningBudgetTokens, user, extraBody, stream.
+std::string call_json(const ChatRequest &request);
+
+/// The package's ChatResult JSON read back as the response to write: text, reasoning,
+/// refusal, toolPlan, toolCalls (their argumentsText), finishReason, finishReasonRaw, usage
+/// (summed over the call's rounds), responseId, model, and the reasoning blocks with their
+/// signatures from the last assistant message of `messages`. invalid_argument naming the
+/// member when the text is not such a result.
+Result<ChatResponse> parse_result_json(std::string_view text);
+
+/// A JSON array of the package's stream events read back as neutral events; the session's own
+/// events (round-start, tool-result, retry, fallback, cache-hit, done) are skipped.
+Result<std::vector<StreamEvent>> parse_stream_events_json(std::string_view text);
+
+/// The package's error JSON ({code, message, param?, status?}: an LlmuxError's fields) as an
+/// Error. Never fails: text that is not such an object, or an unknown code, reads as internal
+/// (the writers then send the table's message for it).
+Error parse_error_json(std::string_view text);
+
 } // namespace llmux

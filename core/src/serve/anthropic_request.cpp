@@ -12,9 +12,14 @@ namespace {
 using json::Value;
 
 // The text of a text block, checked.
+// The text of a text block, checked. Anthropic refuses empty text blocks, and so does its
+// adapter's writer (it leaves them out), so they are refused here.
 std::string text_block(api::ApiReader &reader, const Value &block, const std::string &at) {
   reader.only(block, {"type", "text", "cache_control", "citations"}, at);
-  return reader.string(block, "text", at).value_or("");
+  std::string text = reader.string(block, "text", at).value_or("");
+  if (text.empty() && !reader.failed())
+    reader.fail(api::member_path(at, "text"), "must not be empty");
+  return text;
 }
 
 void read_image(api::ApiReader &reader, const Value &block, const std::string &at,
@@ -90,14 +95,16 @@ void read_message(api::ApiReader &reader, const Value &wire, const std::string &
   if (!content)
     return reader.fail(path, "a message needs content");
   if (content->is_string()) {
+    if (content->as_string().empty())
+      return reader.fail(path, "must not be empty");
     Message message;
     message.role = neutral;
     message.content.push_back(ContentPart::make_text(content->as_string()));
     request.messages.push_back(std::move(message));
     return;
   }
-  if (!content->is_array())
-    return reader.fail(path, "must be a string or an array of content blocks");
+  if (!content->is_array() || content->empty())
+    return reader.fail(path, "must be a string or a non-empty array of content blocks");
   Message current;
   current.role = neutral;
   auto flush = [&] {
@@ -158,6 +165,10 @@ void read_message(api::ApiReader &reader, const Value &wire, const std::string &
         reader.only(block, {"type", "data"}, block_at);
         reasoning.redacted_data = reader.string(block, "data", block_at).value_or("");
       }
+      // Thinking goes back only as Anthropic signed it (the adapter drops it otherwise).
+      if (reasoning.signature.empty() && reasoning.redacted_data.empty())
+        return reader.fail(block_at,
+                           "a thinking block needs its signature, a redacted one its data");
       current.content.push_back(ContentPart::make_reasoning(std::move(reasoning)));
     } else {
       return reader.fail(api::member_path(block_at, "type"),

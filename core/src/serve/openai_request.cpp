@@ -58,8 +58,8 @@ void read_user_content(api::ApiReader &reader, const Value &content, const std::
     message.content.push_back(ContentPart::make_text(content.as_string()));
     return;
   }
-  if (!content.is_array()) {
-    reader.fail(path, "must be a string or an array of parts");
+  if (!content.is_array() || content.empty()) {
+    reader.fail(path, "must be a string or a non-empty array of parts");
     return;
   }
   for (std::size_t i = 0; i < content.items().size() && !reader.failed(); ++i) {

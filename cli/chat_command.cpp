@@ -118,6 +118,7 @@ int chat(const CLI::App &command, const ChatOptions &options) {
     if (!error.hint.empty())
       std::cerr << "llmux: " << escaped_field(error.hint) << '\n';
   };
+  RoutingTable routes;
   Client client;
   client.catalog = std::move(catalog).value();
   client.settings = *settings;
@@ -134,12 +135,11 @@ int chat(const CLI::App &command, const ChatOptions &options) {
                 << (path.empty() ? "LLMUX_ROUTES_FILE" : path.string()) << '\n';
       return 1;
     }
-    RoutingTable routes;
     if (auto loaded = routes.load_json(*text.value()); !loaded.ok()) {
       std::cerr << "llmux: " << path.string() << ": " << loaded.error().message << '\n';
       return 1;
     }
-    client.routes = std::move(routes);
+    client.routes = &routes;
   }
   auto chain = client.chain(call);
   if (!chain.ok()) {

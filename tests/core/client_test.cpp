@@ -54,10 +54,11 @@ SessionConfig planned(const Client &client, CallSpec call, std::uint64_t seed = 
 } // namespace
 
 TEST_CASE("A task's chain is its route, then the call's models", "[client]") {
+  RoutingTable table = routes(R"({"default": "simple", "routes": {
+      "simple": ["gpt-4o-mini"], "coding": ["claude-3-5-sonnet-20241022", "openai-gpt-4-turbo"]}})");
   Client client;
   client.settings = keys;
-  client.routes = routes(R"({"default": "simple", "routes": {
-      "simple": ["gpt-4o-mini"], "coding": ["claude-3-5-sonnet-20241022", "openai-gpt-4-turbo"]}})");
+  client.routes = &table;
   CHECK(chain_of(client, call_of({}, "coding")) ==
         std::vector<std::string>{"anthropic-claude-3-5-sonnet-20241022", "openai-gpt-4-turbo"});
   // The CLI's --fallback after --task.
@@ -67,13 +68,13 @@ TEST_CASE("A task's chain is its route, then the call's models", "[client]") {
   // A kind the table lacks takes its default route.
   CHECK(chain_of(client, call_of({}, "poetry")) == std::vector<std::string>{"openai-gpt-4o-mini"});
 
-  client.routes = routes(R"({"routes": {"coding": ["gpt-4o"]}})");
+  table = routes(R"({"routes": {"coding": ["gpt-4o"]}})");
   auto unknown = client.chain(call_of({}, "poetry"));
   REQUIRE_FALSE(unknown.ok());
   CHECK(unknown.error().code == ErrorCode::InvalidArgument);
   CHECK(unknown.error().message.find("coding") != std::string::npos); // names the kinds
 
-  client.routes.reset();
+  client.routes = nullptr;
   client.routes_hint = "createClient's routes";
   auto without = client.chain(call_of({}, "coding"));
   REQUIRE_FALSE(without.ok());
@@ -88,7 +89,8 @@ TEST_CASE("A call that names no model takes the client's chain, else the setting
   client.models = {"gpt-4o-mini", "llama3.1:8b"};
   CHECK(chain_of(client, call_of({})) ==
         std::vector<std::string>{"openai-gpt-4o-mini", "ollama-llama3.1-8b"});
-  CHECK(chain_of(client, call_of({"openai-gpt-4-turbo"})) == std::vector<std::string>{"openai-gpt-4-turbo"});
+  CHECK(chain_of(client, call_of({"openai-gpt-4-turbo"})) ==
+        std::vector<std::string>{"openai-gpt-4-turbo"});
 
   client.models.clear();
   client.settings["LLM_PROVIDER"] = "ollama";

@@ -70,14 +70,15 @@ std::string describe(const MissingSettings &missing, std::string_view where);
 std::optional<MissingSettings> missing_settings(const std::vector<ResolvedModel> &chain);
 
 /// What every call of a client shares, and how each of its calls is planned. Plain data the
-/// driver fills: the catalog, settings and defaults it owns; the ledger and the cache it
-/// points to (not owned: they must outlive the sessions planned with them).
+/// driver fills: the catalog, settings and defaults it owns; the routing table, the ledger and
+/// the cache it points to (not owned: they must outlive the sessions planned with them).
 struct Client {
   Catalog catalog = Catalog::builtin();
   /// Settings by their environment names: keys, base URLs, LLM_PROVIDER and its _MODEL.
   Settings settings;
-  /// The routing table a call's task picks its chain from; none: a call with a task fails.
-  std::optional<RoutingTable> routes;
+  /// The routing table a call's task picks its chain from (not owned); null: a call with a
+  /// task fails.
+  const RoutingTable *routes = nullptr;
   /// The chain of a call that names no model and no task (a model, then its fallbacks);
   /// empty: the model the settings name.
   std::vector<std::string> models;

@@ -39,29 +39,39 @@ Result<ResolvedModel> Client::resolve(std::string_view name) const {
 }
 
 Result<std::vector<ResolvedModel>> Client::chain(const CallSpec &call) const {
-  std::vector<std::string> names;
+  std::vector<std::string> route;
   if (!call.task.empty()) {
     if (!routes)
       return invalid_argument("task \"" + call.task + "\" needs a routing table" +
                               in_parentheses(routes_hint));
-    auto route = routes->route(call.task);
-    if (!route.ok())
-      return route.error();
-    names = std::move(route).value();
+    auto named = routes->route(call.task);
+    if (!named.ok())
+      return named.error();
+    route = std::move(named).value();
   }
-  names.insert(names.end(), call.models.begin(), call.models.end());
-  if (names.empty())
-    names = models;
-  if (names.empty())
-    names.emplace_back(); // the model the settings name
   std::vector<ResolvedModel> resolved;
-  resolved.reserve(names.size());
-  for (const std::string &name : names) {
+  std::optional<Error> failed; // the first name that did not resolve
+  auto add = [&](const std::string &name) {
+    if (failed)
+      return;
     auto model = resolve(name);
     if (!model.ok())
-      return model.error();
-    resolved.push_back(std::move(model).value());
+      failed = model.error();
+    else
+      resolved.push_back(std::move(model).value());
+  };
+  for (const std::string &name : route)
+    add(name);
+  for (const std::string &name : call.models)
+    add(name);
+  if (resolved.empty() && !failed) {
+    for (const std::string &name : models)
+      add(name);
+    if (models.empty())
+      add(""); // the model the settings name
   }
+  if (failed)
+    return *failed;
   return resolved;
 }
 

@@ -47,23 +47,26 @@ if [[ -d build/wasm-release ]]; then
   rm -rf dist
   mkdir -p dist
   cp build/wasm-release/wasm/llmux-core.wasm build/wasm-release/wasm/llmux-tools.wasm \
-    build/wasm-release/wasm/*.d.ts dist/
+    build/wasm-release/wasm/llmux-serve.wasm build/wasm-release/wasm/*.d.ts dist/
   "$esbuild" build/wasm-release/wasm/index.mjs --bundle --minify --format=esm --platform=neutral \
     --legal-comments=none --log-level=error --outfile=dist/index.mjs
+  # llmux/serve, a gateway's codecs, as a module of its own (it loads llmux-serve.wasm itself).
+  "$esbuild" build/wasm-release/wasm/serve.mjs --bundle --minify --format=esm --platform=neutral \
+    --legal-comments=none --log-level=error --outfile=dist/serve.mjs
 fi
 
 echo
 printf '%-36s %10s %10s\n' file bytes gzipped
 for variant in $variants; do
-  for file in build/wasm-$variant/wasm/llmux-core.wasm build/wasm-$variant/wasm/llmux-tools.wasm; do
+  for file in build/wasm-$variant/wasm/llmux-{core,tools,serve}.wasm; do
     printf '%-36s %10d %10d\n' "$file" "$(wc -c <"$file")" "$(gzip -9c "$file" | wc -c)"
   done
 done
 total=0
 total_gzipped=0
 # What every app loads: the JavaScript and the core (llmux-tools.wasm comes only with
-# builtinTools(), and is printed above).
-for file in dist/*.mjs dist/llmux-core.wasm; do
+# builtinTools(), llmux-serve.wasm and serve.mjs only with llmux/serve: printed above).
+for file in dist/index.mjs dist/llmux-core.wasm; do
   total=$((total + $(wc -c <"$file")))
   total_gzipped=$((total_gzipped + $(gzip -9c "$file" | wc -c)))
 done

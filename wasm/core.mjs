@@ -125,7 +125,7 @@ export async function instantiateCore(module, onAbort, bind = bindCore) {
 // The text that crosses the boundary (boundary.hpp), over an instance's exports: `input`
 // writes a call's parts into the input buffer and returns their lengths, `answer` reads the
 // text a call left in the output buffer.
-function boundaryOf(m, bytes) {
+export function boundaryOf(m, bytes) {
   // Writes the parts (strings or Uint8Arrays) into the input buffer; returns their lengths.
   const lengths = [];
   const input = (...parts) => {

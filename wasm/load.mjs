@@ -19,8 +19,9 @@ const nodeFs = 'node:fs/promises'; // not a literal: browser bundlers leave the 
 let options = {}; // init's
 let compiled = null; // Promise of the WebAssembly.Module
 let current = null; // Promise of the live instance's core
-let toolsCompiled = null; // the same for the built-in tools' module, loaded on first use
-let toolsCurrent = null;
+// The package's other modules (llmux-tools.wasm, llmux-serve.wasm), loaded on first use, by
+// file name: {compiled, current} as for the core.
+const extras = new Map();
 
 /**
  * Loads the module, optionally from a given source; call it before first use to choose:
@@ -30,7 +31,7 @@ let toolsCurrent = null;
  * the live core (core.mjs); a load that fails rejects it, and every call after.
  */
 export function init(given) {
-  if (given && (compiled || toolsCompiled)) throw new Error('llmux: init(options) must come before first use');
+  if (given && (compiled || extras.size)) throw new Error('llmux: init(options) must come before first use');
   if (given) options = given;
   compiled ??= wasmSource(wasmName, options.wasmModule ?? options.wasmBinary).then(compile);
   if (!current) {
@@ -49,25 +50,33 @@ export const loaded = () => init();
 /**
  * The built-in tools' module (llmux-tools.wasm beside llmux-core.wasm, or init's
  * `toolsWasmModule`): a module of its own, so that the package's core carries none of its
- * 40 KB (gzipped) for the apps that do not use it. Loaded, and after an abort made again,
- * as the core is.
+ * 40 KB (gzipped) for the apps that do not use it.
  */
-export function loadedTools() {
-  toolsCompiled ??= wasmSource(toolsName, options.toolsWasmModule).then(compile);
-  if (!toolsCurrent) {
-    const instance = toolsCompiled.then((module) =>
+export const loadedTools = () => loadedModule(toolsName, options.toolsWasmModule, bindTools, '{toolsWasmModule}');
+
+/**
+ * One of the package's modules beside the core, by file name: `given` (a WebAssembly.Module or
+ * its bytes), else the file beside this one or where init's locateFile says; `bind` makes its
+ * exports an object (core.mjs); `advice` names the option a failed load suggests. Loaded once,
+ * and after an abort made again, as the core is.
+ */
+export function loadedModule(name, given, bind, advice) {
+  let slot = extras.get(name);
+  if (!slot) extras.set(name, (slot = { compiled: wasmSource(name, given, advice).then(compile), current: null }));
+  if (!slot.current) {
+    const instance = slot.compiled.then((module) =>
       instantiateCore(module, () => {
-        if (toolsCurrent === instance) toolsCurrent = null;
-      }, bindTools));
+        if (slot.current === instance) slot.current = null;
+      }, bind));
     instance.catch(() => {});
-    toolsCurrent = instance;
+    slot.current = instance;
   }
-  return toolsCurrent;
+  return slot.current;
 }
 
 // A WebAssembly.Module, bytes, or a fetch Response: `given` (a module or bytes from init), else
 // the file `name` beside this one, or where init's locateFile says.
-async function wasmSource(name, given) {
+async function wasmSource(name, given, advice = '{wasmModule}, {wasmBinary}') {
   if (given) return given;
   const { locateFile } = options;
   let url = name;
@@ -81,8 +90,7 @@ async function wasmSource(name, given) {
     if (!response.ok) throw new Error(`HTTP ${response.status}`);
     return response;
   } catch (error) {
-    const choices = name === wasmName ? '{wasmModule}, {wasmBinary}' : '{toolsWasmModule}';
-    throw new Error(`llmux: cannot load ${url} (${error.message}); give init() ${choices} or {locateFile}`,
+    throw new Error(`llmux: cannot load ${url} (${error.message}); give init() ${advice} or {locateFile}`,
       { cause: error });
   }
 }

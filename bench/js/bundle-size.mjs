@@ -50,8 +50,11 @@ const sized = (name) => {
   const bytes = readFileSync(join(payloadDir, name));
   return { name, raw: bytes.length, gzip: gz(bytes) };
 };
-const files = names.filter((name) => name !== toolsName).map(sized);
+// So are llmux/serve's module and codecs (a gateway's only).
+const serveNames = ['serve.mjs', 'llmux-serve.wasm'];
+const files = names.filter((name) => name !== toolsName && !serveNames.includes(name)).map(sized);
 const tools = names.includes(toolsName) ? sized(toolsName) : null;
+const serve = serveNames.filter((name) => names.includes(name)).map(sized);
 const payload = {
   dir: payloadDir,
   files,
@@ -105,6 +108,7 @@ const summary = {
   bundles,
   target_gzip_bytes: targetGzip,
   tools,
+  serve,
   payload_within_target: payload.gzip < targetGzip,
   bundle_within_target: llmuxTotal ? llmuxTotal.gzip < targetGzip : null,
 };
@@ -117,6 +121,7 @@ if (emit(summary)) {
   }
   console.log(`${'total'.padEnd(48)} ${String(payload.raw).padStart(9)} ${String(payload.gzip).padStart(9)} ${kb(payload.gzip).padStart(7)}`);
   if (tools) console.log(`${`${tools.name} (builtinTools() only)`.padEnd(48)} ${String(tools.raw).padStart(9)} ${String(tools.gzip).padStart(9)} ${kb(tools.gzip).padStart(7)}`);
+  for (const f of serve) console.log(`${`${f.name} (llmux/serve only)`.padEnd(48)} ${String(f.raw).padStart(9)} ${String(f.gzip).padStart(9)} ${kb(f.gzip).padStart(7)}`);
   console.log();
   console.log('one-provider bundles: esbuild --bundle --minify --format=esm --platform=browser, gzip -9');
   console.log(`${'bundle'.padEnd(48)} ${'bytes'.padStart(9)} ${'gzip'.padStart(9)} ${'KB gz'.padStart(7)}`);

@@ -106,12 +106,16 @@ function splitTools(tools, what) {
   if (!entries) fail(what, 'tools must be an object of {name: {description, parameters, execute}} or an array');
   for (const [name, tool] of entries) {
     if (typeof name !== 'string' || !isObject(tool)) fail(what, 'each tool must be an object with a name');
-    if (typeof tool.execute !== 'function') fail(what, `tool "${name}" needs an execute(args) function`);
+    // A tool without execute is the caller's to run (a gateway's): the core ends the call when
+    // the model calls it, with the round's tool calls and none of them run.
+    if (tool.execute !== undefined && typeof tool.execute !== 'function')
+      fail(what, `tool "${name}": execute must be a function`);
     const definition = { name };
     if (tool.description !== undefined) definition.description = tool.description;
     if (tool.parameters !== undefined) definition.parameters = tool.parameters;
+    if (tool.execute) handlers.set(name, tool.execute);
+    else definition.hasHandler = false;
     definitions.push(definition);
-    handlers.set(name, tool.execute);
   }
   return { handlers, definitions };
 }

@@ -110,8 +110,12 @@ export interface ToolDefinition<Args = any> {
   description?: string;
   /** The arguments' JSON Schema: arguments that do not match go back to the model, not to execute. */
   parameters?: JsonSchema;
-  /** Runs the tool; a string is sent back as it is, anything else as JSON. A throw is reported to the model. */
-  execute: (args: Args, context: ToolContext) => unknown | Promise<unknown>;
+  /**
+   * Runs the tool; a string is sent back as it is, anything else as JSON. A throw is reported to
+   * the model. Without it the tool is the caller's to run: when the model calls it, the call
+   * ends with the round's tool calls (finishReason 'tool_calls'), none of them run.
+   */
+  execute?: (args: Args, context: ToolContext) => unknown | Promise<unknown>;
 }
 
 export interface ChatCall {

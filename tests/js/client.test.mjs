@@ -410,7 +410,7 @@ for (const build of builds) {
       await assert.rejects(client.chat({ prompt: 'x', temprature: 1 }), /temprature: is not an option/);
       await assert.rejects(client.chat({ messages: [{ role: 'robot', content: 'x' }] }), /messages\[0\]\.role/);
       await assert.rejects(client.chat({ prompt: 'x', maxTokens: -1 }), TypeError);
-      await assert.rejects(client.chat({ prompt: 'x', tools: { add: { description: 'no execute' } } }), /needs an execute/);
+      await assert.rejects(client.chat({ prompt: 'x', tools: { add: { execute: 'add' } } }), /execute must be a function/);
       await assert.rejects(client.chat({ prompt: 'x', signal: 'stop' }), /signal must be an AbortSignal/);
       await assert.rejects(client.chat({ prompt: 'x', model: 'no-such-model-xyz' }), (error) => error.code === 'unknown_model');
       assert.equal((await client.chat({ prompt: 'x' })).text, 'still alive');

@@ -68,7 +68,8 @@ export const portkey = {
   },
 };
 
-const edgeFiles = ['edge/build.mjs', 'edge/config.capnp', 'dist/index.mjs', 'dist/llmux-core.wasm'].map((file) => join(root, file));
+const edgeFiles = ['edge/build.mjs', 'edge/config.capnp', 'dist/index.mjs', 'dist/llmux-core.wasm', 'dist/serve.mjs', 'dist/llmux-serve.wasm']
+  .map((file) => join(root, file));
 
 /** An admin API call to the gateway at `url`: resolves to its JSON, or throws with its status and answer. */
 async function admin(url, token, method, path, body) {
@@ -90,7 +91,10 @@ async function admin(url, token, method, path, body) {
 export const llmux = {
   name: 'llmux',
   what: 'the llmux gateway (edge/, dist/ payload) in workerd, edge/config.capnp',
-  unavailable: () => edgeFiles.filter((file) => !existsSync(file)).map((file) => `${file} is missing`).join('; ') || null,
+  unavailable: () => {
+    const missing = edgeFiles.filter((file) => !existsSync(file));
+    return missing.length ? `${missing.join(', ')} missing (scripts/build-wasm.sh builds dist/)` : null;
+  },
   async start({ upstream }) {
     const dir = mkdtempSync(join(tmpdir(), 'llmux-bench-gateway-'));
     try {

@@ -24,8 +24,8 @@ Error invalid_argument(std::string message) {
 
 std::optional<GroupBy> group_from_name(std::string_view name) {
   constexpr std::pair<std::string_view, GroupBy> groups[] = {
-      {"user", GroupBy::User}, {"model", GroupBy::Model}, {"provider", GroupBy::Provider},
-      {"scope", GroupBy::Scope}, {"day", GroupBy::Day},   {"week", GroupBy::Week},
+      {"user", GroupBy::User},   {"model", GroupBy::Model}, {"provider", GroupBy::Provider},
+      {"scope", GroupBy::Scope}, {"day", GroupBy::Day},     {"week", GroupBy::Week},
       {"month", GroupBy::Month},
   };
   for (const auto &[group_name, group] : groups)
@@ -37,84 +37,34 @@ std::optional<GroupBy> group_from_name(std::string_view name) {
 // Where the user's models are kept in the store.
 constexpr std::string_view user_models_key = "catalog/user-models.json";
 
-// What `name` resolves to with the client's catalog and settings; an empty name is the model
-// the settings name (LLM_PROVIDER and its _MODEL).
-Result<ResolvedModel> resolve_name(const ClientState &client, std::string_view name) {
-  return name.empty() ? resolve_from_settings(client.catalog, client.options.settings)
-                      : resolve_model(client.catalog, name, client.options.settings);
-}
-
-// Resolves one name of a chain, refusing models that are not ready to call.
-Result<ResolvedModel> resolve_ready(const ClientState &client, const std::string &name) {
-  auto resolved = resolve_name(client, name);
-  if (!resolved.ok())
-    return resolved.error();
-  if (!resolved.value().ready()) {
-    std::string missing;
-    for (const std::string &setting : resolved.value().missing_settings)
-      missing += (missing.empty() ? "" : ", ") + setting;
-    Error error = invalid_argument(resolved.value().model.id + " needs " + missing +
-                                   " (give it in createClient's settings)");
-    return error;
-  }
-  return resolved;
-}
-
 } // namespace
 
 Result<SessionConfig> session_config(ClientState &client, api::CallSpec call,
                                      std::uint64_t default_seed) {
-  SessionConfig config;
-  std::vector<std::string> names = std::move(call.models);
-  if (!call.task.empty()) {
-    if (!client.has_routes)
-      return invalid_argument("task \"" + call.task + "\" needs a routing table (createClient's routes)");
-    auto chain = client.routes.route(call.task);
-    if (!chain.ok())
-      return chain.error();
-    names = std::move(chain).value();
-  }
-  if (names.empty())
-    names = client.options.models;
-  if (names.empty())
-    names.push_back(""); // the model the settings name (LLM_PROVIDER and its _MODEL)
-  for (const std::string &name : names) {
-    auto resolved = resolve_ready(client, name);
-    if (!resolved.ok())
-      return resolved.error();
-    config.models.push_back(std::move(resolved).value());
-  }
-  config.request = std::move(call.request);
-  if (call.max_rounds)
-    config.max_rounds = *call.max_rounds;
-  if (call.validate_tool_arguments)
-    config.validate_tool_arguments = *call.validate_tool_arguments;
-  if (call.overflow)
-    config.overflow = *call.overflow;
-  config.retry = call.retry ? *call.retry : client.options.retry.value_or(RetryPolicy{});
-  config.ledger = client.ledger.get();
-  config.user = call.user ? *call.user : client.options.user;
-  config.budget_scopes = call.budget_scopes ? *call.budget_scopes : client.options.budget_scopes;
-  if (call.cache_ttl_ms && *call.cache_ttl_ms > 0) {
-    config.cache = client.cache.get();
-    config.cache_ttl_ms = *call.cache_ttl_ms;
-  }
-  config.random_seed = call.seed ? *call.seed : default_seed;
-  return config;
+  return client.client.plan(std::move(call), default_seed);
 }
 
 ClientBinding::ClientBinding() : state_(std::make_shared<ClientState>()) {}
 
-std::string ClientBinding::configure(std::string_view options_json, int store) {
+std::string ClientBinding::configure(std::string_view options_json, int store,
+                                     bool from_browser_page) {
   auto options = api::parse_client_options(options_json);
   if (!options.ok())
     return error_json(options.error());
   ClientState &state = *state_;
-  state.options = std::move(options).value();
-  if (!state.options.routes_json.empty()) {
-    if (auto loaded = state.routes.load_json(state.options.routes_json); !loaded.ok())
+  Client &client = state.client;
+  client.settings = std::move(options.value().settings);
+  client.models = std::move(options.value().models);
+  client.retry = options.value().retry.value_or(RetryPolicy{});
+  client.user = std::move(options.value().user);
+  client.budget_scopes = std::move(options.value().budget_scopes);
+  client.from_browser_page = from_browser_page;
+  client.settings_hint = "give it in createClient's settings";
+  client.routes_hint = "createClient's routes";
+  if (!options.value().routes_json.empty()) {
+    if (auto loaded = state.routes.load_json(options.value().routes_json); !loaded.ok())
       return error_json(loaded.error());
-    state.has_routes = true;
+    client.routes = &state.routes;
   }
   const bool persistent = store != 0;
   if (persistent)
@@ -123,11 +73,11 @@ std::string ClientBinding::configure(std::string_view options_json, int store) {
     state.store = std::make_unique<MemoryStore>();
   // User models saved in the store by earlier runs first, then the ones createClient names.
   if (auto saved = state.store->get(user_models_key); saved.ok() && saved.value()) {
-    if (auto added = state.catalog.add_json(*saved.value()); !added.ok())
+    if (auto added = client.catalog.add_json(*saved.value()); !added.ok())
       return error_json(added.error());
   }
-  if (!state.options.models_json.empty()) {
-    if (auto added = state.catalog.add_json(state.options.models_json); !added.ok())
+  if (!options.value().models_json.empty()) {
+    if (auto added = client.catalog.add_json(options.value().models_json); !added.ok())
       return error_json(added.error());
   }
   // In memory, the ledger keeps its records itself: persisting each day's file again into a
@@ -136,20 +86,23 @@ std::string ClientBinding::configure(std::string_view options_json, int store) {
   if (auto loaded = state.ledger->load(); !loaded.ok())
     return error_json(loaded.error());
   state.cache = std::make_unique<ResponseCache>(state.store.get());
+  client.ledger = state.ledger.get();
+  client.cache = state.cache.get();
   return "";
 }
 
 std::string ClientBinding::models() const {
-  return state_->catalog.to_json();
+  return state_->client.catalog.to_json();
 }
 
 std::string ClientBinding::add_models(std::string_view catalog_json) {
   ClientState &state = *state_;
-  if (auto added = state.catalog.add_json(catalog_json); !added.ok())
+  Catalog &catalog = state_->client.catalog;
+  if (auto added = catalog.add_json(catalog_json); !added.ok())
     return error_json(added.error());
   // The user's models are saved in the store, so that a browser finds them after a reload.
   Catalog user_models; // empty: only the user's models
-  for (const ModelTemplate &model : state.catalog.models())
+  for (const ModelTemplate &model : catalog.models())
     if (model.user_defined)
       (void)user_models.add(model);
   if (auto put = state.store->put(user_models_key, user_models.to_json()); !put.ok())
@@ -158,7 +111,7 @@ std::string ClientBinding::add_models(std::string_view catalog_json) {
 }
 
 std::string ClientBinding::resolve(std::string_view name) const {
-  auto resolved = resolve_name(*state_, name);
+  auto resolved = state_->client.resolve(name);
   if (!resolved.ok())
     return "{\"error\":" + error_json(resolved.error()) + "}";
   const ResolvedModel &model = resolved.value();
@@ -190,7 +143,7 @@ std::string ClientBinding::cost(std::string_view name, std::string_view usage_js
   auto usage = api::parse_usage(usage_json);
   if (!usage.ok())
     return "{\"error\":" + error_json(usage.error()) + "}";
-  auto resolved = resolve_model(state.catalog, name, state.options.settings);
+  auto resolved = resolve_model(state.client.catalog, name, state.client.settings);
   if (!resolved.ok())
     return "{\"error\":" + error_json(resolved.error()) + "}";
   std::string out = "{\"cost\":";
@@ -203,8 +156,8 @@ std::string ClientBinding::usage(std::string_view group, double from, double unt
   auto by = group_from_name(group);
   if (!by)
     return "{\"error\":" +
-           error_json(invalid_argument(
-               "by must be user, model, provider, scope, day, week or month")) +
+           error_json(
+               invalid_argument("by must be user, model, provider, scope, day, week or month")) +
            "}";
   // The client's ledger store is in memory (KeyValueLedgerStore): its reads do not fail.
   auto groups = state_->ledger->totals(*by, to_ms(from), to_ms(until), user);
@@ -292,8 +245,9 @@ EMSCRIPTEN_KEEPALIVE void llmux_client_delete(ClientBinding *client) {
 }
 
 EMSCRIPTEN_KEEPALIVE std::size_t llmux_client_configure(ClientBinding *client,
-                                                        std::size_t options_length, int store) {
-  return answer(client->configure(Input().take(options_length), store));
+                                                        std::size_t options_length, int store,
+                                                        bool from_browser_page) {
+  return answer(client->configure(Input().take(options_length), store, from_browser_page));
 }
 
 EMSCRIPTEN_KEEPALIVE std::size_t llmux_client_models(const ClientBinding *client) {
@@ -310,9 +264,8 @@ EMSCRIPTEN_KEEPALIVE std::size_t llmux_client_resolve(const ClientBinding *clien
   return answer(client->resolve(Input().take(name_length)));
 }
 
-EMSCRIPTEN_KEEPALIVE std::size_t llmux_client_cost(const ClientBinding *client,
-                                                   std::size_t name_length,
-                                                   std::size_t usage_length) {
+EMSCRIPTEN_KEEPALIVE std::size_t
+llmux_client_cost(const ClientBinding *client, std::size_t name_length, std::size_t usage_length) {
   Input input;
   const std::string_view name = input.take(name_length);
   return answer(client->cost(name, input.take(usage_length)));

@@ -4,7 +4,7 @@
 // share it (a session may outlive the JavaScript handle of its client).
 
 #include <llmux/api_json.hpp>
-#include <llmux/catalog.hpp>
+#include <llmux/client.hpp>
 #include <llmux/key_value_store.hpp>
 #include <llmux/ledger.hpp>
 #include <llmux/response_cache.hpp>
@@ -18,17 +18,18 @@
 namespace llmux::wasm {
 
 struct ClientState {
-  Catalog catalog = Catalog::builtin();
-  api::ClientOptions options;
+  /// The catalog, settings and defaults every call plans with; its routing table, ledger and
+  /// cache are the ones below.
+  Client client;
   RoutingTable routes;
-  bool has_routes = false;
   std::unique_ptr<KeyValueStore> store;
   std::unique_ptr<Ledger> ledger;
   std::unique_ptr<ResponseCache> cache;
 };
 
-/// A SessionConfig for `call` from the client's state, or the error that stops it before
-/// any request (an unknown model, a model missing its API key, a bad routing kind).
+/// A SessionConfig for `call` from the client's state (Client::plan), or the error that
+/// stops it before any request (an unknown model, a model missing its API key, a bad
+/// routing kind).
 Result<SessionConfig> session_config(ClientState &client, api::CallSpec call,
                                      std::uint64_t default_seed);
 
@@ -42,8 +43,9 @@ public:
 
   /// Applies createClient's options (JSON, see api::parse_client_options) and opens the
   /// ledger, the cache and the saved user models in the JavaScript store numbered `store`
-  /// (see JsStore; 0 keeps them in memory). Returns "" or the error as JSON.
-  std::string configure(std::string_view options_json, int store);
+  /// (see JsStore; 0 keeps them in memory). `from_browser_page`: the driver runs in a web
+  /// page (Client::from_browser_page). Returns "" or the error as JSON.
+  std::string configure(std::string_view options_json, int store, bool from_browser_page);
 
   /// The catalog as JSON (user models included).
   std::string models() const;

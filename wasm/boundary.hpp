@@ -8,6 +8,13 @@
 //
 // Lengths come from JavaScript and are not trusted: reading past what was written yields
 // less text, never memory outside the buffer.
+//
+// Each export is named after the C++ call it forwards to, so that one search finds both sides
+// and core.mjs's use: llmux_<object>_<call> for a binding's method (ClientBinding::configure is
+// llmux_client_configure, ResponseDecoderBinding::feed llmux_response_decoder_feed,
+// SessionBinding::transport_error llmux_session_transport_error; _new and _delete make and
+// free the object), llmux_<function> for a function of the core (llmux::run_builtin_tool is
+// llmux_run_builtin_tool, llmux::error_table_json llmux_error_table_json).
 
 #include <llmux/http.hpp>
 

@@ -166,26 +166,29 @@ function bindCore(m, bytes, stores, isDead) {
     #handle;
     constructor(provider, stream, status, headersText, receivedAtMs) {
       const [providerLength, headersLength] = input(provider, headersText);
-      this.#handle = m.llmux_decoder_new(providerLength, stream, status, headersLength, receivedAtMs);
+      this.#handle = m.llmux_response_decoder_new(providerLength, stream, status, headersLength, receivedAtMs);
     }
     feed(bytes) {
-      return answer(m.llmux_decoder_feed(this.#handle, input(bytes)[0]));
+      return answer(m.llmux_response_decoder_feed(this.#handle, input(bytes)[0]));
     }
     finish() {
-      return answer(m.llmux_decoder_finish(this.#handle));
+      return answer(m.llmux_response_decoder_finish(this.#handle));
     }
     delete() {
-      m.llmux_decoder_delete(this.#handle);
+      m.llmux_response_decoder_delete(this.#handle);
     }
   }
 
   class Client {
     handle = m.llmux_client_new();
     #store = 0;
-    /** Applies the options (JSON); `store` is a store object, or undefined for memory. */
-    configure(optionsText, store) {
+    /**
+     * Applies the options (JSON); `store` is a store object, or undefined for memory;
+     * `fromBrowserPage`: the driver runs in a web page (the adapters add what a page needs).
+     */
+    configure(optionsText, store, fromBrowserPage) {
       if (store) stores.set((this.#store = nextStore++), store);
-      return answer(m.llmux_client_configure(this.handle, input(optionsText)[0], this.#store));
+      return answer(m.llmux_client_configure(this.handle, input(optionsText)[0], this.#store, fromBrowserPage));
     }
     models() {
       return answer(m.llmux_client_models(this.handle));
@@ -324,7 +327,7 @@ function bindCore(m, bytes, stores, isDead) {
       const [providerLength, headersLength, bodyLength] = input(provider, headersText, body);
       return answer(m.llmux_decode(providerLength, stream, status, headersLength, bodyLength, receivedAtMs));
     },
-    errorCodes: () => answer(m.llmux_error_codes()),
+    errorCodes: () => answer(m.llmux_error_table_json()),
     heapBytesInUse: () => m.llmux_heap_bytes_in_use(),
     heapBytes: () => m.memory.buffer.byteLength,
   };

@@ -127,9 +127,10 @@ EMSCRIPTEN_KEEPALIVE std::size_t llmux_decode(std::size_t provider_length, bool 
 }
 
 /// A streaming decoder: input provider, headers.
-EMSCRIPTEN_KEEPALIVE ResponseDecoderBinding *
-llmux_decoder_new(std::size_t provider_length, bool stream, int status,
-                  std::size_t headers_length, double received_at_ms) {
+EMSCRIPTEN_KEEPALIVE ResponseDecoderBinding *llmux_response_decoder_new(std::size_t provider_length,
+                                                                        bool stream, int status,
+                                                                        std::size_t headers_length,
+                                                                        double received_at_ms) {
   Input input;
   const std::string_view provider = input.take(provider_length);
   const std::string_view headers = input.take(headers_length);
@@ -137,21 +138,21 @@ llmux_decoder_new(std::size_t provider_length, bool stream, int status,
 }
 
 /// Input: the bytes; answers the events' JSON array.
-EMSCRIPTEN_KEEPALIVE std::size_t llmux_decoder_feed(ResponseDecoderBinding *decoder,
-                                                    std::size_t length) {
+EMSCRIPTEN_KEEPALIVE std::size_t llmux_response_decoder_feed(ResponseDecoderBinding *decoder,
+                                                             std::size_t length) {
   return answer(decoder->feed(Input().take(length)));
 }
 
-EMSCRIPTEN_KEEPALIVE std::size_t llmux_decoder_finish(ResponseDecoderBinding *decoder) {
+EMSCRIPTEN_KEEPALIVE std::size_t llmux_response_decoder_finish(ResponseDecoderBinding *decoder) {
   return answer(decoder->finish());
 }
 
-EMSCRIPTEN_KEEPALIVE void llmux_decoder_delete(ResponseDecoderBinding *decoder) {
+EMSCRIPTEN_KEEPALIVE void llmux_response_decoder_delete(ResponseDecoderBinding *decoder) {
   delete decoder;
 }
 
 /// The error-code table as JSON: [{number, code, message}].
-EMSCRIPTEN_KEEPALIVE std::size_t llmux_error_codes() {
+EMSCRIPTEN_KEEPALIVE std::size_t llmux_error_table_json() {
   return answer(llmux::error_table_json());
 }
 

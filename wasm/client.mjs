@@ -12,7 +12,7 @@ import { loaded } from './load.mjs';
 import { errorClasses, toLlmuxError } from './errors.mjs';
 import { guardStore, openIndexedDbStore } from './storage.mjs';
 import { unwatch, watch } from './watchdog.mjs';
-import { nodeFetch, nodeFetchLimitMs, serverRuntime } from './runtime.mjs';
+import { nodeFetch, nodeFetchLimitMs } from './runtime.mjs';
 
 const fail = (what, message) => {
   throw new TypeError(`llmux ${what}: ${message}`);
@@ -21,19 +21,51 @@ const fail = (what, message) => {
 // What Run reads of its Client, under a key no caller can type.
 const internals = Symbol('llmux client internals');
 
-// A page calling Anthropic directly must say so, or Anthropic refuses the CORS request; the
-// official SDK sends the same header when it is allowed to run in a browser.
+// A backstop for what a caller never closed: once a client, or a call (a stream left
+// unfinished), is garbage-collected, the Wasm state it held is freed (a client's catalog,
+// ledger and cache; a call's session, which releases the budget it held). close() and a
+// call's end free it at once and unregister it: the registry only catches what they missed.
+const backstop = typeof FinalizationRegistry === 'function' ? new FinalizationRegistry((held) => held.delete()) : null;
+
+// A page's requests are CORS requests: the core's adapters add what a provider wants of them
+// (Anthropic's anthropic-dangerous-direct-browser-access).
 const inBrowserPage = typeof document === 'object' && typeof window === 'object';
 
 // Redirects are not followed, as the native client does not follow them: a key sent as
 // x-api-key, api-key or x-goog-api-key would go wherever the redirect points (fetch drops only
-// Authorization across origins), and a 301 or 302 turns the POST into a GET. Server runtimes
-// reject a redirect with a message that names it ('error'; in Node this also spares undici a
-// copy of every request and its body, about 40 µs); elsewhere 'manual' hands it back: an
-// opaque redirect in browsers, the 3xx itself in workerd (which has no 'error'), which the
-// core reads as bad_response like any status it does not expect.
-const redirectMode = serverRuntime ? 'error' : 'manual';
+// Authorization across origins), and a 301 or 302 turns the POST into a GET. Node's fetch
+// (undici) is told to reject a redirect ('error'), which spares it a copy of every request and
+// its body (about 40 µs); elsewhere 'manual' hands the redirect back: an opaque redirect in
+// browsers, the 3xx itself in Deno, Bun and workerd (which has no 'error').
+const redirectMode = nodeFetch ? 'error' : 'manual';
 const redirectRefused = 'the server answered with a redirect, which llmux does not follow: use the URL it points to';
+const redirectStatuses = new Set([301, 302, 303, 307, 308]);
+// The ports the Fetch standard blocks: fetch refuses them itself, as it refuses a redirect.
+const blockedPorts = new Set(('1 7 9 11 13 15 17 19 20 21 22 23 25 37 42 43 53 69 77 79 87 95 101 102 103 104 ' +
+  '109 110 111 113 115 117 119 123 135 137 139 143 161 179 389 427 465 512 513 514 515 526 530 531 532 540 548 ' +
+  '554 556 563 587 601 636 989 990 993 995 1719 1720 1723 2049 3659 4045 4190 5060 5061 6000 6566 6665 6666 ' +
+  '6667 6668 6669 6679 6697 10080').split(' '));
+
+/**
+ * The kind of a failed exchange, as the session takes it (session.transportError): 'timeout',
+ * 'redirect' or 'network', as the native driver's failures are Timeout and Network errors and
+ * its redirects a 3xx. Told from what fetch gives, never from its message: the limit that
+ * stopped the exchange; a timeout's name or undici's code for its own limits (headersTimeout,
+ * bodyTimeout); Bun's code for a redirect; and for Node's own fetch, the redirect mode: undici
+ * rejects with a cause that has a code (ECONNREFUSED, UND_ERR_SOCKET, ...) when the connection
+ * fails, and with one that has none when the Fetch standard makes it fail, which for an
+ * http(s) request to a port it does not block is the redirect it was told to reject. A fetch
+ * the caller gave is not undici's own: its failures are network errors unless typed.
+ */
+function failureKind(exchange, error, ownFetch) {
+  if (exchange.timedOut || error?.name === 'TimeoutError') return 'timeout';
+  const code = error?.cause?.code ?? error?.code;
+  if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') return 'timeout';
+  if (code === 'UnexpectedRedirect') return 'redirect';
+  if (redirectMode === 'error' && !ownFetch && error instanceof TypeError && error.cause instanceof Error &&
+    code === undefined && !blockedPorts.has(new URL(exchange.action.url).port)) return 'redirect';
+  return 'network';
+}
 
 // What a fetch rejection says, with its cause (undici's "fetch failed" says nothing alone),
 // with the request's header values and URL query taken out: a key must not reach an error.
@@ -257,7 +289,7 @@ class Client {
     const coreOptions = {};
     for (const [key, value] of Object.entries(this.#options))
       if (!clientOnly.has(key) && value !== undefined) coreOptions[key] = value;
-    const error = binding.configure(JSON.stringify(coreOptions), store);
+    const error = binding.configure(JSON.stringify(coreOptions), store, inBrowserPage);
     if (error) {
       binding.delete();
       store?.close();
@@ -266,6 +298,8 @@ class Client {
       throw toLlmuxError(parsed);
     }
     if (!store) for (const [method, ...args] of this.#changes) binding[method](...args);
+    backstop?.unregister(this); // the binding of an aborted core, which holds nothing
+    backstop?.register(this, binding, this);
     return { core, binding, store };
   }
 
@@ -408,6 +442,7 @@ class Client {
     this.#core = Promise.reject(new Error('llmux: the client is closed'));
     this.#core.catch(() => {});
     const { binding, store } = await core.catch(() => ({})); // a client that never started holds nothing
+    backstop?.unregister(this);
     binding?.delete();
     try {
       await store?.flush();
@@ -536,6 +571,7 @@ class Run {
     if (session) {
       this.#session = null;
       if (!this.#core.aborted) session.cancel(Date.now()); // nothing, once finished
+      backstop?.unregister(this);
       session.delete();
     }
     if (!this.#ended) {
@@ -583,6 +619,7 @@ class Run {
       throw toLlmuxError(error, null);
     }
     this.#session = session;
+    backstop?.register(this, session, this);
   }
 
   // Drives the session until it has produced events or ended: at most one network read.
@@ -635,25 +672,21 @@ class Run {
   #finish() {
     this.#ended = true;
     this.#closeExchange();
+    backstop?.unregister(this);
     this.#session.delete();
     this.#session = null;
   }
 
-  // What a failed exchange becomes for the session: a cancel, a timeout, a redirect refused
-  // or a network error.
+  // What a failed exchange becomes for the session: a cancel, or a transport failure of its
+  // kind (a timeout, a redirect refused, a network error).
   #failed(exchange, error) {
     const session = this.#session;
     this.#closeExchange();
     if (!session) return; // the call was closed while the exchange was pending
     if (this.#signal?.aborted) return this.#take(session.cancel(Date.now()));
-    if (exchange.timedOut) return this.#take(session.transportError('timeout', exchange.timedOut, Date.now()));
-    const message = describeFailure(error, exchange.action);
-    // Node's fetch giving up on a head or a body by itself (see Exchange) is a timeout too.
-    if (/^UND_ERR_(HEADERS|BODY)_TIMEOUT$/.test(error?.cause?.code ?? error?.code ?? ''))
-      return this.#take(session.transportError('timeout', message, Date.now()));
-    if (/redirect/i.test(message))
-      return this.#take(session.transportError('redirect', `${redirectRefused} (${message})`, Date.now()));
-    this.#take(session.transportError('network', message, Date.now()));
+    const kind = failureKind(exchange, error, this.#client.ownFetch);
+    const message = exchange.timedOut ?? describeFailure(error, exchange.action);
+    this.#take(session.transportError(kind, kind === 'redirect' ? `${redirectRefused} (${message})` : message, Date.now()));
   }
 
   // Sends the request the session built. A streamed body is read by #read, one network read
@@ -673,11 +706,9 @@ class Run {
     let response;
     let pending;
     try {
-      const headers = inBrowserPage && action.headers.some(([name]) => name === 'anthropic-version')
-        ? [...action.headers, ['anthropic-dangerous-direct-browser-access', 'true']] : action.headers;
       pending = this.#client.fetch(action.url, {
         method: action.method,
-        headers,
+        headers: action.headers,
         body: action.method === 'GET' ? undefined : body,
         redirect: redirectMode,
         signal: exchange.controller?.signal,
@@ -689,8 +720,9 @@ class Run {
       return this.#failed(exchange, error);
     }
     exchange.started();
-    if (response.type === 'opaqueredirect') {
+    if (response.type === 'opaqueredirect' || redirectStatuses.has(response.status)) {
       this.#closeExchange();
+      response.body?.cancel().catch(() => {});
       if (this.#session) this.#take(session.transportError('redirect', redirectRefused, Date.now()));
       return;
     }

@@ -309,6 +309,7 @@ TEST_CASE("Requests that cannot be honoured are refused naming the member", "[se
        "tool_choice"},
       {R"({"model":"m","messages":[{"role":"user","content":"hi"}],"functions":[]})", "functions"},
       {R"([1,2])", "the request body"},
+      {R"({"":1.5})", R"("")"}, // found by the serve_request fuzz target: a name of nothing
       {R"({"model":"m","messages":[{"role":"user","content":"hi"}])", "the request body"},
   };
   for (const Case &c : openai) {

@@ -303,19 +303,10 @@ Result<InboundRequest> parse_anthropic_messages_request(std::string_view body) {
   InboundRequest inbound;
   inbound.include_usage = true;
   ChatRequest &request = inbound.request;
-  request.model = reader.string(root, "model", "").value_or("");
-  if (request.model.empty() && !reader.failed())
-    reader.fail("model", "the request names no model");
+  read_model_and_messages(reader, root, read_message, request);
   request.max_tokens = reader.integer(root, "max_tokens", "", 1, max_token_count);
   if (!request.max_tokens && !reader.failed())
     reader.fail("max_tokens", "Anthropic's Messages API requires it");
-  const Value *messages = api::ApiReader::member(root, "messages");
-  if (!messages || !messages->is_array() || messages->empty()) {
-    reader.fail("messages", "must be a non-empty array of messages");
-  } else {
-    for (std::size_t i = 0; i < messages->items().size() && !reader.failed(); ++i)
-      read_message(reader, messages->items()[i], api::item_path("messages", i), request);
-  }
   if (const Value *system = api::ApiReader::member(root, "system"))
     read_system(reader, *system, request);
   request.temperature = reader.number(root, "temperature", "");

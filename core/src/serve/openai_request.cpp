@@ -350,16 +350,7 @@ Result<InboundRequest> parse_openai_chat_request(std::string_view body) {
 
   InboundRequest inbound;
   ChatRequest &request = inbound.request;
-  request.model = reader.string(root, "model", "").value_or("");
-  if (request.model.empty() && !reader.failed())
-    reader.fail("model", "the request names no model");
-  const Value *messages = api::ApiReader::member(root, "messages");
-  if (!messages || !messages->is_array() || messages->empty()) {
-    reader.fail("messages", "must be a non-empty array of messages");
-  } else {
-    for (std::size_t i = 0; i < messages->items().size() && !reader.failed(); ++i)
-      read_message(reader, messages->items()[i], api::item_path("messages", i), request);
-  }
+  read_model_and_messages(reader, root, read_message, request);
   request.temperature = reader.number(root, "temperature", "");
   request.top_p = reader.number(root, "top_p", "");
   auto max_tokens = reader.integer(root, "max_tokens", "", 1, max_token_count);

@@ -6,8 +6,14 @@ namespace llmux {
 
 Error with_param(Error error) {
   const std::size_t colon = error.message.find(": ");
-  if (colon != std::string::npos && error.param.empty())
-    error.param = error.message.substr(0, colon);
+  if (colon == std::string::npos || !error.param.empty())
+    return error;
+  error.param = error.message.substr(0, colon);
+  if (error.param.empty()) {
+    // A member whose name is empty: its JSON spelling, so that the caller sees which.
+    error.param = "\"\"";
+    error.message.insert(0, error.param);
+  }
   return error;
 }
 
@@ -20,6 +26,20 @@ std::string tool_name_of_call(const std::vector<Message> &messages, std::string_
         return part.tool_call.name;
   }
   return {};
+}
+
+void read_model_and_messages(api::ApiReader &reader, const json::Value &root,
+                             MessageReader read_message, ChatRequest &request) {
+  request.model = reader.string(root, "model", "").value_or("");
+  if (request.model.empty() && !reader.failed())
+    reader.fail("model", "the request names no model");
+  const json::Value *messages = api::ApiReader::member(root, "messages");
+  if (!messages || !messages->is_array() || messages->empty()) {
+    reader.fail("messages", "must be a non-empty array of messages");
+    return;
+  }
+  for (std::size_t i = 0; i < messages->items().size() && !reader.failed(); ++i)
+    read_message(reader, messages->items()[i], api::item_path("messages", i), request);
 }
 
 std::string schema_text(api::ApiReader &reader, const json::Value &object, std::string_view key,

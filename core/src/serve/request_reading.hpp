@@ -23,6 +23,15 @@ Error with_param(Error error);
 /// messages carry only the call's id; providers that match results by name (Gemini) need it.
 std::string tool_name_of_call(const std::vector<Message> &messages, std::string_view id);
 
+/// Reads one wire message of an API into `request.messages` (failures go to `reader`, naming
+/// `path`).
+using MessageReader = void (*)(api::ApiReader &reader, const json::Value &message,
+                               const std::string &path, ChatRequest &request);
+
+/// Reads `model` (required) and `messages` (a non-empty array, each read by `read_message`).
+void read_model_and_messages(api::ApiReader &reader, const json::Value &root,
+                             MessageReader read_message, ChatRequest &request);
+
 /// The JSON Schema object `object[key]` as JSON text; empty when absent; a failure naming
 /// `path`.`key` when it is not an object.
 std::string schema_text(api::ApiReader &reader, const json::Value &object, std::string_view key,

@@ -12,66 +12,6 @@
 #include <utility>
 
 namespace llmux::wasm {
-namespace {
-
-// The action as step() describes it; the ends carry the session's result. A request's body
-// is not in it: step() appends the body's bytes as they are.
-void write_action(const SessionAction &action, const Session &session, std::string &out) {
-  switch (action.kind) {
-    case SessionAction::Kind::Send: {
-      const HttpRequest &request = action.request;
-      out += "{\"kind\":\"send\",\"method\":";
-      api::write_string_value(request.method, out);
-      out += ",\"url\":";
-      api::write_string_value(request.url, out);
-      out += ",\"headers\":[";
-      for (std::size_t i = 0; i < request.headers.size(); ++i) {
-        if (i > 0)
-          out += ',';
-        out += '[';
-        api::write_string_value(request.headers[i].name, out);
-        out += ',';
-        api::write_string_value(request.headers[i].value, out);
-        out += ']';
-      }
-      out += "],\"stream\":";
-      out += request.stream ? "true" : "false";
-      out += ",\"deadlineMs\":" + std::to_string(action.deadline_ms) + '}';
-      return;
-    }
-    case SessionAction::Kind::Wait:
-      out += "{\"kind\":\"wait\",\"untilMs\":" + std::to_string(action.until_ms) + "}";
-      return;
-    case SessionAction::Kind::RunTools:
-      out += "{\"kind\":\"tools\",\"calls\":[";
-      for (std::size_t i = 0; i < action.tool_runs.size(); ++i) {
-        const ToolRun &run = action.tool_runs[i];
-        if (i > 0)
-          out += ',';
-        out += "{\"id\":";
-        api::write_string_value(run.call.id, out);
-        out += ",\"name\":";
-        api::write_string_value(run.call.name, out);
-        out += ",\"argumentsText\":";
-        api::write_string_value(run.call.arguments, out);
-        out += ",\"round\":" + std::to_string(run.round) + "}";
-      }
-      out += "]}";
-      return;
-    case SessionAction::Kind::Idle:
-      out += "{\"kind\":\"idle\"}";
-      return;
-    case SessionAction::Kind::Done:
-    case SessionAction::Kind::Fail:
-      out += action.kind == SessionAction::Kind::Done ? "{\"kind\":\"done\",\"result\":"
-                                                      : "{\"kind\":\"fail\",\"result\":";
-      api::write_result(session.result(), out);
-      out += '}';
-      return;
-  }
-}
-
-} // namespace
 
 SessionBinding::SessionBinding(const ClientBinding &client, std::string_view call_json,
                                bool with_events, double seed, double timeout_ms)
@@ -124,7 +64,9 @@ std::string SessionBinding::step(double now_ms) {
   std::string out = "{\"events\":";
   out += events();
   out += ",\"action\":";
-  write_action(action, *session_, out);
+  // The action as step() describes it; the ends carry the session's result. A request's body
+  // is not in it: it follows the JSON, below.
+  api::write_action(action, *session_, out);
   out += '}';
   // The body after a newline, which the JSON before it never holds (control characters in
   // its strings are escaped): escaping it into a JSON string here and JSON.parse taking that

@@ -3,6 +3,7 @@
 #include <llmux/limits.hpp>
 
 #include "json/json.hpp"
+#include "json/json_writer.hpp"
 
 namespace llmux {
 
@@ -102,149 +103,147 @@ DecodedResponse decode(Provider provider, bool stream, const HttpResponseHead &h
 
 namespace {
 
-json::Value usage_json(const Usage &usage) {
-  if (usage.empty())
-    return nullptr;
-  json::Value out = json::Value::object();
+void write_usage(const Usage &usage, std::string &out) {
+  if (usage.empty()) {
+    out += "null";
+    return;
+  }
+  json::ObjectWriter object(out);
   for (const auto &[name, count] : usage_counts)
     if (usage.*count)
-      out[name] = *(usage.*count);
-  return out;
+      object.member(name, *(usage.*count));
+  object.close();
 }
 
-json::Value error_json(const Error &error) {
-  auto or_null = [](const std::string &text) -> json::Value {
-    return text.empty() ? json::Value(nullptr) : json::Value(text);
+void write_error(const Error &error, std::string &out) {
+  json::ObjectWriter object(out);
+  auto text_or_null = [&object](std::string_view name, const std::string &text) {
+    if (text.empty())
+      object.member(name, nullptr);
+    else
+      object.member(name, text);
   };
-  json::Value out = json::Value::object();
-  out["code"] = to_string(error.code);
-  out["origin"] = to_string(error.origin);
-  out["status"] = error.http_status;
-  out["in_stream"] = error.in_stream;
-  out["type"] = or_null(error.provider_type);
-  out["provider_code"] = or_null(error.provider_code);
-  out["param"] = or_null(error.param);
-  out["message"] = error.message;
-  out["hint"] = or_null(error.hint);
-  out["request_id"] = or_null(error.request_id);
-  out["retry_after_ms"] =
-      error.retry_after_ms ? json::Value(*error.retry_after_ms) : json::Value(nullptr);
-  return out;
+  object.member("code", to_string(error.code));
+  object.member("origin", to_string(error.origin));
+  object.member("status", error.http_status);
+  object.member("in_stream", error.in_stream);
+  text_or_null("type", error.provider_type);
+  text_or_null("provider_code", error.provider_code);
+  text_or_null("param", error.param);
+  object.member("message", error.message);
+  text_or_null("hint", error.hint);
+  text_or_null("request_id", error.request_id);
+  if (error.retry_after_ms)
+    object.member("retry_after_ms", *error.retry_after_ms);
+  else
+    object.member("retry_after_ms", nullptr);
+  object.close();
+}
+
+void write_tool_call(const ToolCall &call, json::ArrayWriter &calls) {
+  json::ObjectWriter object = calls.object();
+  // The id the provider sent, or null: an id llmux made (Gemini) is not the wire's.
+  if (call.id.empty() || call.generated_id)
+    object.member("id", nullptr);
+  else
+    object.member("id", call.id);
+  object.member("name", call.name);
+  if (call.arguments.empty()) {
+    object.raw_member("arguments", "{}"); // empty text means no arguments
+  } else {
+    // Arguments that are not JSON (a stream cut by max_tokens) come out as null; the raw
+    // text stays in arguments_raw.
+    auto parsed = json::parse(call.arguments);
+    if (parsed.ok())
+      object.member("arguments", parsed.value());
+    else
+      object.member("arguments", nullptr);
+  }
+  object.member("arguments_raw", call.arguments);
+  if (!call.signature.empty())
+    object.member("signature", call.signature);
+  object.close();
 }
 
 } // namespace
 
 std::string to_json(const DecodedResponse &decoded) {
   const ChatResponse &response = decoded.response;
-  json::Value out = json::Value::object();
-  out["text"] = response.text;
-  out["reasoning"] = response.reasoning;
+  std::string out;
+  json::ObjectWriter object(out);
+  object.member("text", response.text);
+  object.member("reasoning", response.reasoning);
   if (!response.refusal.empty())
-    out["refusal"] = response.refusal;
+    object.member("refusal", response.refusal);
   if (!response.tool_plan.empty())
-    out["tool_plan"] = response.tool_plan;
-  json::Value calls = json::Value::array();
-  for (const ToolCall &call : response.tool_calls) {
-    json::Value arguments = json::Value::object(); // empty text means no arguments: {}
-    if (!call.arguments.empty()) {
-      auto parsed = json::parse(call.arguments);
-      // Arguments that are not JSON (a stream cut by max_tokens) come out as null; the raw
-      // text stays in arguments_raw.
-      arguments = parsed.ok() ? std::move(parsed).value() : json::Value(nullptr);
-    }
-    // The id the provider sent, or null: an id llmux made (Gemini) is not the wire's.
-    json::Value id = call.id.empty() || call.generated_id ? json::Value(nullptr) : json::Value(call.id);
-    json::Value printed = json::Value::object({{"id", std::move(id)},
-                                               {"name", call.name},
-                                               {"arguments", std::move(arguments)},
-                                               {"arguments_raw", call.arguments}});
-    if (!call.signature.empty())
-      printed["signature"] = call.signature;
-    calls.push_back(std::move(printed));
-  }
-  out["tool_calls"] = std::move(calls);
-  out["finish_reason"] = response.finish_reason_raw.empty()
-                             ? json::Value(nullptr)
-                             : json::Value(response.finish_reason_raw);
-  out["finish"] = to_string(response.finish_reason);
-  out["usage"] = usage_json(response.usage);
-  out["error"] = decoded.error ? error_json(*decoded.error) : json::Value(nullptr);
-  return json::dump(out);
+    object.member("tool_plan", response.tool_plan);
+  json::ArrayWriter calls = object.array("tool_calls");
+  for (const ToolCall &call : response.tool_calls)
+    write_tool_call(call, calls);
+  calls.close();
+  if (response.finish_reason_raw.empty())
+    object.member("finish_reason", nullptr);
+  else
+    object.member("finish_reason", response.finish_reason_raw);
+  object.member("finish", to_string(response.finish_reason));
+  write_usage(response.usage, object.key("usage"));
+  if (decoded.error)
+    write_error(*decoded.error, object.key("error"));
+  else
+    object.member("error", nullptr);
+  object.close();
+  return out;
 }
 
-// Streams turn every chunk into events, so their JSON is written directly rather than built
-// as a json::Value first: a Value costs an allocation per member, which made this the
-// largest cost of a small event in Wasm. The bytes are what json::dump of the same object
-// gives (keys in this order, strings through json::write_string); the rare usage and error
-// events still go through json::Value.
+// Streams turn every chunk into events: a small event's JSON is most of what a chunk costs
+// in Wasm, so it is written straight into one string of about the right size.
 std::string to_json(const StreamEvent &event) {
   std::string out;
   out.reserve(48 + event.text.size() + event.id.size() + event.name.size());
-  out += "{\"type\":\"";
-  out += to_string(event.type); // plain ASCII names: nothing to escape
-  out += '"';
-  // Keys are ASCII literals, written as they are.
-  auto key = [&out](std::string_view name) {
-    out += ",\"";
-    out += name;
-    out += "\":";
-  };
-  auto string_member = [&](std::string_view name, std::string_view value) {
-    key(name);
-    json::write_string(value, out);
-  };
-  auto index_member = [&] {
-    key("index");
-    json::write(json::Value(event.index), out);
-  };
+  json::ObjectWriter object(out);
+  object.member("type", to_string(event.type));
   switch (event.type) {
     case StreamEventType::TextDelta:
     case StreamEventType::RefusalDelta:
     case StreamEventType::ToolPlanDelta:
-      string_member("text", event.text);
+      object.member("text", event.text);
       break;
     case StreamEventType::ReasoningDelta:
     case StreamEventType::ReasoningSignature:
     case StreamEventType::RedactedReasoning:
     case StreamEventType::ToolCallDelta:
-      index_member();
-      string_member("text", event.text);
+      object.member("index", event.index);
+      object.member("text", event.text);
       break;
     case StreamEventType::ToolCallStart:
-      index_member();
-      string_member("id", event.id);
-      string_member("name", event.name);
-      if (event.generated_id) {
-        key("generated_id");
-        out += "true";
-      }
+      object.member("index", event.index);
+      object.member("id", event.id);
+      object.member("name", event.name);
+      if (event.generated_id)
+        object.member("generated_id", true);
       break;
     case StreamEventType::ToolCallEnd:
-      index_member();
-      string_member("id", event.id);
-      string_member("name", event.name);
-      string_member("arguments", event.text);
+      object.member("index", event.index);
+      object.member("id", event.id);
+      object.member("name", event.name);
+      object.member("arguments", event.text);
       if (!event.signature.empty())
-        string_member("signature", event.signature);
-      if (event.generated_id) {
-        key("generated_id");
-        out += "true";
-      }
+        object.member("signature", event.signature);
+      if (event.generated_id)
+        object.member("generated_id", true);
       break;
     case StreamEventType::Usage:
-      key("usage");
-      json::write(usage_json(event.usage), out);
+      write_usage(event.usage, object.key("usage"));
       break;
     case StreamEventType::Finish:
-      string_member("finish_reason", event.text);
-      string_member("finish", to_string(event.finish_reason));
+      object.member("finish_reason", event.text);
+      object.member("finish", to_string(event.finish_reason));
       break;
     case StreamEventType::Error:
-      key("error");
-      json::write(error_json(event.error), out);
+      write_error(event.error, object.key("error"));
       break;
   }
-  out += '}';
+  object.close();
   return out;
 }
 

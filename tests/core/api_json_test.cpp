@@ -232,3 +232,39 @@ TEST_CASE("parse_usage reads the counts write_usage writes, and nothing else") {
   CHECK_FALSE(api::parse_usage("[]").ok());
   CHECK_FALSE(api::parse_usage("").ok());
 }
+
+TEST_CASE("A session's action is written as the JavaScript driver reads it", "[api-json]") {
+  const Session session{SessionConfig{}};
+  std::string out;
+  SessionAction send;
+  send.kind = SessionAction::Kind::Send;
+  send.request.method = "POST";
+  send.request.url = "http://127.0.0.1:8080/v1/chat/completions";
+  send.request.headers = {{"content-type", "application/json"}, {"x-quote", "a\"b"}};
+  send.request.stream = true;
+  send.request.body = R"({"model":"m"})";
+  send.deadline_ms = 120000;
+  api::write_action(send, session, out);
+  CHECK(out == R"({"kind":"send","method":"POST","url":"http://127.0.0.1:8080/v1/chat/completions",)"
+               R"("headers":[["content-type","application/json"],["x-quote","a\"b"]],)"
+               R"("stream":true,"deadlineMs":120000})");
+
+  out.clear();
+  SessionAction wait;
+  wait.kind = SessionAction::Kind::Wait;
+  wait.until_ms = 1500;
+  api::write_action(wait, session, out);
+  CHECK(out == R"({"kind":"wait","untilMs":1500})");
+
+  out.clear();
+  SessionAction tools;
+  tools.kind = SessionAction::Kind::RunTools;
+  tools.tool_runs.push_back({ToolCall{"call_1", "weather", R"({"city":"Paris"})", "", false}, 2});
+  api::write_action(tools, session, out);
+  CHECK(out == R"({"kind":"tools","calls":[{"id":"call_1","name":"weather",)"
+               R"("argumentsText":"{\"city\":\"Paris\"}","round":2}]})");
+
+  out.clear();
+  api::write_action(SessionAction{}, session, out);
+  CHECK(out == R"({"kind":"idle"})");
+}

@@ -93,6 +93,12 @@ void write_error(const Error &error, std::string &out);
 /// session turns into a retry, a fallback or the failure) are left out.
 void append_events(const std::vector<SessionEvent> &events, std::string &out);
 
+/// A session's next action as the JavaScript driver performs it: {kind: "send", method, url,
+/// headers: [[name, value], ...], stream, deadlineMs} (without the request's body), {kind:
+/// "wait", untilMs}, {kind: "tools", calls: [{id, name, argumentsText, round}]}, {kind:
+/// "idle"}, or {kind: "done" or "fail", result} with the session's result (write_result).
+void write_action(const SessionAction &action, const Session &session, std::string &out);
+
 /// The outcome: {text, reasoning, refusal, toolCalls, finishReason, finishReasonRaw, usage,
 /// cost, model, modelsTried, toolsCalled, modelCalls, toolRounds, fromCache, messages,
 /// responseId, error}.

@@ -5,6 +5,8 @@
 
 #include <llmux/api_json.hpp>
 
+#include "json/json_writer.hpp"
+
 namespace llmux::api {
 namespace {
 
@@ -93,58 +95,52 @@ std::optional<ContentPart> read_part(ApiReader &reader, const json::Value &part,
   return std::nullopt;
 }
 
-void write_part(const ContentPart &part, std::string &out) {
-  auto member = [&out](std::string_view key, std::string_view value) {
-    out += ",\"";
-    out += key;
-    out += "\":";
-    json::write_string(value, out);
-  };
-  out += "{\"type\":";
+void write_part(const ContentPart &part, json::ArrayWriter &parts) {
+  json::ObjectWriter object = parts.object();
   switch (part.kind) {
     case ContentPart::Kind::Text:
-      out += "\"text\"";
-      member("text", part.text);
+      object.member("type", "text");
+      object.member("text", part.text);
       break;
     case ContentPart::Kind::Image:
-      out += "\"image\"";
+      object.member("type", "image");
       if (part.image.base64.empty()) {
-        member("url", part.image.url);
+        object.member("url", part.image.url);
       } else {
-        member("mediaType", part.image.media_type);
-        member("data", part.image.base64);
+        object.member("mediaType", part.image.media_type);
+        object.member("data", part.image.base64);
       }
       break;
     case ContentPart::Kind::ToolCall:
-      out += "\"tool-call\"";
-      member("id", part.tool_call.id);
-      member("name", part.tool_call.name);
-      member("arguments", part.tool_call.arguments);
+      object.member("type", "tool-call");
+      object.member("id", part.tool_call.id);
+      object.member("name", part.tool_call.name);
+      object.member("arguments", part.tool_call.arguments);
       if (!part.tool_call.signature.empty())
-        member("signature", part.tool_call.signature);
+        object.member("signature", part.tool_call.signature);
       break;
     case ContentPart::Kind::ToolResult:
-      out += "\"tool-result\"";
-      member("toolCallId", part.tool_result.tool_call_id);
-      member("toolName", part.tool_result.tool_name);
-      member("content", part.tool_result.content);
+      object.member("type", "tool-result");
+      object.member("toolCallId", part.tool_result.tool_call_id);
+      object.member("toolName", part.tool_result.tool_name);
+      object.member("content", part.tool_result.content);
       if (part.tool_result.is_error)
-        out += ",\"isError\":true";
+        object.member("isError", true);
       break;
     case ContentPart::Kind::Reasoning:
-      out += "\"reasoning\"";
-      member("text", part.reasoning.text);
+      object.member("type", "reasoning");
+      object.member("text", part.reasoning.text);
       if (!part.reasoning.signature.empty())
-        member("signature", part.reasoning.signature);
+        object.member("signature", part.reasoning.signature);
       if (!part.reasoning.redacted_data.empty())
-        member("redactedData", part.reasoning.redacted_data);
+        object.member("redactedData", part.reasoning.redacted_data);
       break;
     case ContentPart::Kind::ToolPlan:
-      out += "\"tool-plan\"";
-      member("text", part.text);
+      object.member("type", "tool-plan");
+      object.member("text", part.text);
       break;
   }
-  out += '}';
+  object.close();
 }
 
 } // namespace
@@ -194,28 +190,21 @@ std::string messages_json(const std::vector<Message> &messages) {
 }
 
 void write_messages(const std::vector<Message> &messages, std::string &out) {
-  out += '[';
-  for (std::size_t m = 0; m < messages.size(); ++m) {
-    const Message &message = messages[m];
-    if (m > 0)
-      out += ',';
-    out += "{\"role\":\"";
-    out += to_string(message.role);
-    out += "\",\"content\":";
+  json::ArrayWriter list(out);
+  for (const Message &message : messages) {
+    json::ObjectWriter object = list.object();
+    object.member("role", to_string(message.role));
     if (message.content.size() == 1 && message.content.front().kind == ContentPart::Kind::Text) {
-      json::write_string(message.content.front().text, out);
+      object.member("content", message.content.front().text);
     } else {
-      out += '[';
-      for (std::size_t i = 0; i < message.content.size(); ++i) {
-        if (i > 0)
-          out += ',';
-        write_part(message.content[i], out);
-      }
-      out += ']';
+      json::ArrayWriter parts = object.array("content");
+      for (const ContentPart &part : message.content)
+        write_part(part, parts);
+      parts.close();
     }
-    out += '}';
+    object.close();
   }
-  out += ']';
+  list.close();
 }
 
 } // namespace llmux::api

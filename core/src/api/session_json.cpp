@@ -8,17 +8,12 @@
 #include "api/api_reader.hpp"
 #include "api/message_json.hpp"
 #include "json/json.hpp"
+#include "json/json_writer.hpp"
 
 #include <array>
-#include <charconv>
 
 namespace llmux::api {
 namespace {
-
-void append_integer(std::int64_t value, std::string &out) {
-  char buffer[20];
-  out.append(buffer, std::to_chars(buffer, buffer + sizeof buffer, value).ptr);
-}
 
 // The JavaScript names of usage_counts ("inputTokens"), converted once: every result and
 // usage event writes them.
@@ -32,57 +27,12 @@ const std::array<std::string, usage_counts.size()> &usage_keys() {
   return keys;
 }
 
-// Writes the members of one JSON object into `out`, commas included.
-class ObjectWriter {
-public:
-  explicit ObjectWriter(std::string &out) : out_(out) { out_ += '{'; }
-  void close() { out_ += '}'; }
-
-  void string(std::string_view key, std::string_view value) {
-    name(key);
-    json::write_string(value, out_);
-  }
-  void integer(std::string_view key, std::int64_t value) {
-    name(key);
-    append_integer(value, out_);
-  }
-  /// `amount` as a string of dollars ("0.00045"): digits need no escaping.
-  void dollars(std::string_view key, Picodollars amount) {
-    name(key);
-    out_ += '"';
-    append_dollars(amount, out_);
-    out_ += '"';
-  }
-  void boolean(std::string_view key, bool value) {
-    name(key);
-    out_ += value ? "true" : "false";
-  }
-  void null(std::string_view key) {
-    name(key);
-    out_ += "null";
-  }
-  /// The key; the caller writes the value into out().
-  std::string &raw(std::string_view key) {
-    name(key);
-    return out_;
-  }
-
-private:
-  // Three appends, the comma and quote together and no strlen: a result writes some thirty
-  // names.
-  void name(std::string_view key) {
-    if (first_)
-      out_ += '"';
-    else
-      out_.append(",\"", 2);
-    first_ = false;
-    out_.append(key.data(), key.size());
-    out_.append("\":", 2);
-  }
-  std::string &out_;
-  bool first_ = true;
-};
-
+// `amount` as a string of dollars ("0.00045"): digits need no escaping.
+void write_dollars(Picodollars amount, std::string &out) {
+  out += '"';
+  append_dollars(amount, out);
+  out += '"';
+}
 
 // Tool-call arguments as JSON: the text itself when it is a JSON value, else null (a stream
 // cut by max_tokens); an empty text means no arguments, {}.
@@ -99,87 +49,87 @@ void write_arguments(const std::string &arguments, std::string &out) {
 }
 
 void write_tool_call(const ToolCall &call, std::string &out) {
-  ObjectWriter object(out);
-  object.string("id", call.id);
-  object.string("name", call.name);
-  write_arguments(call.arguments, object.raw("arguments"));
-  object.string("argumentsText", call.arguments);
+  json::ObjectWriter object(out);
+  object.member("id", call.id);
+  object.member("name", call.name);
+  write_arguments(call.arguments, object.key("arguments"));
+  object.member("argumentsText", call.arguments);
   if (!call.signature.empty())
-    object.string("signature", call.signature);
+    object.member("signature", call.signature);
   object.close();
 }
 
-void write_invocation(const ToolInvocation &tool, ObjectWriter &object) {
-  object.string("id", tool.id);
-  object.string("name", tool.name);
-  write_arguments(tool.arguments, object.raw("arguments"));
-  object.integer("round", tool.round);
-  object.boolean("ok", tool.ok);
-  object.string("result", tool.result);
+void write_invocation(const ToolInvocation &tool, json::ObjectWriter &object) {
+  object.member("id", tool.id);
+  object.member("name", tool.name);
+  write_arguments(tool.arguments, object.key("arguments"));
+  object.member("round", tool.round);
+  object.member("ok", tool.ok);
+  object.member("result", tool.result);
   if (tool.ok)
-    object.null("error");
+    object.member("error", nullptr);
   else
-    object.string("error", tool.error);
-  object.integer("durationMs", tool.duration_ms);
+    object.member("error", tool.error);
+  object.member("durationMs", tool.duration_ms);
 }
 
 void write_stream_event(const StreamEvent &event, std::string &out) {
-  ObjectWriter object(out);
+  json::ObjectWriter object(out);
   switch (event.type) {
     case StreamEventType::TextDelta:
-      object.string("type", "text-delta");
-      object.string("text", event.text);
+      object.member("type", "text-delta");
+      object.member("text", event.text);
       break;
     case StreamEventType::ReasoningDelta:
-      object.string("type", "reasoning-delta");
-      object.string("text", event.text);
-      object.integer("index", static_cast<std::int64_t>(event.index));
+      object.member("type", "reasoning-delta");
+      object.member("text", event.text);
+      object.member("index", static_cast<std::int64_t>(event.index));
       break;
     case StreamEventType::ReasoningSignature:
-      object.string("type", "reasoning-signature");
-      object.string("signature", event.text);
-      object.integer("index", static_cast<std::int64_t>(event.index));
+      object.member("type", "reasoning-signature");
+      object.member("signature", event.text);
+      object.member("index", static_cast<std::int64_t>(event.index));
       break;
     case StreamEventType::RedactedReasoning:
-      object.string("type", "redacted-reasoning");
-      object.string("data", event.text);
-      object.integer("index", static_cast<std::int64_t>(event.index));
+      object.member("type", "redacted-reasoning");
+      object.member("data", event.text);
+      object.member("index", static_cast<std::int64_t>(event.index));
       break;
     case StreamEventType::RefusalDelta:
-      object.string("type", "refusal-delta");
-      object.string("text", event.text);
+      object.member("type", "refusal-delta");
+      object.member("text", event.text);
       break;
     case StreamEventType::ToolPlanDelta:
-      object.string("type", "tool-plan-delta");
-      object.string("text", event.text);
+      object.member("type", "tool-plan-delta");
+      object.member("text", event.text);
       break;
     case StreamEventType::ToolCallStart:
-      object.string("type", "tool-call-start");
-      object.integer("index", static_cast<std::int64_t>(event.index));
-      object.string("id", event.id);
-      object.string("name", event.name);
+      object.member("type", "tool-call-start");
+      object.member("index", static_cast<std::int64_t>(event.index));
+      object.member("id", event.id);
+      object.member("name", event.name);
       break;
     case StreamEventType::ToolCallDelta:
-      object.string("type", "tool-call-delta");
-      object.integer("index", static_cast<std::int64_t>(event.index));
-      object.string("text", event.text);
+      object.member("type", "tool-call-delta");
+      object.member("index", static_cast<std::int64_t>(event.index));
+      object.member("text", event.text);
       break;
     case StreamEventType::ToolCallEnd:
-      object.string("type", "tool-call");
-      object.integer("index", static_cast<std::int64_t>(event.index));
-      object.string("id", event.id);
-      object.string("name", event.name);
-      write_arguments(event.text, object.raw("arguments"));
-      object.string("argumentsText", event.text);
+      object.member("type", "tool-call");
+      object.member("index", static_cast<std::int64_t>(event.index));
+      object.member("id", event.id);
+      object.member("name", event.name);
+      write_arguments(event.text, object.key("arguments"));
+      object.member("argumentsText", event.text);
       break;
     case StreamEventType::Usage:
-      object.string("type", "usage");
-      write_usage(event.usage, object.raw("usage"));
+      object.member("type", "usage");
+      write_usage(event.usage, object.key("usage"));
       break;
     case StreamEventType::Finish:
-      object.string("type", "finish");
-      object.string("finishReason", to_string(event.finish_reason));
-      object.string("finishReasonRaw", event.text);
+      object.member("type", "finish");
+      object.member("finishReason", to_string(event.finish_reason));
+      object.member("finishReasonRaw", event.text);
       break;
     case StreamEventType::Error: // not written: see append_events
       break;
@@ -200,10 +150,10 @@ void write_string_value(std::string_view text, std::string &out) {
 }
 
 void write_usage(const Usage &usage, std::string &out) {
-  ObjectWriter object(out);
+  json::ObjectWriter object(out);
   for (std::size_t i = 0; i < usage_counts.size(); ++i)
     if (const auto &count = usage.*(usage_counts[i].second))
-      object.integer(usage_keys()[i], *count);
+      object.member(usage_keys()[i], *count);
   object.close();
 }
 
@@ -212,31 +162,32 @@ void write_cost(const std::optional<Cost> &cost, std::string &out) {
     out += "null";
     return;
   }
-  ObjectWriter object(out);
-  object.dollars("input", cost->input);
-  object.dollars("cachedInput", cost->cached_input);
-  object.dollars("cacheWrite", cost->cache_write);
-  object.dollars("output", cost->output);
-  object.dollars("total", cost->total);
-  std::string &total = object.raw("totalPicodollars");
+  json::ObjectWriter object(out);
+  write_dollars(cost->input, object.key("input"));
+  write_dollars(cost->cached_input, object.key("cachedInput"));
+  write_dollars(cost->cache_write, object.key("cacheWrite"));
+  write_dollars(cost->output, object.key("output"));
+  write_dollars(cost->total, object.key("total"));
+  // As a string: JavaScript's numbers are exact only to 2^53 picodollars ($9,007).
+  std::string &total = object.key("totalPicodollars");
   total += '"';
-  append_integer(cost->total, total);
+  json::write_integer(cost->total, total);
   total += '"';
   object.close();
 }
 
 void write_error(const Error &error, std::string &out) {
-  ObjectWriter object(out);
-  object.string("code", to_string(error.code));
-  object.integer("number", static_cast<std::int64_t>(error.code));
-  object.string("origin", to_string(error.origin));
-  object.integer("status", error.http_status);
-  object.string("message", error.message);
+  json::ObjectWriter object(out);
+  object.member("code", to_string(error.code));
+  object.member("number", static_cast<std::int64_t>(error.code));
+  object.member("origin", to_string(error.origin));
+  object.member("status", error.http_status);
+  object.member("message", error.message);
   auto optional_string = [&object](std::string_view key, const std::string &value) {
     if (value.empty())
-      object.null(key);
+      object.member(key, nullptr);
     else
-      object.string(key, value);
+      object.member(key, value);
   };
   optional_string("providerType", error.provider_type);
   optional_string("providerCode", error.provider_code);
@@ -244,10 +195,10 @@ void write_error(const Error &error, std::string &out) {
   optional_string("hint", error.hint);
   optional_string("requestId", error.request_id);
   if (error.retry_after_ms)
-    object.integer("retryAfterMs", *error.retry_after_ms);
+    object.member("retryAfterMs", *error.retry_after_ms);
   else
-    object.null("retryAfterMs");
-  object.boolean("inStream", error.in_stream);
+    object.member("retryAfterMs", nullptr);
+  object.member("inStream", error.in_stream);
   object.close();
 }
 
@@ -261,42 +212,42 @@ void append_events(const std::vector<SessionEvent> &events, std::string &out) {
         write_stream_event(event.stream, out);
         break;
       case SessionEvent::Kind::RoundStarted: {
-        ObjectWriter object(out);
-        object.string("type", "round-start");
-        object.integer("round", event.round);
-        object.string("model", event.model);
+        json::ObjectWriter object(out);
+        object.member("type", "round-start");
+        object.member("round", event.round);
+        object.member("model", event.model);
         object.close();
         break;
       }
       case SessionEvent::Kind::ToolResult: {
-        ObjectWriter object(out);
-        object.string("type", "tool-result");
+        json::ObjectWriter object(out);
+        object.member("type", "tool-result");
         write_invocation(event.tool, object);
         object.close();
         break;
       }
       case SessionEvent::Kind::Retrying: {
-        ObjectWriter object(out);
-        object.string("type", "retry");
-        object.string("model", event.model);
-        object.integer("attempt", event.attempt);
-        object.integer("untilMs", event.until_ms);
-        write_error(event.error, object.raw("error"));
+        json::ObjectWriter object(out);
+        object.member("type", "retry");
+        object.member("model", event.model);
+        object.member("attempt", event.attempt);
+        object.member("untilMs", event.until_ms);
+        write_error(event.error, object.key("error"));
         object.close();
         break;
       }
       case SessionEvent::Kind::FallingBack: {
-        ObjectWriter object(out);
-        object.string("type", "fallback");
-        object.string("model", event.model);
-        write_error(event.error, object.raw("error"));
+        json::ObjectWriter object(out);
+        object.member("type", "fallback");
+        object.member("model", event.model);
+        write_error(event.error, object.key("error"));
         object.close();
         break;
       }
       case SessionEvent::Kind::CacheHit: {
-        ObjectWriter object(out);
-        object.string("type", "cache-hit");
-        object.string("model", event.model);
+        json::ObjectWriter object(out);
+        object.member("type", "cache-hit");
+        object.member("model", event.model);
         object.close();
         break;
       }
@@ -318,71 +269,106 @@ std::string result_json(const SessionResult &result) {
 void write_result(const SessionResult &result, std::string &out) {
   // A small call's result is about a kilobyte: one allocation instead of one a doubling.
   out.reserve(out.size() + 1024 + result.response.text.size());
-  ObjectWriter object(out);
+  json::ObjectWriter object(out);
   const ChatResponse &response = result.response;
-  object.string("text", response.text);
-  object.string("reasoning", response.reasoning);
+  object.member("text", response.text);
+  object.member("reasoning", response.reasoning);
   if (!response.refusal.empty())
-    object.string("refusal", response.refusal);
+    object.member("refusal", response.refusal);
   if (!response.tool_plan.empty())
-    object.string("toolPlan", response.tool_plan);
-  std::string &calls = object.raw("toolCalls");
-  calls += '[';
-  for (std::size_t i = 0; i < response.tool_calls.size(); ++i) {
-    if (i > 0)
-      calls += ',';
-    write_tool_call(response.tool_calls[i], calls);
-  }
-  calls += ']';
-  object.string("finishReason", to_string(response.finish_reason));
-  object.string("finishReasonRaw", response.finish_reason_raw);
-  write_usage(result.usage, object.raw("usage"));
-  write_cost(result.cost, object.raw("cost"));
+    object.member("toolPlan", response.tool_plan);
+  json::ArrayWriter calls = object.array("toolCalls");
+  for (const ToolCall &call : response.tool_calls)
+    write_tool_call(call, calls.next());
+  calls.close();
+  object.member("finishReason", to_string(response.finish_reason));
+  object.member("finishReasonRaw", response.finish_reason_raw);
+  write_usage(result.usage, object.key("usage"));
+  write_cost(result.cost, object.key("cost"));
   // Apart from the usage, whose members are all counts (cost() reads a usage back).
-  std::string &warnings = object.raw("warnings");
-  warnings += '[';
-  for (std::size_t i = 0; i < result.usage.warnings.size(); ++i) {
-    if (i > 0)
-      warnings += ',';
-    json::write_string(result.usage.warnings[i], warnings);
-  }
-  warnings += ']';
-  object.string("model", result.model);
-  object.string("responseId", response.id);
-  std::string &tried = object.raw("modelsTried");
-  tried += '[';
-  for (std::size_t i = 0; i < result.models_tried.size(); ++i) {
-    const ModelAttempt &attempt = result.models_tried[i];
-    if (i > 0)
-      tried += ',';
-    ObjectWriter item(tried);
-    item.string("model", attempt.model);
-    item.integer("attempts", attempt.attempts);
+  json::ArrayWriter warnings = object.array("warnings");
+  for (const std::string &warning : result.usage.warnings)
+    warnings.item(warning);
+  warnings.close();
+  object.member("model", result.model);
+  object.member("responseId", response.id);
+  json::ArrayWriter tried = object.array("modelsTried");
+  for (const ModelAttempt &attempt : result.models_tried) {
+    json::ObjectWriter item = tried.object();
+    item.member("model", attempt.model);
+    item.member("attempts", attempt.attempts);
     if (attempt.error)
-      write_error(*attempt.error, item.raw("error"));
+      write_error(*attempt.error, item.key("error"));
     else
-      item.null("error");
+      item.member("error", nullptr);
     item.close();
   }
-  tried += ']';
-  std::string &tools = object.raw("toolsCalled");
-  tools += '[';
-  for (std::size_t i = 0; i < result.tools_called.size(); ++i) {
-    if (i > 0)
-      tools += ',';
-    ObjectWriter item(tools);
-    write_invocation(result.tools_called[i], item);
+  tried.close();
+  json::ArrayWriter tools = object.array("toolsCalled");
+  for (const ToolInvocation &tool : result.tools_called) {
+    json::ObjectWriter item = tools.object();
+    write_invocation(tool, item);
     item.close();
   }
-  tools += ']';
-  object.integer("modelCalls", result.model_calls);
-  object.integer("toolRounds", result.tool_rounds);
-  object.boolean("fromCache", result.from_cache);
-  write_messages(result.messages, object.raw("messages"));
+  tools.close();
+  object.member("modelCalls", result.model_calls);
+  object.member("toolRounds", result.tool_rounds);
+  object.member("fromCache", result.from_cache);
+  write_messages(result.messages, object.key("messages"));
   if (result.error)
-    write_error(*result.error, object.raw("error"));
+    write_error(*result.error, object.key("error"));
   else
-    object.null("error");
+    object.member("error", nullptr);
+  object.close();
+}
+
+void write_action(const SessionAction &action, const Session &session, std::string &out) {
+  json::ObjectWriter object(out);
+  switch (action.kind) {
+    case SessionAction::Kind::Send: {
+      const HttpRequest &request = action.request;
+      object.member("kind", "send");
+      object.member("method", request.method);
+      object.member("url", request.url);
+      json::ArrayWriter headers = object.array("headers");
+      for (const Header &header : request.headers) {
+        json::ArrayWriter pair = headers.array();
+        pair.item(header.name);
+        pair.item(header.value);
+        pair.close();
+      }
+      headers.close();
+      object.member("stream", request.stream);
+      object.member("deadlineMs", action.deadline_ms);
+      break;
+    }
+    case SessionAction::Kind::Wait:
+      object.member("kind", "wait");
+      object.member("untilMs", action.until_ms);
+      break;
+    case SessionAction::Kind::RunTools: {
+      object.member("kind", "tools");
+      json::ArrayWriter calls = object.array("calls");
+      for (const ToolRun &run : action.tool_runs) {
+        json::ObjectWriter call = calls.object();
+        call.member("id", run.call.id);
+        call.member("name", run.call.name);
+        call.member("argumentsText", run.call.arguments);
+        call.member("round", run.round);
+        call.close();
+      }
+      calls.close();
+      break;
+    }
+    case SessionAction::Kind::Idle:
+      object.member("kind", "idle");
+      break;
+    case SessionAction::Kind::Done:
+    case SessionAction::Kind::Fail:
+      object.member("kind", action.kind == SessionAction::Kind::Done ? "done" : "fail");
+      write_result(session.result(), object.key("result"));
+      break;
+  }
   object.close();
 }
 

@@ -4,13 +4,25 @@
 
 namespace llmux {
 
-Result<void> check_part_roles(const Message &message) {
+namespace {
+
+// What is wrong with where the message's parts are, or null. Apart from the errors it leads
+// to, so that the loop that every request runs through stays small.
+const char *misplaced_part(const Message &message) noexcept {
   for (const ContentPart &part : message.content) {
     if (part.kind == ContentPart::Kind::Image && message.role != Role::User)
-      return invalid_argument("images are only allowed in user messages");
+      return "images are only allowed in user messages";
     if (part.kind == ContentPart::Kind::ToolCall && message.role != Role::Assistant)
-      return invalid_argument("tool calls are only allowed in assistant messages");
+      return "tool calls are only allowed in assistant messages";
   }
+  return nullptr;
+}
+
+} // namespace
+
+Result<void> check_part_roles(const Message &message) {
+  if (const char *fault = misplaced_part(message))
+    return invalid_argument(fault);
   return {};
 }
 
@@ -19,8 +31,8 @@ Result<void> check_request(const ChatRequest &request) {
     return numbers;
   for (const Message &message : request.messages)
     if (message.role != Role::System)
-      if (auto roles = check_part_roles(message); !roles.ok())
-        return roles;
+      if (const char *fault = misplaced_part(message))
+        return invalid_argument(fault);
   for (const Tool &tool : request.tools)
     if (tool.name.empty())
       return invalid_argument("a tool has no name");

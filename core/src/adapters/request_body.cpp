@@ -17,8 +17,8 @@ RequestBody::RequestBody(const ChatRequest &request) : object_(text_) {
   extra_written_.assign(extra_->members().size(), false);
 }
 
-std::string &RequestBody::key(std::string_view name) {
-  const json::Value *replacement = extra_ ? extra_->find(name) : nullptr;
+std::string &RequestBody::key_or_replacement(std::string_view name) {
+  const json::Value *replacement = extra_->find(name);
   if (!replacement)
     return object_.key(name);
   const std::vector<json::Member> &members = extra_->members();

@@ -30,10 +30,12 @@ public:
   /// Starts the member `name`, a literal that needs no escaping and is not repeated; the
   /// caller writes its JSON value into the text returned. When extra_body replaces the
   /// member, its value is written instead, and what the caller writes is dropped.
-  std::string &key(std::string_view name);
-  /// The member `name` with any value json::write_value writes.
+  std::string &key(std::string_view name) {
+    return extra_ ? key_or_replacement(name) : object_.key(name);
+  }
+  /// The member `name` with any value ObjectWriter::member writes.
   template <class T> void member(std::string_view name, const T &value) {
-    json::write_value(value, key(name));
+    json::write_any(value, key(name));
   }
   /// A nested object or array under `name`: close it before writing another member.
   json::ObjectWriter object(std::string_view name) { return json::ObjectWriter(key(name)); }
@@ -43,6 +45,9 @@ public:
   Result<std::string> finish() &&;
 
 private:
+  // key() when there is an extra_body.
+  std::string &key_or_replacement(std::string_view name);
+
   std::string text_;
   json::ObjectWriter object_;
   // The parsed extra_body, when there is one and it is an object.

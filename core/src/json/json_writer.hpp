@@ -23,7 +23,8 @@
 //   //        "stop":["END"],"stream_options":{"include_usage":true},"schema":{"type":"object"}}
 //
 // Member names are written as they are given: literals that need no escaping, as every name
-// the core writes is. A name from elsewhere (a user's extra_body) goes through escaped_key().
+// the core writes is; so are string literals given as values ("function", "text"). A name
+// from elsewhere (a user's extra_body) goes through escaped_key(), any other string is escaped.
 // While a nested writer is open, write only to it; close() each writer exactly once.
 
 #include "json/json.hpp"
@@ -60,6 +61,24 @@ inline void write_value(bool value, std::string &out) { out += value ? "true" : 
 inline void write_value(std::nullptr_t, std::string &out) { out += "null"; }
 inline void write_value(const Value &value, std::string &out) { write(value, out); }
 
+/// A string literal that needs no escaping ("function", "text"), quoted in one append: the
+/// writers write their literal values through it, as hand-written JSON would, rather than
+/// scanning them for characters to escape.
+template <std::size_t N> void write_literal(const char (&text)[N], std::string &out) {
+  out.push_back('"');
+  out.append(text, N - 1);
+  out.push_back('"');
+}
+
+/// `value` as write_value writes it, or as write_literal writes it when it is a string
+/// literal: what the writers write members and items with.
+template <class T> void write_any(const T &value, std::string &out) {
+  if constexpr (std::is_array_v<T>)
+    write_literal(value, out);
+  else
+    write_value(value, out);
+}
+
 class ArrayWriter;
 
 /// Writes one JSON object into a string: '{' when made, each member with its comma, '}' at
@@ -68,9 +87,10 @@ class ObjectWriter {
 public:
   explicit ObjectWriter(std::string &out) : out_(out) { out_.push_back('{'); }
 
-  /// The member `name` (a literal needing no escaping) with any value write_value writes.
+  /// The member `name` (a literal needing no escaping) with any value write_value writes; a
+  /// string literal value is written as it is, so it too must need no escaping.
   template <class T> void member(std::string_view name, const T &value) {
-    write_value(value, key(name));
+    write_any(value, key(name));
   }
   /// `json_text`, which must be one JSON value, written as it is.
   void raw_member(std::string_view name, std::string_view json_text) { key(name) += json_text; }
@@ -82,11 +102,9 @@ public:
   /// Starts the member `name` (a literal needing no escaping); the caller appends its JSON
   /// value to the string returned.
   std::string &key(std::string_view name) {
-    // The comma and the quote in one append: a body or a result writes dozens of names.
-    if (first_)
-      out_.push_back('"');
-    else
-      out_.append(",\"", 2);
+    // The comma (none before the first member) and the quote in one append, without a
+    // branch: a body or a result writes dozens of names.
+    out_.append(&",\""[first_], 2 - first_);
     first_ = false;
     out_.append(name.data(), name.size());
     out_.append("\":", 2);
@@ -117,8 +135,9 @@ class ArrayWriter {
 public:
   explicit ArrayWriter(std::string &out) : out_(out) { out_.push_back('['); }
 
-  /// An item of any value write_value writes.
-  template <class T> void item(const T &value) { write_value(value, next()); }
+  /// An item of any value write_value writes; a string literal is written as it is, so it
+  /// must need no escaping.
+  template <class T> void item(const T &value) { write_any(value, next()); }
   /// `json_text`, which must be one JSON value, written as it is.
   void raw_item(std::string_view json_text) { next() += json_text; }
 

@@ -33,11 +33,10 @@ const inBrowserPage = typeof document === 'object' && typeof window === 'object'
 
 // Redirects are not followed, as the native client does not follow them: a key sent as
 // x-api-key, api-key or x-goog-api-key would go wherever the redirect points (fetch drops only
-// Authorization across origins), and a 301 or 302 turns the POST into a GET. Node's fetch
+// Authorization across origins), and a 301 or 302 turns the POST into a GET. Node's own fetch
 // (undici) is told to reject a redirect ('error'), which spares it a copy of every request and
-// its body (about 40 µs); elsewhere 'manual' hands the redirect back: an opaque redirect in
-// browsers, the 3xx itself in Deno, Bun and workerd (which has no 'error').
-const redirectMode = nodeFetch ? 'error' : 'manual';
+// its body (about 40 µs); any other fetch is told 'manual', which hands the redirect back: an
+// opaque redirect in browsers, the 3xx itself elsewhere (workerd has no 'error').
 const redirectRefused = 'the server answered with a redirect, which llmux does not follow: use the URL it points to';
 const redirectStatuses = new Set([301, 302, 303, 307, 308]);
 // The ports the Fetch standard blocks: fetch refuses them itself, as it refuses a redirect.
@@ -51,18 +50,16 @@ const blockedPorts = new Set(('1 7 9 11 13 15 17 19 20 21 22 23 25 37 42 43 53 6
  * 'redirect' or 'network', as the native driver's failures are Timeout and Network errors and
  * its redirects a 3xx. Told from what fetch gives, never from its message: the limit that
  * stopped the exchange; a timeout's name or undici's code for its own limits (headersTimeout,
- * bodyTimeout); Bun's code for a redirect; and for Node's own fetch, the redirect mode: undici
- * rejects with a cause that has a code (ECONNREFUSED, UND_ERR_SOCKET, ...) when the connection
+ * bodyTimeout); and where the redirect mode was 'error' (Node's own fetch), the cause: undici
+ * rejects with one that has a code (ECONNREFUSED, UND_ERR_SOCKET, ...) when the connection
  * fails, and with one that has none when the Fetch standard makes it fail, which for an
- * http(s) request to a port it does not block is the redirect it was told to reject. A fetch
- * the caller gave is not undici's own: its failures are network errors unless typed.
+ * http(s) request to a port the standard does not block is the redirect it was told to reject.
  */
-function failureKind(exchange, error, ownFetch) {
+function failureKind(exchange, error) {
   if (exchange.timedOut || error?.name === 'TimeoutError') return 'timeout';
   const code = error?.cause?.code ?? error?.code;
   if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') return 'timeout';
-  if (code === 'UnexpectedRedirect') return 'redirect';
-  if (redirectMode === 'error' && !ownFetch && error instanceof TypeError && error.cause instanceof Error &&
+  if (exchange.redirect === 'error' && error instanceof TypeError && error.cause instanceof Error &&
     code === undefined && !blockedPorts.has(new URL(exchange.action.url).port)) return 'redirect';
   return 'network';
 }
@@ -188,6 +185,7 @@ const sleep = (ms, signal) =>
  */
 class Exchange {
   timedOut = null; // what the limit that ended it says
+  redirect = 'manual'; // fetch's redirect mode: 'error' for Node's own fetch
   stopped = false;
   complete = false; // its body was read to the end
   reader = null;
@@ -684,7 +682,7 @@ class Run {
     this.#closeExchange();
     if (!session) return; // the call was closed while the exchange was pending
     if (this.#signal?.aborted) return this.#take(session.cancel(Date.now()));
-    const kind = failureKind(exchange, error, this.#client.ownFetch);
+    const kind = failureKind(exchange, error);
     const message = exchange.timedOut ?? describeFailure(error, exchange.action);
     this.#take(session.transportError(kind, kind === 'redirect' ? `${redirectRefused} (${message})` : message, Date.now()));
   }
@@ -697,6 +695,7 @@ class Run {
     const headLimited = nodeFetch && !this.#client.ownFetch && this.#timeouts.idleTimeoutMs >= nodeFetchLimitMs &&
       (action.deadlineMs || Infinity) - Date.now() >= nodeFetchLimitMs;
     const exchange = new Exchange(action, this.#timeouts, signal || !headLimited ? new AbortController() : null);
+    if (nodeFetch && !this.#client.ownFetch) exchange.redirect = 'error';
     this.#exchange = exchange;
     watch(exchange);
     if (signal) {
@@ -710,7 +709,7 @@ class Run {
         method: action.method,
         headers: action.headers,
         body: action.method === 'GET' ? undefined : body,
-        redirect: redirectMode,
+        redirect: exchange.redirect,
         signal: exchange.controller?.signal,
       });
       response = await exchange.until(pending);

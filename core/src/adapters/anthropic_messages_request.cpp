@@ -3,6 +3,7 @@
 
 #include "adapters/anthropic_messages.hpp"
 
+#include "adapters/check_request.hpp"
 #include "adapters/request_body.hpp"
 #include "adapters/turn_writer.hpp"
 #include "adapters/wire_common.hpp"
@@ -208,12 +209,8 @@ void write_tool_choice(const std::optional<ToolChoice> &choice, std::optional<bo
 }
 
 Result<void> write_tools(const ChatRequest &request, RequestBody &body) {
-  if (request.tools.empty()) {
-    if (request.tool_choice && request.tool_choice->mode != ToolChoice::Mode::None &&
-        request.tool_choice->mode != ToolChoice::Mode::Auto)
-      return invalid_argument("tool_choice requires a tool but the request has none");
-    return {};
-  }
+  if (request.tools.empty())
+    return check_tool_choice_has_tools(request);
   json::ArrayWriter tools = body.array("tools");
   for (const Tool &tool : request.tools) {
     auto schema = tool_schema(tool);
@@ -238,12 +235,8 @@ Result<void> write_parameters(const ChatRequest &request, RequestBody &body) {
     body.member("temperature", *request.temperature);
   if (request.top_p)
     body.member("top_p", *request.top_p);
-  if (!request.stop.empty()) {
-    json::ArrayWriter stop = body.array("stop_sequences");
-    for (const std::string &text : request.stop)
-      stop.item(text);
-    stop.close();
-  }
+  if (!request.stop.empty())
+    body.member("stop_sequences", request.stop);
   if (auto tools = write_tools(request, body); !tools.ok())
     return tools;
   if (request.reasoning_budget_tokens) {

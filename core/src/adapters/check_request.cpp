@@ -39,4 +39,12 @@ Result<void> check_request(const ChatRequest &request) {
   return {};
 }
 
+Result<void> check_tool_choice_has_tools(const ChatRequest &request) {
+  if (request.tools.empty() && request.tool_choice &&
+      request.tool_choice->mode != ToolChoice::Mode::None &&
+      request.tool_choice->mode != ToolChoice::Mode::Auto)
+    return invalid_argument("tool_choice requires a tool but the request has none");
+  return {};
+}
+
 } // namespace llmux

@@ -21,4 +21,9 @@ Result<void> check_request(const ChatRequest &request);
 /// calls there (OpenAI's, Cohere's, Ollama's) call this for system messages.
 Result<void> check_part_roles(const Message &message);
 
+/// invalid_argument when the request's tool_choice asks for a tool call (required, or a named
+/// tool) and the request has no tools. Not part of check_request: the OpenAI adapter sends
+/// such a tool_choice as it is asked; Anthropic's, Gemini's, Cohere's and Ollama's refuse it.
+Result<void> check_tool_choice_has_tools(const ChatRequest &request);
+
 } // namespace llmux

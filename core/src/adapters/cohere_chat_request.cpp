@@ -179,12 +179,8 @@ Result<void> write_response_format(const ResponseFormat &format, RequestBody &bo
 // The system prompt as the first message, then each message's.
 Result<void> write_messages(const ChatRequest &request, RequestBody &body) {
   json::ArrayWriter messages = body.array("messages");
-  if (!request.system.empty()) {
-    json::ObjectWriter system = messages.object();
-    system.member("role", "system");
-    system.member("content", request.system);
-    system.close();
-  }
+  if (!request.system.empty())
+    write_system_message(request.system, messages);
   for (const Message &message : request.messages)
     if (auto written = write_wire_messages(message, messages); !written.ok())
       return written;
@@ -193,22 +189,8 @@ Result<void> write_messages(const ChatRequest &request, RequestBody &body) {
 }
 
 Result<void> write_tools(const ChatRequest &request, RequestBody &body) {
-  json::ArrayWriter tools = body.array("tools");
-  for (const Tool &tool : request.tools) {
-    auto schema = tool_schema(tool);
-    if (!schema.ok())
-      return std::move(schema).error();
-    json::ObjectWriter wire = tools.object();
-    wire.member("type", "function");
-    json::ObjectWriter function = wire.object("function");
-    function.member("name", tool.name);
-    if (!tool.description.empty())
-      function.member("description", tool.description);
-    function.member("parameters", schema.value());
-    function.close();
-    wire.close();
-  }
-  tools.close();
+  if (auto tools = write_function_tools(request.tools, body.key("tools")); !tools.ok())
+    return tools;
   // Auto is Cohere's default, and its only way to say it.
   if (request.tool_choice && request.tool_choice->mode == ToolChoice::Mode::Required)
     body.member("tool_choice", "REQUIRED");
@@ -224,12 +206,8 @@ Result<void> write_parameters(const ChatRequest &request, RequestBody &body) {
     body.member("p", *request.top_p);
   if (request.max_tokens)
     body.member("max_tokens", *request.max_tokens);
-  if (!request.stop.empty()) {
-    json::ArrayWriter stop = body.array("stop_sequences");
-    for (const std::string &text : request.stop)
-      stop.item(text);
-    stop.close();
-  }
+  if (!request.stop.empty())
+    body.member("stop_sequences", request.stop);
   if (request.response_format.type != ResponseFormat::Type::Text)
     if (auto format = write_response_format(request.response_format, body); !format.ok())
       return format;
@@ -259,8 +237,8 @@ Result<HttpRequest> CohereChatAdapter::build_request(const ChatRequest &request,
   if (request.tool_choice && request.tool_choice->mode == ToolChoice::Mode::Named)
     return unsupported("Cohere cannot be told which tool to call (its tool_choice is only "
                        "REQUIRED or NONE); send only that tool with tool_choice required");
-  if (request.tool_choice && request.tool_choice->mode == ToolChoice::Mode::Required && !has_tools)
-    return invalid_argument("tool_choice requires a tool but the request has none");
+  if (auto choice = check_tool_choice_has_tools(request); !choice.ok())
+    return std::move(choice).error();
   if (has_tools && request.parallel_tool_calls && !*request.parallel_tool_calls)
     return unsupported("Cohere cannot turn off parallel tool calls");
   if (has_tools && request.response_format.type != ResponseFormat::Type::Text)

@@ -3,6 +3,7 @@
 
 #include "adapters/gemini.hpp"
 
+#include "adapters/check_request.hpp"
 #include "adapters/request_body.hpp"
 #include "adapters/turn_writer.hpp"
 #include "adapters/wire_common.hpp"
@@ -305,12 +306,8 @@ Result<void> write_tool_config(const ChatRequest &request, RequestBody &body) {
 }
 
 Result<void> write_tools(const ChatRequest &request, RequestBody &body) {
-  if (request.tools.empty()) {
-    if (request.tool_choice && request.tool_choice->mode != ToolChoice::Mode::None &&
-        request.tool_choice->mode != ToolChoice::Mode::Auto)
-      return invalid_argument("tool_choice requires a tool but the request has none");
-    return {};
-  }
+  if (request.tools.empty())
+    return check_tool_choice_has_tools(request);
   json::ArrayWriter tools = body.array("tools");
   json::ObjectWriter group = tools.object();
   json::ArrayWriter declarations = group.array("functionDeclarations");
@@ -368,12 +365,8 @@ Result<void> write_generation_config(const ChatRequest &request, RequestBody &bo
     config.member("topP", *request.top_p);
   if (request.max_tokens)
     config.member("maxOutputTokens", *request.max_tokens);
-  if (!request.stop.empty()) {
-    json::ArrayWriter stop = config.array("stopSequences");
-    for (const std::string &text : request.stop)
-      stop.item(text);
-    stop.close();
-  }
+  if (!request.stop.empty())
+    config.member("stopSequences", request.stop);
   // responseJsonSchema takes standard JSON Schema (responseSchema, an OpenAPI subset, would
   // reject much of it). Gemini always holds the answer to the schema, so `strict` has nothing
   // to switch.

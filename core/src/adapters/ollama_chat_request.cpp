@@ -4,6 +4,7 @@
 #include "adapters/ollama_chat.hpp"
 
 #include "adapters/check_request.hpp"
+#include "adapters/openai_parts.hpp"
 #include "adapters/request_body.hpp"
 #include "adapters/wire_common.hpp"
 #include "json/json.hpp"
@@ -193,8 +194,8 @@ Result<void> check_tool_choice(const ChatRequest &request, bool &send_tools) {
     case ToolChoice::Mode::Named:
       break;
   }
-  if (request.tools.empty())
-    return invalid_argument("tool_choice requires a tool but the request has none");
+  if (auto choice = check_tool_choice_has_tools(request); !choice.ok())
+    return choice;
   return unsupported("Ollama cannot force a tool call: /api/chat has no tool_choice (leave it "
                      "unset or Auto, or None to send no tools)");
 }
@@ -209,26 +210,6 @@ void write_think(const ChatRequest &request, RequestBody &body) {
     body.member("think", false); // asks for no reasoning: `true` would invert it
   else if (!effort.empty() || request.reasoning_budget_tokens)
     body.member("think", true);
-}
-
-Result<void> write_tools(const ChatRequest &request, RequestBody &body) {
-  json::ArrayWriter tools = body.array("tools");
-  for (const Tool &tool : request.tools) {
-    auto schema = tool_schema(tool);
-    if (!schema.ok())
-      return std::move(schema).error();
-    json::ObjectWriter wire = tools.object();
-    wire.member("type", "function");
-    json::ObjectWriter function = wire.object("function");
-    function.member("name", tool.name);
-    if (!tool.description.empty())
-      function.member("description", tool.description);
-    function.member("parameters", schema.value());
-    function.close();
-    wire.close();
-  }
-  tools.close();
-  return {};
 }
 
 Result<void> write_format(const ResponseFormat &format, RequestBody &body) {
@@ -261,12 +242,8 @@ void write_options(const ChatRequest &request, RequestBody &body) {
     options.member("top_p", *request.top_p);
   if (request.max_tokens)
     options.member("num_predict", *request.max_tokens);
-  if (!request.stop.empty()) {
-    json::ArrayWriter stop = options.array("stop");
-    for (const std::string &text : request.stop)
-      stop.item(text);
-    stop.close();
-  }
+  if (!request.stop.empty())
+    options.member("stop", request.stop);
   options.close();
 }
 
@@ -301,19 +278,15 @@ Result<HttpRequest> OllamaChatAdapter::build_request(const ChatRequest &request,
   RequestBody body(request);
   body.member("model", request.model);
   json::ArrayWriter messages = body.array("messages");
-  if (!request.system.empty()) {
-    json::ObjectWriter system = messages.object();
-    system.member("role", "system");
-    system.member("content", request.system);
-    system.close();
-  }
+  if (!request.system.empty())
+    write_system_message(request.system, messages);
   CallNames names;
   for (const Message &message : request.messages)
     if (auto written = write_messages(message, names, messages); !written.ok())
       return std::move(written).error();
   messages.close();
   if (send_tools)
-    if (auto tools = write_tools(request, body); !tools.ok())
+    if (auto tools = write_function_tools(request.tools, body.key("tools")); !tools.ok())
       return std::move(tools).error();
   write_think(request, body);
   if (auto format = write_format(request.response_format, body); !format.ok())

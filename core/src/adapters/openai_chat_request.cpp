@@ -154,12 +154,8 @@ Result<void> write_response_format(const ResponseFormat &format, RequestBody &bo
 // The system prompt as the first message, then each message's.
 Result<void> write_messages(const ChatRequest &request, RequestBody &body) {
   json::ArrayWriter messages = body.array("messages");
-  if (!request.system.empty()) {
-    json::ObjectWriter system = messages.object();
-    system.member("role", "system");
-    system.member("content", request.system);
-    system.close();
-  }
+  if (!request.system.empty())
+    write_system_message(request.system, messages);
   for (const Message &message : request.messages)
     if (auto written = write_wire_messages(message, messages); !written.ok())
       return written;
@@ -169,22 +165,8 @@ Result<void> write_messages(const ChatRequest &request, RequestBody &body) {
 
 Result<void> write_tools(const ChatRequest &request, RequestBody &body) {
   if (!request.tools.empty()) {
-    json::ArrayWriter tools = body.array("tools");
-    for (const Tool &tool : request.tools) {
-      auto schema = tool_schema(tool);
-      if (!schema.ok())
-        return std::move(schema).error();
-      json::ObjectWriter wire = tools.object();
-      wire.member("type", "function");
-      json::ObjectWriter function = wire.object("function");
-      function.member("name", tool.name);
-      if (!tool.description.empty())
-        function.member("description", tool.description);
-      function.member("parameters", schema.value());
-      function.close();
-      wire.close();
-    }
-    tools.close();
+    if (auto tools = write_function_tools(request.tools, body.key("tools")); !tools.ok())
+      return tools;
   }
   if (request.tool_choice)
     write_tool_choice(*request.tool_choice, body.key("tool_choice"));
@@ -204,12 +186,8 @@ Result<void> write_parameters(const ChatRequest &request, const ProviderInfo &in
   if (request.max_tokens)
     body.member(info.max_completion_tokens ? "max_completion_tokens" : "max_tokens",
                 *request.max_tokens);
-  if (!request.stop.empty()) {
-    json::ArrayWriter stop = body.array("stop");
-    for (const std::string &text : request.stop)
-      stop.item(text);
-    stop.close();
-  }
+  if (!request.stop.empty())
+    body.member("stop", request.stop);
   if (auto tools = write_tools(request, body); !tools.ok())
     return tools;
   if (auto format = write_response_format(request.response_format, body); !format.ok())

@@ -1,5 +1,7 @@
 #include "adapters/openai_parts.hpp"
 
+#include "adapters/wire_common.hpp"
+
 namespace llmux {
 
 void write_function_call(const ToolCall &call, std::string &out) {
@@ -24,6 +26,33 @@ void write_image_url_part(const Image &image, std::string &out) {
     image_url.member("url", image.url);
   image_url.close();
   part.close();
+}
+
+Result<void> write_function_tools(const std::vector<Tool> &tools, std::string &out) {
+  json::ArrayWriter list(out);
+  for (const Tool &tool : tools) {
+    auto schema = tool_schema(tool);
+    if (!schema.ok())
+      return std::move(schema).error();
+    json::ObjectWriter wire = list.object();
+    wire.member("type", "function");
+    json::ObjectWriter function = wire.object("function");
+    function.member("name", tool.name);
+    if (!tool.description.empty())
+      function.member("description", tool.description);
+    function.member("parameters", schema.value());
+    function.close();
+    wire.close();
+  }
+  list.close();
+  return {};
+}
+
+void write_system_message(const std::string &system, json::ArrayWriter &messages) {
+  json::ObjectWriter message = messages.object();
+  message.member("role", "system");
+  message.member("content", system);
+  message.close();
 }
 
 } // namespace llmux

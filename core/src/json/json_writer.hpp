@@ -35,6 +35,7 @@
 #include <string>
 #include <string_view>
 #include <type_traits>
+#include <vector>
 
 namespace llmux::json {
 
@@ -60,6 +61,16 @@ inline void write_value(double value, std::string &out) { write_double(value, ou
 inline void write_value(bool value, std::string &out) { out += value ? "true" : "false"; }
 inline void write_value(std::nullptr_t, std::string &out) { out += "null"; }
 inline void write_value(const Value &value, std::string &out) { write(value, out); }
+/// An array of strings (stop sequences).
+inline void write_value(const std::vector<std::string> &values, std::string &out) {
+  char separator = '[';
+  for (const std::string &value : values) {
+    out.push_back(separator);
+    separator = ',';
+    write_string(value, out);
+  }
+  out += separator == '[' ? "[]" : "]";
+}
 
 /// A string literal that needs no escaping ("function", "text"), quoted in one append: the
 /// writers write their literal values through it, as hand-written JSON would, rather than

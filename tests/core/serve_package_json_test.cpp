@@ -71,6 +71,16 @@ TEST_CASE("The package's result JSON reads back to the response", "[serve][api]"
   expected.model = result.model;
   expected.usage = result.usage;
   CHECK(back.value() == expected);
+  // Written from the session's result directly, the same bytes as from its JSON.
+  const ResponseIdentity identity{"m", "id", 1};
+  CHECK(write_openai_chat_completion(result, identity) ==
+        write_openai_chat_completion(back.value(), identity));
+  // A tool call whose arguments are not JSON cannot be a tool_use block: refused both ways.
+  auto direct = write_anthropic_message(result, identity);
+  auto via_json = write_anthropic_message(back.value(), identity);
+  REQUIRE_FALSE(direct.ok());
+  REQUIRE_FALSE(via_json.ok());
+  CHECK(direct.error().message == via_json.error().message);
   CHECK_FALSE(parse_result_json(R"({"text":5})").ok());
   CHECK_FALSE(parse_result_json(R"({"finishReason":"bored"})").ok());
 }

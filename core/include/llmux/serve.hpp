@@ -52,6 +52,7 @@
 #include <llmux/error.hpp>
 #include <llmux/result.hpp>
 #include <llmux/secret_scrubber.hpp>
+#include <llmux/session.hpp>
 #include <llmux/stream_event.hpp>
 #include <llmux/usage.hpp>
 
@@ -101,6 +102,13 @@ std::string write_openai_chat_completion(const ChatResponse &response,
 /// usage. invalid_argument when a tool call's arguments are not a JSON object (tool_use input
 /// must be one).
 Result<std::string> write_anthropic_message(const ChatResponse &response,
+                                            const ResponseIdentity &identity);
+
+/// The answer of a whole session (its last response, with the usage summed over every model
+/// call of the call's rounds), written as the two functions above write a response.
+std::string write_openai_chat_completion(const SessionResult &result,
+                                         const ResponseIdentity &identity);
+Result<std::string> write_anthropic_message(const SessionResult &result,
                                             const ResponseIdentity &identity);
 
 /// OpenAI's finish_reason for `reason` ("stop", "length", "tool_calls", "content_filter"); an

@@ -75,6 +75,27 @@ std::size_t read_index(api::ApiReader &reader, const Value &event, std::string_v
 
 } // namespace
 
+namespace {
+
+// The session's answer as one response: its last, with the usage of every round.
+ChatResponse answer_of(const SessionResult &result) {
+  ChatResponse answer = result.response;
+  answer.usage = result.usage;
+  return answer;
+}
+
+} // namespace
+
+std::string write_openai_chat_completion(const SessionResult &result,
+                                         const ResponseIdentity &identity) {
+  return write_openai_chat_completion(answer_of(result), identity);
+}
+
+Result<std::string> write_anthropic_message(const SessionResult &result,
+                                            const ResponseIdentity &identity) {
+  return write_anthropic_message(answer_of(result), identity);
+}
+
 std::string call_json(const ChatRequest &request) {
   std::string out;
   json::ObjectWriter call(out);

@@ -31,7 +31,8 @@
 ///              them with its own 400, which is relayed)
 ///   ignored    seed (best-effort determinism only, even at OpenAI), store, metadata,
 ///              service_tier, prompt_cache_key, prompt_cache_retention, safety_identifier,
-///              verbosity; a message's `name`, an image's `detail`
+///              verbosity, stream_options.include_obfuscation; a message's `name`, an image's
+///              `detail`, a function tool's `strict`, a json_schema format's `description`
 ///   refused    n > 1, logprobs, top_logprobs, audio, modalities other than text, prediction,
 ///              web_search_options, functions and function_call (the deprecated form of
 ///              tools), moderation; audio and file content parts
@@ -43,7 +44,7 @@
 ///              format json_schema), metadata.user_id, stream
 ///   passed on  top_k, in extra_body
 ///   ignored    cache_control (top level and on blocks), service_tier, speed, inference_geo,
-///              citations on text blocks
+///              citations on text blocks, thinking.display, a tool's strict
 ///   refused    container, mcp_servers, diagnostics, thinking adaptive or between_tools, server
 ///              tools (web search...), document and search_result blocks, images inside a
 ///              tool_result

@@ -36,8 +36,11 @@ function wholeAnswerProblem(text) {
 
 /** What is wrong with a streamed answer (all 50 pieces in order, a usage chunk, [DONE]), or null. */
 function streamedAnswerProblem(text) {
-  const events = text.split('\n\n').filter((event) => event.trim() !== '');
-  const data = events.map((event) => event.split('\n').filter((line) => line.startsWith('data:')).map((line) => line.slice(5).trim()).join('\n'));
+  // An event without data lines (only comments, as `: ...`) is not dispatched (the SSE spec).
+  const data = text.split('\n\n')
+    .map((event) => event.split('\n').filter((line) => line.startsWith('data:')).map((line) => line.slice(5).trim()))
+    .filter((lines) => lines.length > 0)
+    .map((lines) => lines.join('\n'));
   if (data.at(-1) !== '[DONE]') return `no [DONE] at the end: ${JSON.stringify(text.slice(-200))}`;
   let content = '';
   let sawUsage = false;

@@ -64,6 +64,12 @@ describe('the gateway benchmark harness', () => {
     for (const stream of [false, true]) assert.equal((await failuresOf(target, stream, true)).failures.count, 0);
   });
 
+  test('a forwarder that adds an SSE comment (an event without data, as the llmux gateway\'s usage note) passes', async () => {
+    const addComment = (text) => text.replace('data: [DONE]', ': llmux {"cost":"0.00003165"}\n\ndata: [DONE]');
+    const { failures } = await failuresOf(await forwarder((text) => ({ status: 200, text: addComment(text) })), true, true);
+    assert.equal(failures.count, 0, failures.first);
+  });
+
   const broken = [
     ['loses a content chunk', true, (text) => dropEvent(text, 7), /another answer/],
     ['loses the usage chunk', true, (text) => dropEvent(text, answerPieces.length + 1), /no usage chunk/],

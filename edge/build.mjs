@@ -1,6 +1,7 @@
 // Bundles the gateway as wrangler does (esbuild, the `workerd` condition, the .wasm left as a
-// module beside the bundle): `node edge/build.mjs [OUTDIR]` writes OUTDIR/worker.js and
-// OUTDIR/llmux-core.wasm (default edge/out), what edge/config.capnp embeds.
+// module beside the bundle): `node edge/build.mjs [OUTDIR]` writes OUTDIR/worker.js,
+// OUTDIR/llmux-core.wasm and OUTDIR/llmux-serve.wasm (default edge/out), what
+// edge/config.capnp embeds.
 
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,7 +13,7 @@ export async function buildGateway(outdir = join(here, 'out')) {
   const { build } = await import('esbuild');
   await build({
     entryPoints: { worker: join(here, 'src/worker.mjs') }, outdir: resolve(outdir), bundle: true, format: 'esm',
-    conditions: ['workerd', 'worker'], loader: { '.wasm': 'copy' }, assetNames: '[name]', external: ['cloudflare:*'],
+    conditions: ['workerd', 'worker'], loader: { '.wasm': 'copy' }, assetNames: '[name]', external: ['cloudflare:*', 'node:async_hooks'],
     logLevel: 'error',
   });
 }

@@ -27,9 +27,11 @@ const gateway :Workerd.Worker = (
   modules = [
     (name = "worker.js", esModule = embed "out/worker.js"),
     (name = "llmux-core.wasm", wasm = embed "out/llmux-core.wasm"),
+    (name = "llmux-serve.wasm", wasm = embed "out/llmux-serve.wasm"),
   ],
   compatibilityDate = "2025-01-01",
-  compatibilityFlags = ["enable_request_signal"],
+  # nodejs_als: node:async_hooks' AsyncLocalStorage, which carries a call's provider key to its requests.
+  compatibilityFlags = ["enable_request_signal", "nodejs_als"],
   durableObjectNamespaces = [
     (className = "Directory", uniqueKey = "llmux-gateway-directory", enableSql = true),
     (className = "UserAccount", uniqueKey = "llmux-gateway-user-account", enableSql = true),

@@ -1,5 +1,6 @@
 // POST /v1/chat/completions and POST /v1/messages, inside the user's object: the request in
-// the caller's format becomes the package's call (wire-codec.mjs), runs through the user's
+// the caller's format becomes the package's call (the package's wire codecs, llmux/serve),
+// runs through the user's
 // client on the model the caller named (their own or a shared one, nothing else), and its
 // result or its events go back in the caller's format, whichever provider served it.
 //
@@ -15,8 +16,25 @@
 // with the tool calls, and the caller sends their results back in its next request.
 
 import { LlmuxError } from 'llmux';
+import {
+  anthropicError, anthropicResponse, anthropicStream, openAIError, openAIResponse, openAIStream, parseAnthropicRequest,
+  parseOpenAIRequest,
+} from 'llmux/serve';
 
 import { errorResponse } from './api-errors.mjs';
+import { withProviderKey } from './upstream-fetch.mjs';
+
+// Each API's codecs: its request parser, whole answer, error reply and stream encoder.
+const codecs = {
+  openai: {
+    parse: parseOpenAIRequest, whole: openAIResponse, error: openAIError,
+    stream: (identity, includeUsage) => openAIStream({ ...identity, includeUsage }),
+  },
+  anthropic: {
+    parse: parseAnthropicRequest, whole: anthropicResponse, error: anthropicError,
+    stream: ({ id, model }) => anthropicStream({ id, model }),
+  },
+};
 
 const usageHeader = (usage = {}) => {
   const names = { inputTokens: 'input_tokens', outputTokens: 'output_tokens', cachedInputTokens: 'cached_input_tokens',
@@ -38,15 +56,21 @@ function usageHeaders(result) {
 
 const randomId = () => Array.from(crypto.getRandomValues(new Uint8Array(12)), (byte) => byte.toString(16).padStart(2, '0')).join('');
 
+const json = { 'content-type': 'application/json' };
+
 /**
- * Serves one chat request. `account` gives what the user's object holds: {client, userId,
- * callable (Map name → {row}), scrub (text → text without provider keys), codec}.
+ * Serves one chat request in `dialect` ('openai' or 'anthropic'), its body `text`. `account`
+ * gives what the user's object holds: {client, userId, callable (Map name → {row, key}), scrub
+ * (text → text without provider keys)}.
  */
 export async function serveChat(account, dialect, text) {
-  const { client, userId, callable, scrub, codec } = account;
-  const parsed = await codec.parse(dialect, text);
-  if (parsed.error) return new Response(parsed.error.body, { status: parsed.error.status, headers: { 'content-type': 'application/json' } });
-  const { call, stream, includeUsage } = parsed;
+  const { userId, callable, scrub } = account;
+  const codec = codecs[dialect];
+  const parsed = await codec.parse(text);
+  if (!parsed.ok) return new Response(parsed.body, { status: parsed.status, headers: json });
+  const { call, includeUsage } = parsed;
+  const { stream } = call;
+  delete call.stream;
 
   const entry = callable.get(call.model);
   if (!entry) {
@@ -68,32 +92,38 @@ export async function serveChat(account, dialect, text) {
   const identity = {
     model: call.model, id: dialect === 'anthropic' ? `msg_${randomId()}` : `chatcmpl-${randomId()}`, created: Math.floor(Date.now() / 1000),
   };
-  const failure = (error) => {
+  const failure = async (error) => {
     if (!(error instanceof LlmuxError)) throw error;
-    const reply = codec.errorReply(dialect, error);
-    const headers = { 'content-type': 'application/json' };
+    const reply = await codec.error(error);
+    const headers = { ...json };
     if (error.retryAfterMs) headers['retry-after'] = String(Math.ceil(error.retryAfterMs / 1000));
     return new Response(scrub(reply.body), { status: reply.status, headers });
   };
 
+  // The call's requests carry its model's key (upstream-fetch.mjs), through every retry and,
+  // for a stream, every read of the answer.
+  return withProviderKey(entry.key, () => run(account, codec, call, stream, identity, includeUsage, failure));
+}
+
+async function run(account, codec, call, stream, identity, includeUsage, failure) {
   if (!stream) {
     let result;
     try {
-      result = await client.chat(call);
+      result = await account.client.chat(call);
     } catch (error) {
       return failure(error);
     }
-    const body = await codec.writeWhole(dialect, result, identity);
-    return new Response(body, { headers: { 'content-type': 'application/json', ...usageHeaders(result) } });
+    const reply = await codec.whole(result, identity);
+    return new Response(reply.body, { status: reply.status, headers: { ...json, ...(reply.status === 200 ? usageHeaders(result) : {}) } });
   }
-  return streamed(account, dialect, call, identity, includeUsage, failure);
+  return streamed(account, codec, call, identity, includeUsage, failure);
 }
 
 // Events that say something to the caller: the stream's head waits for the first of them, so
 // that a call that fails before answering (a bad key upstream, a budget) gets a real status.
 const answering = new Set(['text-delta', 'reasoning-delta', 'refusal-delta', 'tool-call-start', 'tool-call', 'finish', 'done']);
 
-async function streamed({ client, scrub, codec }, dialect, call, identity, includeUsage, failure) {
+async function streamed({ client, scrub }, codec, call, identity, includeUsage, failure) {
   const events = client.stream(call)[Symbol.asyncIterator]();
   const held = [];
   try {
@@ -106,38 +136,50 @@ async function streamed({ client, scrub, codec }, dialect, call, identity, inclu
   } catch (error) {
     return failure(error);
   }
-  const writer = await codec.streamWriter(dialect, identity, includeUsage);
-  const encoder = new TextEncoder();
+  const encoder = await codec.stream(identity, includeUsage);
+  // The events are read and written by a pump that runs in this request's own context, which
+  // made the upstream request (workerd lets a request's I/O be read only there): the answer's
+  // body is the readable side of a stream the pump writes.
+  const { readable, writable } = new TransformStream();
+  pump(events, held, encoder, writable.getWriter(), scrub);
+  return new Response(readable, { headers: { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' } });
+}
+
+/**
+ * Writes the stream's events in the caller's format until the call ends: then the usage
+ * comment and the format's end, or, on a failure mid-answer (the status is sent already), the
+ * format's error event. When the caller goes away, the call is cancelled (its reservation
+ * released).
+ */
+async function pump(events, held, encoder, writer, scrub) {
+  const bytes = new TextEncoder();
   let result = null;
-  const finishText = () => {
-    const summary = result ? `: llmux ${JSON.stringify({ usage: usageHeader(result.usage), cost: result.cost?.total ?? null, model: result.model })}\n\n` : '';
-    return summary + writer.finish();
-  };
-  const body = new ReadableStream({
-    async pull(controller) {
+  let batch = held;
+  try {
+    for (;;) {
+      for (const event of batch) if (event.type === 'done') result = event.result;
+      const text = batch.length ? encoder.write(batch) : '';
+      if (text) await writer.write(bytes.encode(text));
+      let next;
       try {
-        const batch = held.splice(0);
-        if (!batch.length) {
-          const next = await events.next();
-          if (next.done) {
-            controller.enqueue(encoder.encode(finishText()));
-            return controller.close();
-          }
-          batch.push(next.value);
-        }
-        for (const event of batch) if (event.type === 'done') result = event.result;
-        const text = writer.write(batch);
-        if (text) controller.enqueue(encoder.encode(text));
+        next = await events.next();
       } catch (error) {
         if (!(error instanceof LlmuxError)) throw error;
-        // Mid-answer the status is sent already: the stream ends with the format's error event.
-        controller.enqueue(encoder.encode(scrub(writer.fail(error))));
-        controller.close();
+        await writer.write(bytes.encode(scrub(encoder.fail(error))));
+        return await writer.close();
       }
-    },
-    cancel() {
-      return events.return(); // the caller went away: cancel the call, release its reservation
-    },
-  });
-  return new Response(body, { headers: { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' } });
+      if (next.done) break;
+      batch = [next.value];
+    }
+    const summary = result
+      ? `: llmux ${JSON.stringify({ usage: usageHeader(result.usage), cost: result.cost?.total ?? null, model: result.model })}\n\n` : '';
+    await writer.write(bytes.encode(summary + encoder.finish()));
+    await writer.close();
+  } catch (error) {
+    // The caller went away (a write failed), or the gateway failed: end the answer cut short.
+    await writer.abort(error).catch(() => {});
+  } finally {
+    encoder.close();
+    await events.return();
+  }
 }

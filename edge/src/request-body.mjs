@@ -10,8 +10,8 @@ export class BodyError extends Error {
   }
 }
 
-/** The body parsed as a JSON object; throws BodyError. */
-export async function readJsonBody(request, limitBytes) {
+/** The body as text, within the limit; throws BodyError (413, or 400 for bytes that are not UTF-8). */
+export async function readBodyText(request, limitBytes) {
   const declared = Number(request.headers.get('content-length'));
   if (declared > limitBytes) throw new BodyError(413, `the request body is ${declared} bytes, over the gateway's limit of ${limitBytes}`);
   const chunks = [];
@@ -35,9 +35,19 @@ export async function readJsonBody(request, limitBytes) {
     bytes.set(chunk, at);
     at += chunk.byteLength;
   }
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw new BodyError(400, 'the request body is not UTF-8 text');
+  }
+}
+
+/** The body parsed as a JSON object, within the limit; throws BodyError. */
+export async function readJsonBody(request, limitBytes) {
+  const text = await readBodyText(request, limitBytes);
   let body;
   try {
-    body = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+    body = JSON.parse(text);
   } catch {
     throw new BodyError(400, 'the request body is not valid JSON');
   }

@@ -1,45 +1,58 @@
 // The fetch a user's client sends its provider requests with. The core never holds a provider
-// key: its settings carry a placeholder for every provider, and this fetch, just before the
+// key: its settings carry a placeholder for each provider, and this fetch, just before the
 // request leaves, (1) refuses a URL off the allow-list (upstream-policy.mjs) and (2) puts in
-// the key of the model the request is for, or takes the placeholder out for a model without
-// one. The model is found by the request's URL (the longest base URL it starts with); only
-// when models behind the same base URL hold different keys is the body's model read.
+// the key of the model the call is for, or takes the placeholder out for a model without one.
+// Which model that is travels with the call (withProviderKey: an AsyncLocalStorage, which
+// follows the call's promises and timers into this fetch), not in the request: two models
+// behind the same URL, with the same upstream name, may hold two accounts' keys. A call
+// names no fallback or route in the gateway, so every request of a call is for its model.
 
-/** What the settings hold instead of a key. */
-export const keyPlaceholder = 'llmux-gateway-provider-key';
+import { AsyncLocalStorage } from 'node:async_hooks';
 
-// Every provider's key setting (core/src/catalog/resolve.cpp's prefixes), and RunPod's pod key.
-const keySettings = ['OPENAI', 'AZURE_OPENAI', 'ANTHROPIC', 'OLLAMA', 'GEMINI', 'COHERE', 'MISTRAL', 'XAI', 'HUGGINGFACE',
-  'VLLM', 'RUNPOD', 'LOCAL', 'OPENROUTER'].map((prefix) => `${prefix}_API_KEY`).concat('RUNPOD_POD_API_KEY');
+const placeholderPattern = /llmux-gateway-provider-key-[a-z]+/;
 
-/** The client's settings: the placeholder as every provider's key. */
-export const placeholderSettings = () => Object.fromEntries(keySettings.map((name) => [name, keyPlaceholder]));
+// Each provider's key setting (core/src/catalog/resolve.cpp's prefixes; RunPod's pods have a
+// key of their own), by the provider's name in a model row.
+const keySettings = {
+  openai: ['OPENAI_API_KEY'], azure: ['AZURE_OPENAI_API_KEY'], anthropic: ['ANTHROPIC_API_KEY'], ollama: ['OLLAMA_API_KEY'],
+  gemini: ['GEMINI_API_KEY'], cohere: ['COHERE_API_KEY'], mistral: ['MISTRAL_API_KEY'], xai: ['XAI_API_KEY'],
+  huggingface: ['HUGGINGFACE_API_KEY'], vllm: ['VLLM_API_KEY'], runpod: ['RUNPOD_API_KEY', 'RUNPOD_POD_API_KEY'],
+  local: ['LOCAL_API_KEY'], openrouter: ['OPENROUTER_API_KEY'],
+};
+
+/** What the settings hold instead of `provider`'s key. */
+export const keyPlaceholder = (provider) => `llmux-gateway-provider-key-${provider}`;
+
+/** The client's settings: a placeholder as every provider's key. */
+export const placeholderSettings = () => Object.fromEntries(Object.entries(keySettings)
+  .flatMap(([provider, names]) => names.map((name) => [name, keyPlaceholder(provider)])));
+
+const callKey = new AsyncLocalStorage(); // {key}: the provider key of the call being served
+
+/** Runs `work` (a call of the client) with `key` (null: none) as the key its requests carry. */
+export const withProviderKey = (key, work) => callKey.run({ key }, work);
 
 /** Refused before leaving: the gateway's policy, not the provider, said no. */
 export class UpstreamRefused extends Error {}
 
-const trimmed = (url) => url.replace(/\/+$/, '');
-
-/**
- * The fetch. `credentials()` gives the current [{baseUrl, modelId, key}] of the models the
- * user may call (baseUrl as the core resolves it, key null when none).
- */
-export function upstreamFetch(policy, credentials, fetch = globalThis.fetch) {
+/** The fetch, sending what `fetch` sends once the URL is allowed and the key put in. */
+export function upstreamFetch(policy, fetch = globalThis.fetch) {
   return async (url, init = {}) => {
     const refusal = policy.check(url);
     if (refusal) throw new UpstreamRefused(`llmux gateway: ${refusal}`);
-    const key = keyFor(credentials(), url, init.body);
+    const key = callKey.getStore()?.key ?? null;
     const headers = new Headers(init.headers);
     for (const [name, value] of [...headers]) {
-      if (!value.includes(keyPlaceholder)) continue;
-      if (key) headers.set(name, value.replaceAll(keyPlaceholder, key));
+      const placeholder = placeholderPattern.exec(value)?.[0];
+      if (!placeholder) continue;
+      if (key) headers.set(name, value.replace(placeholder, key));
       else headers.delete(name);
     }
     let target = url;
-    if (target.includes(keyPlaceholder)) {
+    if (placeholderPattern.test(target)) {
       const parsed = new URL(target);
       for (const [name, value] of [...parsed.searchParams]) {
-        if (value !== keyPlaceholder) continue;
+        if (!placeholderPattern.test(value)) continue;
         if (key) parsed.searchParams.set(name, key);
         else parsed.searchParams.delete(name);
       }
@@ -47,33 +60,4 @@ export function upstreamFetch(policy, credentials, fetch = globalThis.fetch) {
     }
     return fetch(target, { ...init, headers });
   };
-}
-
-function keyFor(list, url, body) {
-  let best = -1;
-  let candidates = [];
-  for (const entry of list) {
-    const base = trimmed(entry.baseUrl);
-    if (!(url === base || url.startsWith(`${base}/`) || url.startsWith(`${base}?`))) continue;
-    if (base.length > best) {
-      best = base.length;
-      candidates = [entry];
-    } else if (base.length === best) {
-      candidates.push(entry);
-    }
-  }
-  if (!candidates.length) return null;
-  if (candidates.every((entry) => entry.key === candidates[0].key)) return candidates[0].key;
-  // Several keys behind one URL: the model the request names (the body's, or in the path as
-  // Gemini and Azure put it).
-  let model = null;
-  try {
-    model = typeof body === 'string' ? JSON.parse(body).model : null;
-  } catch {
-    model = null;
-  }
-  const path = new URL(url).pathname;
-  const named = candidates.find((entry) => entry.modelId === model || path.includes(`/models/${entry.modelId}:`)
-    || path.includes(`/deployments/${entry.modelId}/`));
-  return named ? named.key : null;
 }

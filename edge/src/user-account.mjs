@@ -9,11 +9,13 @@
 import { DurableObject } from 'cloudflare:workers';
 import { createClient } from 'llmux';
 
+import { serveChat } from './chat.mjs';
 import { gatewayConfig } from './config.mjs';
+import { InvalidModelError } from './model-record.mjs';
 import { modelTable } from './model-table.mjs';
 import { addToCatalog } from './model-template.mjs';
-import { InvalidModelError } from './model-record.mjs';
 import { Refusal, asAnswer } from './refusal.mjs';
+import { secretScrubber } from './secret-scrubber.mjs';
 import { sqlKeyValueStore } from './sql-store.mjs';
 import { placeholderSettings, upstreamFetch } from './upstream-fetch.mjs';
 import { usageByDayAndModel } from './usage-report.mjs';
@@ -25,10 +27,10 @@ export class UserAccount extends DurableObject {
   #client = null;
   #userId = null;
   #ownVersion = 0; // bumped by every change to the user's models
-  #synced = null; // {own, shared}: the versions the client and credentials were made from
+  #synced = null; // {own, shared}: the versions the client's models and keys were made from
   #shared = { version: -1, models: [] }; // the directory's shared models, keys opened
-  #callable = new Map(); // model name → {row, scope}: what this user may call now
-  #credentials = []; // [{baseUrl, modelId, key}] for upstream-fetch.mjs
+  #callable = new Map(); // model name → {row, scope, key}: what this user may call now, and its provider key
+  #scrub = (text) => text; // takes the callable models' keys out of relayed errors
 
   async #table() {
     this.#models ??= modelTable(this.ctx.storage.sql, `user:${this.#userId}`, await gatewayConfig(this.env).vault);
@@ -43,7 +45,7 @@ export class UserAccount extends DurableObject {
       this.#client = createClient({
         storage: sqlKeyValueStore(this.ctx.storage),
         settings: placeholderSettings(),
-        fetch: upstreamFetch(policy, () => this.#credentials),
+        fetch: upstreamFetch(policy),
         user: userId,
       });
     }
@@ -51,7 +53,7 @@ export class UserAccount extends DurableObject {
   }
 
   /**
-   * Brings the client's models and the credentials up to date with the user's rows and the
+   * Brings the client's models and their keys up to date with the user's rows and the
    * directory's shared models (`sharedVersion`, which the worker learnt with the key).
    */
   async #sync(userId, sharedVersion) {
@@ -64,34 +66,29 @@ export class UserAccount extends DurableObject {
     const synced = { own: this.#ownVersion, shared: this.#shared.version };
     const table = await this.#table();
     const callable = new Map();
-    const keys = new Map();
-    for (const row of this.#shared.models) {
-      callable.set(row.name, { row, scope: 'shared' });
-      keys.set(row.name, row.key);
-    }
-    for (const row of table.all()) {
-      callable.set(row.name, { row, scope: 'user' }); // a user's model hides a shared one of its name
-      keys.set(row.name, await table.keyOf(row));
-    }
+    for (const row of this.#shared.models) callable.set(row.name, { row, scope: 'shared', key: row.key });
+    // A user's model hides a shared one of its name.
+    for (const row of table.all()) callable.set(row.name, { row, scope: 'user', key: await table.keyOf(row) });
     for (const [name, { row }] of callable) {
       // A row the catalog refuses (a shared one saved before a change of the core) is not callable.
       if (!row.enabled || (await addToCatalog(client, row))) callable.delete(name);
     }
-    const credentials = [];
-    for (const [name, { row }] of callable) {
-      const resolved = await client.resolve(name);
-      credentials.push({ baseUrl: resolved.baseUrl, modelId: row.model_id, key: keys.get(name) });
-    }
     // Only the newest sync is kept when two ran at once.
     if (synced.own === this.#ownVersion && synced.shared === this.#shared.version) {
       this.#callable = callable;
-      this.#credentials = credentials;
+      this.#scrub = secretScrubber([...callable.values()].map(({ key }) => key));
       this.#synced = synced;
     }
     return client;
   }
 
   // ---- what the user's requests call ---------------------------------------------------
+
+  /** POST /v1/chat/completions ('openai') or /v1/messages ('anthropic'), its body `text`: the Response. */
+  async chat(userId, sharedVersion, dialect, text) {
+    const client = await this.#sync(userId, sharedVersion);
+    return serveChat({ client, userId, callable: this.#callable, scrub: this.#scrub }, dialect, text);
+  }
 
   /** The models the user may call, for GET /v1/models: [{name, scope, created_at, provider}]. */
   async callableModels(userId, sharedVersion) {
@@ -169,7 +166,6 @@ export class UserAccount extends DurableObject {
     this.#models = null;
     this.#synced = null;
     this.#callable = new Map();
-    this.#credentials = [];
     await this.ctx.storage.deleteAll();
   }
 }

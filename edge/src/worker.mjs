@@ -14,19 +14,24 @@
 
 import { init } from 'llmux';
 import wasmModule from 'llmux/llmux-core.wasm';
+import serveWasmModule from 'llmux/llmux-serve.wasm';
+import { initServe } from 'llmux/serve';
 
 import { handleAdmin } from './admin-api.mjs';
 import { dialectOf, errorResponse, jsonResponse } from './api-errors.mjs';
 import { gatewayConfig } from './config.mjs';
 import { gatewayKeyId, hashKey, presentedKey } from './gateway-keys.mjs';
 import { keyCache } from './key-cache.mjs';
-import { BodyError, readJsonBody } from './request-body.mjs';
+import { BodyError, readBodyText } from './request-body.mjs';
 import { UsageQueryError, usageRange } from './usage-report.mjs';
 
 export { Directory } from './directory.mjs';
 export { UserAccount } from './user-account.mjs';
 
+// Edge runtimes compile no Wasm from bytes at run time: the bundle imports each .wasm as a
+// WebAssembly.Module (the core's, and the wire codecs' of llmux/serve).
 init({ wasmModule });
+initServe({ wasmModule: serveWasmModule });
 
 const callers = keyCache();
 
@@ -90,12 +95,12 @@ async function route(request, env) {
   }
   let body;
   try {
-    body = await readJsonBody(request, gatewayConfig(env).maxBodyBytes);
+    body = await readBodyText(request, gatewayConfig(env).maxBodyBytes);
   } catch (error) {
     if (error instanceof BodyError) return errorResponse(dialect, error.status, error.message);
     throw error;
   }
-  return errorResponse(dialect, 501, 'chat is not wired yet');
+  return account.chat(caller.userId, caller.sharedVersion, dialect, body);
 }
 
 export default {

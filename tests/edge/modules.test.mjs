@@ -10,7 +10,9 @@ import { keyCache } from '../../edge/src/key-cache.mjs';
 import { openKeyVault } from '../../edge/src/key-vault.mjs';
 import { BodyError, readJsonBody } from '../../edge/src/request-body.mjs';
 import { secretScrubber } from '../../edge/src/secret-scrubber.mjs';
-import { UpstreamRefused, keyPlaceholder, placeholderSettings, upstreamFetch } from '../../edge/src/upstream-fetch.mjs';
+import {
+  UpstreamRefused, keyPlaceholder, placeholderSettings, upstreamFetch, withProviderKey,
+} from '../../edge/src/upstream-fetch.mjs';
 import { addressClass, upstreamPolicy } from '../../edge/src/upstream-policy.mjs';
 import { secrets } from './support.mjs';
 
@@ -80,34 +82,39 @@ test('gateway keys: their form, their hash, constant-time comparison, where requ
   assert.equal(presentedKey(new Headers()), null);
 });
 
-test('the upstream fetch puts each model\'s key in, takes the placeholder out where there is none, and refuses off-list hosts', async () => {
+test('the upstream fetch puts the call\'s key in, takes the placeholder out where there is none, and refuses off-list hosts', async () => {
   const sent = [];
   const recorder = async (url, init) => {
     sent.push({ url, headers: Object.fromEntries(new Headers(init.headers)) });
     return new Response('{}');
   };
-  const policy = upstreamPolicy({ LLMUX_UPSTREAM_HOSTS: 'a.example,b.example' });
-  const credentials = [
-    { baseUrl: 'https://a.example/v1', modelId: 'm1', key: 'key-one' },
-    { baseUrl: 'https://a.example/v1/', modelId: 'm2', key: 'key-two' },
-    { baseUrl: 'https://a.example/v1/special', modelId: 'm3', key: 'key-three' },
-    { baseUrl: 'https://b.example', modelId: 'local', key: null },
-  ];
-  const send = upstreamFetch(policy, () => credentials, recorder);
-  const placeholder = { authorization: `Bearer ${keyPlaceholder}`, 'content-type': 'application/json' };
-  await send('https://a.example/v1/chat/completions', { headers: placeholder, body: JSON.stringify({ model: 'm2' }) });
-  await send('https://a.example/v1/chat/completions', { headers: placeholder, body: JSON.stringify({ model: 'm1' }) });
-  await send('https://a.example/v1/special/chat/completions', { headers: placeholder, body: '{}' });
-  await send('https://b.example/api/chat', { headers: placeholder, body: '{}' });
-  await send(`https://a.example/v1/models/m1:generateContent?key=${keyPlaceholder}`, { headers: {}, body: '{}' });
-  assert.deepEqual(sent.map((request) => request.headers.authorization ?? null),
-    ['Bearer key-two', 'Bearer key-one', 'Bearer key-three', null, null]);
-  assert.equal(sent[4].url, 'https://a.example/v1/models/m1:generateContent?key=key-one');
-  assert.equal(sent[3].headers['content-type'], 'application/json');
-  await assert.rejects(send('https://c.example/v1/chat/completions', { headers: placeholder }), UpstreamRefused);
-  assert.equal(sent.length, 5, 'a refused request is not sent');
-  assert.ok(Object.values(placeholderSettings()).every((value) => value === keyPlaceholder));
-  assert.ok('ANTHROPIC_API_KEY' in placeholderSettings() && 'OPENAI_API_KEY' in placeholderSettings());
+  const send = upstreamFetch(upstreamPolicy({ LLMUX_UPSTREAM_HOSTS: 'a.example' }), recorder);
+  const bearer = { authorization: `Bearer ${keyPlaceholder('openai')}`, 'content-type': 'application/json' };
+  // Two calls at once, for two models behind the same URL and upstream name with two keys:
+  // each request carries its own call's key, through awaits and timers.
+  const later = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+  await Promise.all([
+    withProviderKey('key-one', async () => {
+      await later(5);
+      await send('https://a.example/v1/chat/completions', { headers: bearer, body: '{"model": "gpt-4o-mini"}' });
+    }),
+    withProviderKey('key-two', () => send('https://a.example/v1/chat/completions', { headers: bearer, body: '{"model": "gpt-4o-mini"}' })),
+  ]);
+  await withProviderKey(null, () => send('https://a.example/v1/chat/completions', { headers: bearer }));
+  await withProviderKey('key-gemini', () => send(`https://a.example/v1beta/models/g:generateContent?key=${keyPlaceholder('gemini')}`, {}));
+  await withProviderKey('key-anthropic', () => send('https://a.example/v1/messages', { headers: { 'x-api-key': keyPlaceholder('anthropic') } }));
+  await send('https://a.example/v1/chat/completions', { headers: bearer }); // outside any call: no key
+  assert.deepEqual(sent.map((request) => request.headers.authorization ?? null), ['Bearer key-two', 'Bearer key-one', null, null, null, null]);
+  assert.equal(sent[0].headers['content-type'], 'application/json');
+  assert.equal(sent[3].url, 'https://a.example/v1beta/models/g:generateContent?key=key-gemini');
+  assert.equal(sent[4].headers['x-api-key'], 'key-anthropic');
+  assert.ok(!JSON.stringify(sent).includes('llmux-gateway-provider-key'), 'a placeholder went upstream');
+  await assert.rejects(withProviderKey('key-one', () => send('https://c.example/v1/chat/completions', { headers: bearer })), UpstreamRefused);
+  assert.equal(sent.length, 6, 'a refused request is not sent');
+  const settings = placeholderSettings();
+  assert.equal(settings.ANTHROPIC_API_KEY, keyPlaceholder('anthropic'));
+  assert.equal(settings.RUNPOD_POD_API_KEY, keyPlaceholder('runpod'));
+  assert.equal(Object.keys(settings).length, 14);
 });
 
 test('the body reader: over the limit by its declared length or as it streams in is 413; not a JSON object 400', async () => {

@@ -77,6 +77,7 @@ export async function serveChat(account, dialect, text) {
     return errorResponse(dialect, 404, `the model ${JSON.stringify(call.model)} does not exist or you do not have access to it`,
       { code: 'model_not_found', param: 'model' });
   }
+  if (entry.refusal) return errorResponse(dialect, 403, `the model ${call.model} cannot be called: ${entry.refusal}`, { code: 'upstream_refused' });
   // The model's defaults where the caller gave none.
   const { defaults } = entry.row;
   if (defaults.temperature !== undefined) call.temperature ??= defaults.temperature;

@@ -29,7 +29,7 @@ export class UserAccount extends DurableObject {
   #ownVersion = 0; // bumped by every change to the user's models
   #synced = null; // {own, shared}: the versions the client's models and keys were made from
   #shared = { version: -1, models: [] }; // the directory's shared models, keys opened
-  #callable = new Map(); // model name → {row, scope, key}: what this user may call now, and its provider key
+  #callable = new Map(); // model name → {row, scope, key, refusal}: what this user may call now, its provider key
   #scrub = (text) => text; // takes the callable models' keys out of relayed errors
 
   async #table() {
@@ -69,9 +69,15 @@ export class UserAccount extends DurableObject {
     for (const row of this.#shared.models) callable.set(row.name, { row, scope: 'shared', key: row.key });
     // A user's model hides a shared one of its name.
     for (const row of table.all()) callable.set(row.name, { row, scope: 'user', key: await table.keyOf(row) });
-    for (const [name, { row }] of callable) {
+    for (const [name, entry] of callable) {
       // A row the catalog refuses (a shared one saved before a change of the core) is not callable.
-      if (!row.enabled || (await addToCatalog(client, row))) callable.delete(name);
+      if (!entry.row.enabled || (await addToCatalog(client, entry.row))) {
+        callable.delete(name);
+        continue;
+      }
+      // Nor is one whose upstream the allow-list no longer admits (the settings changed since
+      // it was saved): the caller is told so rather than sent to the fetch's refusal.
+      entry.refusal = gatewayConfig(this.env).policy.check((await client.resolve(name)).baseUrl);
     }
     // Only the newest sync is kept when two ran at once.
     if (synced.own === this.#ownVersion && synced.shared === this.#shared.version) {

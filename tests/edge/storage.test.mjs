@@ -47,6 +47,10 @@ console.log(JSON.stringify(rows));`;
 }
 
 test('no file of the data folder holds a provider key, a gateway key or the admin token in clear', async () => {
+  sim.lane('s').script([{ text: 'Stored?' }]);
+  const answer = await call(gateway, '/v1/chat/completions', { key, method: 'POST', body: { model: 'own', messages: [{ role: 'user', content: 'Hi' }] } });
+  assert.equal(answer.status, 200, 'a call, so that the ledger and the client have written too');
+  assert.equal(sim.lane('s').requests().at(-1).headers.authorization, `Bearer ${providerKeys.own}`);
   const files = dataFiles();
   assert.ok(files.some((file) => file.endsWith('.sqlite')), `no databases in ${gateway.dataDir}`);
   const secretsInClear = [providerKeys.own, providerKeys.shared, key, key.slice(19), adminToken];
@@ -59,11 +63,14 @@ test('no file of the data folder holds a provider key, a gateway key or the admi
   for (const row of rows) assert.match(row.api_key_sealed, /^v1\.k1\.[A-Za-z0-9+/=]+\.[A-Za-z0-9+/=]+$/);
 });
 
-test('workerd killed and started again: users, keys, models, shared models and budgets are all there', async () => {
+test('workerd killed and started again: users, keys, models, shared models, budgets and the ledger are all there', async () => {
   await gateway.restart();
   const models = await (await call(gateway, '/v1/models', { key })).json();
   assert.deepEqual(models.data.map((model) => model.id), ['own', 'team']);
-  assert.deepEqual((await gateway.admin('GET', '/users/sam/budget')).body, { monthly_usd: '3.25', spent_usd: '0' });
+  // The call made before the restart, at gpt-4o-mini's catalog prices: 10 input and 10 output tokens.
+  assert.deepEqual((await gateway.admin('GET', '/users/sam/budget')).body, { monthly_usd: '3.25', spent_usd: '0.0000075' });
+  const usage = await (await call(gateway, '/v1/usage', { key })).json();
+  assert.deepEqual([usage.total.requests, usage.total.cost_usd, usage.days[0].model], [1, '0.0000075', 'own']);
   assert.deepEqual((await gateway.admin('GET', '/users/sam/keys')).body.map((row) => row.prefix), [key.slice(0, 18)]);
   assert.deepEqual((await gateway.admin('GET', '/users/sam/models')).body.models.map((row) => [row.name, row.has_api_key]), [['own', true]]);
 });
@@ -83,4 +90,16 @@ test('rotating the secret: old keys still open, re-sealed under the new one; wit
   const refused = await call(gateway, '/v1/models', { key });
   assert.equal(refused.status, 500, 'keys sealed under a secret the gateway lacks cannot be used');
   assert.ok(!(await refused.text()).includes('sk-'));
+});
+
+test('a model saved while its loopback upstream was allowed is refused once the settings no longer allow it', async () => {
+  await gateway.restart({ LLMUX_ENCRYPTION_KEYS: secrets.k2, LLMUX_UPSTREAM_PRIVATE: undefined });
+  const before = sim.lane('s').requests().length;
+  const refused = await call(gateway, '/v1/messages', { key, method: 'POST',
+    body: { model: 'own', max_tokens: 10, messages: [{ role: 'user', content: 'Hi' }] } });
+  assert.equal(refused.status, 403);
+  const body = await refused.json();
+  assert.equal(body.error.type, 'permission_error');
+  assert.match(body.error.message, /loopback/);
+  assert.equal(sim.lane('s').requests().length, before, 'the request left for a refused upstream');
 });

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <limits>
 #include <string>
+#include <vector>
 
 using namespace llmux;
 
@@ -100,4 +101,13 @@ TEST_CASE("JSON writers append to what the string holds", "[json][json_writer]")
   array.item(std::string("\xff"));
   array.close();
   CHECK(out == "prefix:[\"\xEF\xBF\xBD\"]");
+}
+
+TEST_CASE("JSON writers write a list of strings as an array", "[json][json_writer]") {
+  std::string out;
+  json::ObjectWriter object(out);
+  object.member("stop", std::vector<std::string>{"END", "a\"b"});
+  object.member("none", std::vector<std::string>{});
+  object.close();
+  CHECK(out == R"({"stop":["END","a\"b"],"none":[]})");
 }

@@ -72,9 +72,9 @@ inline void write_value(const std::vector<std::string> &values, std::string &out
   out += separator == '[' ? "[]" : "]";
 }
 
-/// A string literal that needs no escaping ("function", "text"), quoted in one append: the
-/// writers write their literal values through it, as hand-written JSON would, rather than
-/// scanning them for characters to escape.
+/// A string literal that needs no escaping ("function", "text"), quoted as it is: the writers
+/// write their literal values through it, as hand-written JSON would, rather than scanning
+/// them for characters to escape.
 template <std::size_t N> void write_literal(const char (&text)[N], std::string &out) {
   out.push_back('"');
   out.append(text, N - 1);

@@ -146,6 +146,29 @@ async function streamed({ client, scrub }, codec, call, identity, includeUsage, 
   return new Response(readable, { headers: { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' } });
 }
 
+const notYet = Symbol('not yet');
+const settledNow = Promise.resolve(notYet);
+
+/**
+ * The next events: waits for one, then takes those the client has already read from the
+ * upstream without waiting (one network read often holds many), so that each batch crosses
+ * into the encoder and out to the caller once. Resolves to [events, the next() still pending
+ * or null, whether the stream ended].
+ */
+async function nextBatch(events, pending) {
+  const batch = [];
+  let next = await (pending ?? events.next());
+  while (!next.done) {
+    batch.push(next.value);
+    const following = events.next();
+    following.catch(() => {}); // awaited with the next batch; its failure is handled there
+    const ready = await Promise.race([following, settledNow]);
+    if (ready === notYet) return [batch, following, false];
+    next = ready;
+  }
+  return [batch, null, true];
+}
+
 /**
  * Writes the stream's events in the caller's format until the call ends: then the usage
  * comment and the format's end, or, on a failure mid-answer (the status is sent already), the
@@ -156,21 +179,21 @@ async function pump(events, held, encoder, writer, scrub) {
   const bytes = new TextEncoder();
   let result = null;
   let batch = held;
+  let pending = null; // a next() that had not settled when the batch was cut
+  let ended = false;
   try {
     for (;;) {
       for (const event of batch) if (event.type === 'done') result = event.result;
       const text = batch.length ? encoder.write(batch) : '';
       if (text) await writer.write(bytes.encode(text));
-      let next;
+      if (ended) break;
       try {
-        next = await events.next();
+        [batch, pending, ended] = await nextBatch(events, pending);
       } catch (error) {
         if (!(error instanceof LlmuxError)) throw error;
         await writer.write(bytes.encode(scrub(encoder.fail(error))));
         return await writer.close();
       }
-      if (next.done) break;
-      batch = [next.value];
     }
     const summary = result
       ? `: llmux ${JSON.stringify({ usage: usageHeader(result.usage), cost: result.cost?.total ?? null, model: result.model })}\n\n` : '';

@@ -653,3 +653,18 @@ TEST_CASE("Clearing the cache removes its entries and nothing else", "[cache]") 
   REQUIRE(cache.put(key_number(7), simple_response("after"), 0, 10).ok());
   CHECK(cache.get(key_number(7), 1)->text == "after");
 }
+
+TEST_CASE("A cache entry is stored as this exact text", "[response-cache]") {
+  ChatResponse response = simple_response("Hi \"there\"");
+  response.reasoning_blocks.push_back({"thought", "sig", ""});
+  response.tool_calls.push_back({"call_1", "weather", R"({"city":"Paris"})", "", true});
+  auto encoded = encode_cache_entry({1000, 2000, response});
+  REQUIRE(encoded.ok());
+  CHECK(encoded.value() ==
+        R"({"version":1,"stored_at_ms":1000,"expires_at_ms":2000,"response":{"id":"chatcmpl-1",)"
+        R"("model":"gpt-4o-mini","text":"Hi \"there\"","reasoning":"","reasoning_blocks":)"
+        R"([{"text":"thought","signature":"sig","redacted_data":""}],"refusal":"","tool_plan":"",)"
+        R"("tool_calls":[{"id":"call_1","name":"weather","arguments":"{\"city\":\"Paris\"}",)"
+        R"("signature":"","generated_id":true}],"finish_reason":"stop","finish_reason_raw":"stop",)"
+        R"("usage":{"input_tokens":8,"output_tokens":2}}})");
+}

@@ -1,5 +1,7 @@
 #include "cache/response_codec.hpp"
 
+#include "json/json_writer.hpp"
+
 #include <llmux/utf8.hpp>
 
 #include <array>
@@ -15,13 +17,15 @@ constexpr std::array<FinishReason, 6> finish_reasons = {
     FinishReason::ToolCalls, FinishReason::ContentFilter, FinishReason::Other,
 };
 
-// Writes strings, remembering the first that JSON cannot hold exactly.
-class Writer {
+// Writes strings, remembering the first that JSON text cannot hold exactly.
+class StringWriter {
 public:
-  Value string(const std::string &text, std::string_view field) {
+  /// The member `name`; `field` names it in the error (default: `name`).
+  void write(json::ObjectWriter &object, std::string_view name, const std::string &text,
+             std::string_view field = {}) {
     if (!failed_field_ && !is_valid_utf8(text))
-      failed_field_ = field;
-    return Value(text);
+      failed_field_ = field.empty() ? name : field;
+    object.member(name, text);
   }
   std::optional<std::string_view> failed_field() const { return failed_field_; }
 
@@ -74,47 +78,48 @@ private:
 
 } // namespace
 
-Result<json::Value> response_to_json(const ChatResponse &response) {
-  Writer writer;
-  Value out = Value::object();
-  out["id"] = writer.string(response.id, "id");
-  out["model"] = writer.string(response.model, "model");
-  out["text"] = writer.string(response.text, "text");
-  out["reasoning"] = writer.string(response.reasoning, "reasoning");
-  Value blocks = Value::array();
+Result<void> write_response_json(const ChatResponse &response, std::string &out) {
+  StringWriter strings;
+  json::ObjectWriter object(out);
+  strings.write(object, "id", response.id);
+  strings.write(object, "model", response.model);
+  strings.write(object, "text", response.text);
+  strings.write(object, "reasoning", response.reasoning);
+  json::ArrayWriter blocks = object.array("reasoning_blocks");
   for (const Reasoning &block : response.reasoning_blocks) {
-    blocks.push_back(Value::object({
-        {"text", writer.string(block.text, "reasoning_blocks.text")},
-        {"signature", writer.string(block.signature, "reasoning_blocks.signature")},
-        {"redacted_data", writer.string(block.redacted_data, "reasoning_blocks.redacted_data")},
-    }));
+    json::ObjectWriter item = blocks.object();
+    strings.write(item, "text", block.text, "reasoning_blocks.text");
+    strings.write(item, "signature", block.signature, "reasoning_blocks.signature");
+    strings.write(item, "redacted_data", block.redacted_data, "reasoning_blocks.redacted_data");
+    item.close();
   }
-  out["reasoning_blocks"] = std::move(blocks);
-  out["refusal"] = writer.string(response.refusal, "refusal");
-  out["tool_plan"] = writer.string(response.tool_plan, "tool_plan");
-  Value calls = Value::array();
+  blocks.close();
+  strings.write(object, "refusal", response.refusal);
+  strings.write(object, "tool_plan", response.tool_plan);
+  json::ArrayWriter calls = object.array("tool_calls");
   for (const ToolCall &call : response.tool_calls) {
-    calls.push_back(Value::object({
-        {"id", writer.string(call.id, "tool_calls.id")},
-        {"name", writer.string(call.name, "tool_calls.name")},
-        {"arguments", writer.string(call.arguments, "tool_calls.arguments")},
-        {"signature", writer.string(call.signature, "tool_calls.signature")},
-        {"generated_id", call.generated_id},
-    }));
+    json::ObjectWriter item = calls.object();
+    strings.write(item, "id", call.id, "tool_calls.id");
+    strings.write(item, "name", call.name, "tool_calls.name");
+    strings.write(item, "arguments", call.arguments, "tool_calls.arguments");
+    strings.write(item, "signature", call.signature, "tool_calls.signature");
+    item.member("generated_id", call.generated_id);
+    item.close();
   }
-  out["tool_calls"] = std::move(calls);
-  out["finish_reason"] = to_string(response.finish_reason);
-  out["finish_reason_raw"] = writer.string(response.finish_reason_raw, "finish_reason_raw");
-  Value usage = Value::object();
+  calls.close();
+  object.member("finish_reason", to_string(response.finish_reason));
+  strings.write(object, "finish_reason_raw", response.finish_reason_raw);
+  json::ObjectWriter usage = object.object("usage");
   for (const auto &[name, count] : usage_counts)
     if (response.usage.*count)
-      usage[name] = *(response.usage.*count);
-  out["usage"] = std::move(usage);
-  if (auto field = writer.failed_field())
+      usage.member(name, *(response.usage.*count));
+  usage.close();
+  object.close();
+  if (auto field = strings.failed_field())
     return make_error(ErrorCode::InvalidArgument, ErrorOrigin::Caller,
                       "the response's " + std::string(*field) +
                           " is not valid UTF-8 and cannot be cached exactly");
-  return out;
+  return {};
 }
 
 Result<ChatResponse> response_from_json(const json::Value &value) {
@@ -176,16 +181,16 @@ Result<ChatResponse> response_from_json(const json::Value &value) {
 }
 
 Result<std::string> encode_cache_entry(const CacheEntry &entry) {
-  auto response = response_to_json(entry.response);
-  if (!response.ok())
+  std::string out;
+  json::ObjectWriter object(out);
+  object.member("version", cache_entry_version);
+  object.member("stored_at_ms", entry.stored_at_ms);
+  object.member("expires_at_ms", entry.expires_at_ms);
+  if (auto response = write_response_json(entry.response, object.key("response"));
+      !response.ok())
     return std::move(response).error();
-  Value out = Value::object({
-      {"version", cache_entry_version},
-      {"stored_at_ms", entry.stored_at_ms},
-      {"expires_at_ms", entry.expires_at_ms},
-  });
-  out["response"] = std::move(response).value();
-  return json::dump(out);
+  object.close();
+  return out;
 }
 
 Result<CacheEntry> decode_cache_entry(std::string_view bytes) {

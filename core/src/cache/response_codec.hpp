@@ -17,12 +17,12 @@
 
 namespace llmux {
 
-/// Every field of `response` as a JSON object. invalid_argument when one of its strings is
-/// not valid UTF-8: JSON text cannot hold it exactly, and a cache must give back exactly
-/// what it was given.
-Result<json::Value> response_to_json(const ChatResponse &response);
+/// Appends every field of `response` as a JSON object to `out`. invalid_argument when one of
+/// its strings is not valid UTF-8: JSON text cannot hold it exactly, and a cache must give
+/// back exactly what it was given.
+Result<void> write_response_json(const ChatResponse &response, std::string &out);
 
-/// The response `value` holds: the inverse of response_to_json. bad_response naming the
+/// The response `value` holds: the inverse of write_response_json. bad_response naming the
 /// member when a member has the wrong type or an unknown finish reason.
 Result<ChatResponse> response_from_json(const json::Value &value);
 
@@ -38,7 +38,7 @@ struct CacheEntry {
 /// The version written in every entry; an entry of another version reads as an error (a miss).
 inline constexpr std::int64_t cache_entry_version = 1;
 
-/// `entry` as the JSON text stored for it. invalid_argument as response_to_json.
+/// `entry` as the JSON text stored for it. invalid_argument as write_response_json.
 Result<std::string> encode_cache_entry(const CacheEntry &entry);
 
 /// The entry `bytes` hold. bad_response when they are not JSON, not an entry of

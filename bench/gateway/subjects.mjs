@@ -2,11 +2,12 @@
 // an OpenAI chat request in, the same request to the upstream (an OpenAI-compatible
 // provider at a custom base URL), the answer back, whole or streamed.
 //
-// A subject is {name, what, unavailable(), start({upstream}), knownFailures?}: unavailable() says why it
-// cannot run here (or null), start() runs it and resolves to {url, headers, pid, stop()}:
-// where the load generator sends its requests (http://127.0.0.1:PORT, path
-// /v1/chat/completions), with which headers, and the process to read CPU time from (none
-// for the floor).
+// A subject is {name, what, unavailable(), start({upstream}), knownFailures}: unavailable()
+// says why it cannot run here (or null); start() runs it and resolves to {url, headers, pid,
+// stop()}: where the load generator sends its requests (http://127.0.0.1:PORT, path
+// /v1/chat/completions), with which headers, and the process to read CPU time and memory
+// from (none for the floor); knownFailures (optional) says, per case, why the subject is
+// known to fail it, printed beside the failure.
 
 import { randomBytes } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';

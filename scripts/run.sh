@@ -3,8 +3,10 @@
 # makes of a stream, a tool call, an in-stream error and an error body, and the request it
 # would send), then hold whole conversations with `llmux chat` against the provider
 # simulator on loopback: streamed answers, a tool round, a retry and a fallback, the usage
-# ledger and a budget; then the npm package (the same core in WebAssembly) from Node; last, it
-# builds the browser chat (web/) and serves it on 127.0.0.1, in the foreground until Ctrl-C.
+# ledger and a budget; then the npm package (the same core in WebAssembly) from Node; then the
+# edge gateway (edge/, workerd) on http://127.0.0.1:8788 with a demo user, one call whole and one
+# streamed; last, it builds the browser chat (web/) and serves it on 127.0.0.1, in the foreground
+# until Ctrl-C (the gateway with it).
 #
 # Each command is printed as it can be pasted into a shell at the repository's root, then run.
 set -euo pipefail
@@ -143,6 +145,25 @@ script demo '[{"tool_calls": [{"name": "multiply", "arguments": {"a": 1299, "b":
               {"text": "Twelve months at 1299 cost 15588.", "chunk_size": 5, "chunk_delay_ms": 30,
                "usage": {"input": 150, "output": 9}}]'
 show LLMUX_MODEL=gpt-4o-mini node examples/js/node/chat.mjs 'What do twelve months at 1299 cost?'
+
+printf '\nThe edge gateway (edge/): one OpenAI- and Anthropic-compatible endpoint for every model and\n'
+printf 'every user, the same core in workerd with Durable Objects (edge/README.md). Started beside the\n'
+printf 'browser chat on http://127.0.0.1:8788 with a demo user whose model "demo" is the simulator;\n'
+printf 'its admin token and sealing secret are made in the throwaway HOME:\n'
+gateway_log=$(mktemp)
+XDG_CONFIG_HOME="$demo_home/.config" node edge/run.mjs --data "$demo_home/gateway-data" \
+  --demo "$origin/lane/gateway/v1" >"$gateway_log" 2>&1 &
+gateway_pid=$!
+trap 'kill $simulator_pid $gateway_pid 2>/dev/null; rm -rf "$demo_home" "$simulator_log" "$gateway_log"' EXIT
+until grep -q '^llmux gateway demo key' "$gateway_log"; do
+  kill -0 $gateway_pid 2>/dev/null || { cat "$gateway_log" >&2; exit 1; }
+  sleep 0.1
+done
+export GATEWAY_KEY=$(sed -n 's/^llmux gateway demo key //p' "$gateway_log")
+script gateway '[{"text": "Hello through the gateway.", "usage": {"input": 12, "output": 5}}]'
+show sh -c 'curl -s -D - http://127.0.0.1:8788/v1/chat/completions -H "authorization: Bearer $GATEWAY_KEY" -H "content-type: application/json" -d "{\"model\": \"demo\", \"messages\": [{\"role\": \"user\", \"content\": \"Hi\"}]}"'
+script gateway '[{"text": "Streamed back in Anthropic'"'"'s format.", "chunk_size": 9}]'
+show sh -c 'curl -sN http://127.0.0.1:8788/v1/messages -H "x-api-key: $GATEWAY_KEY" -H "content-type: application/json" -d "{\"model\": \"demo\", \"max_tokens\": 100, \"stream\": true, \"messages\": [{\"role\": \"user\", \"content\": \"Hi\"}]}"'
 
 printf '\nLast, the browser chat (web/): the same package in one static page, with conversations,\n'
 printf 'models and usage in IndexedDB, keys encrypted, working offline with local models. Building\n'

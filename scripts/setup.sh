@@ -22,6 +22,7 @@ packages=(
   unicode-data                      # scripts/gen-unicode-tables.py (the tokenizer's tables)
   json-schema-test-suite            # tests/core/json_schema_suite_test.cpp (the official cases)
   chromium                          # tests/runtimes: the package in a browser (playwright-core drives it)
+  curl                              # scripts/run.sh: calls to the edge gateway, shown as a user types them
 )
 
 missing=()

@@ -77,6 +77,7 @@ stage "sanitizers" scripts/test-sanitizers.sh
 stage "fuzzing (targets)" scripts/fuzz.sh "${LLMUX_FUZZ_SECONDS:-8}"
 stage "wasm" scripts/test-wasm.sh
 stage "runtimes" scripts/test-runtimes.sh
+stage "edge gateway" scripts/node-test.sh "edge gateway" tests/edge/
 stage "browser chat" scripts/test-web.sh
 stage "simulator" scripts/node-test.sh "simulator" tests/simulator/
 stage "CLI" env LLMUX_CLI=build/native/cli/llmux scripts/node-test.sh "CLI" tests/cli/

@@ -36,6 +36,15 @@ public:
   /// the old or the new value, never a mix. invalid_argument when the key is invalid or is
   /// (or lies under) a key that holds a value the other way round.
   virtual Result<void> put(std::string_view key, std::string_view value) = 0;
+  /// Adds `bytes` at the end of `key`'s value, or stores them as its value when it has none:
+  /// what a value that only grows (a ledger's day of JSON lines) costs per addition without
+  /// handing the store its whole value again. Not atomic as put is: after a crash, or an
+  /// append that failed, the value may be the old one followed by the start of `bytes`, so a
+  /// value that grows this way must let its reader find a cut end (the ledger's lines end in
+  /// a newline, and load() skips a torn last line). Durable when it returns, as put is. The
+  /// same invalid_argument errors as put. The default reads the value and puts it back
+  /// joined (atomic, and as costly as put); stores that can add in place override it.
+  virtual Result<void> append(std::string_view key, std::string_view bytes);
   /// Removes `key`'s value: Removed::Yes when there was one, Removed::No when there was none.
   virtual Result<Removed> remove(std::string_view key) = 0;
   /// The keys that start with `prefix` (plain text, not a pattern: "ledger/rec" matches
@@ -69,6 +78,7 @@ class MemoryStore final : public KeyValueStore {
 public:
   Result<std::optional<std::string>> get(std::string_view key) override;
   Result<void> put(std::string_view key, std::string_view value) override;
+  Result<void> append(std::string_view key, std::string_view bytes) override;
   Result<Removed> remove(std::string_view key) override;
   Result<std::vector<std::string>> list(std::string_view prefix) override;
 

@@ -85,6 +85,8 @@ Result<std::vector<TornLine>> KeyValueLedgerStore::load() {
     if (!text.value())
       continue; // removed since it was listed
     std::string_view rest = *text.value();
+    // Appending to the file is safe when its last line ends in a newline (or it is empty).
+    bool appendable = rest.empty() || rest.back() == '\n';
     for (std::size_t line_number = 1; !rest.empty(); ++line_number) {
       std::size_t end = rest.find('\n');
       const bool terminated = end != std::string_view::npos;
@@ -104,6 +106,7 @@ Result<std::vector<TornLine>> KeyValueLedgerStore::load() {
         // because money is never dropped silently.
         if (!terminated) {
           torn.push_back(TornLine{key, line_number, line.size()});
+          appendable = false;
           break;
         }
         return bad_response(where() + parsed.error().message);
@@ -120,32 +123,42 @@ Result<std::vector<TornLine>> KeyValueLedgerStore::load() {
       if (!added.ok())
         return bad_response(where() + added.error().message);
     }
+    if (appendable) {
+      auto records = fresh.records_by_day.find(*day);
+      fresh.written_by_day[*day] =
+          records != fresh.records_by_day.end() ? records->second.size() : 0;
+    }
   }
   state_ = std::move(fresh);
-  encoded_day_.reset(); // the records' positions may differ from what was encoded
   return torn;
 }
 
 Result<void> KeyValueLedgerStore::persist_day(std::int64_t day) {
   if (!store_)
     return {};
-  // Each record rewrites its whole day file with put (atomic: a crash leaves the old file or
-  // the new one), so a file per UTC day keeps each rewrite to one day's records rather than
-  // the whole history, and leaves the files of past days untouched. The day's text is kept
-  // encoded: only the records added since it was last written are encoded now. A torn line
-  // skipped by load() is not among the records, so this rewrite drops it from the file.
+  // A file per UTC day leaves past days' files untouched. A record adds its line to its day's
+  // file (append: what a call costs does not grow with the day), unless the file must be
+  // written whole (put, atomic): its first record, or a torn line that load() skipped and a
+  // rewrite drops, or a failed write that may have left part of a line.
   static const std::vector<std::size_t> none;
   auto found = state_.records_by_day.find(day);
   const std::vector<std::size_t> &indices =
       found != state_.records_by_day.end() ? found->second : none;
-  if (!encoded_day_ || encoded_day_->day != day || encoded_day_->records > indices.size())
-    encoded_day_ = EncodedDay{day, 0, {}};
-  for (std::size_t i = encoded_day_->records; i < indices.size(); ++i) {
-    json::write(record_to_json(state_.records[indices[i]]), encoded_day_->text);
-    encoded_day_->text.push_back('\n');
+  auto written = state_.written_by_day.find(day);
+  const bool whole = written == state_.written_by_day.end();
+  std::string lines;
+  for (std::size_t i = whole ? 0 : written->second; i < indices.size(); ++i) {
+    json::write(record_to_json(state_.records[indices[i]]), lines);
+    lines.push_back('\n');
   }
-  encoded_day_->records = indices.size();
-  return store_->put(day_file_key(day), encoded_day_->text);
+  const std::string key = day_file_key(day);
+  auto stored = whole ? store_->put(key, lines) : store_->append(key, lines);
+  if (!stored.ok()) {
+    state_.written_by_day.erase(day);
+    return stored;
+  }
+  state_.written_by_day[day] = indices.size();
+  return {};
 }
 
 Result<void> KeyValueLedgerStore::set_budget(const std::string &scope,

@@ -18,9 +18,10 @@
 namespace llmux {
 
 /// A LedgerStore in memory, persisting to `store` (borrowed; null: persisting nothing) under
-/// ledger/budgets.json and ledger/records/YYYY-MM-DD.jsonl (see Ledger). A storage error on a
-/// record is returned, and the record still counts: its day's file is written whole again
-/// with the day's next record. Not thread-safe.
+/// ledger/budgets.json and ledger/records/YYYY-MM-DD.jsonl (see Ledger). A record is appended
+/// to its day's file as one line. A storage error on a record is returned, and the record
+/// still counts: its day's file is written whole again with the day's next record. Not
+/// thread-safe.
 class KeyValueLedgerStore final : public LedgerStore {
 public:
   explicit KeyValueLedgerStore(KeyValueStore *store) : store_(store) {}
@@ -52,6 +53,11 @@ private:
     // Scope -> day -> known cost charged to it that day: what reserve() and spent() sum.
     std::map<std::string, std::map<std::int64_t, Picodollars>, std::less<>> spent_by_day;
     std::map<std::string, Picodollars, std::less<>> budgets;
+    // Day -> how many of its records (the first ones of records_by_day) its file holds, each
+    // a line ending in a newline and nothing after them: the day's next records are appended.
+    // A day missing here is written whole by its next record: its file was not read, or ends
+    // in a torn or unterminated line, or its last write failed and may have left part of one.
+    std::map<std::int64_t, std::size_t> written_by_day;
   };
   static Result<void> add_record(State &state, const UsageRecord &record);
   Result<void> persist_day(std::int64_t day);
@@ -63,14 +69,6 @@ private:
   // Scope -> sum of pending estimates.
   std::map<std::string, Picodollars, std::less<>> reserved_;
   std::uint64_t next_reservation_ = 1;
-  // The JSON lines of the day last persisted and how many of its records they hold: a new
-  // record of that day appends its one line instead of encoding the whole day again.
-  struct EncodedDay {
-    std::int64_t day = 0;
-    std::size_t records = 0;
-    std::string text;
-  };
-  std::optional<EncodedDay> encoded_day_;
 };
 
 } // namespace llmux

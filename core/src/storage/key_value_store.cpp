@@ -52,6 +52,15 @@ bool is_valid_store_prefix(std::string_view prefix) noexcept {
   return true;
 }
 
+Result<void> KeyValueStore::append(std::string_view key, std::string_view bytes) {
+  auto value = get(key);
+  if (!value.ok())
+    return std::move(value).error();
+  std::string joined = std::move(value).value().value_or(std::string());
+  joined.append(bytes);
+  return put(key, joined);
+}
+
 Error invalid_store_key(std::string_view key) {
   return make_error(ErrorCode::InvalidArgument, ErrorOrigin::Caller,
                     "invalid store key \"" + std::string(key) +

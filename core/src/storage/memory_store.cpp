@@ -36,6 +36,14 @@ Result<void> MemoryStore::put(std::string_view key, std::string_view value) {
   return {};
 }
 
+Result<void> MemoryStore::append(std::string_view key, std::string_view bytes) {
+  auto found = values_.find(key); // an invalid key is never found, and put refuses it
+  if (found == values_.end())
+    return put(key, bytes);
+  found->second.append(bytes);
+  return {};
+}
+
 Result<Removed> MemoryStore::remove(std::string_view key) {
   if (!is_valid_store_key(key))
     return invalid_store_key(key);

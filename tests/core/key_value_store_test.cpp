@@ -104,3 +104,43 @@ TEST_CASE("MemoryStore keeps a key a value or a folder, never both", "[store]") 
   CHECK(store.put("ab", "v").ok());
   CHECK(store.list("").value() == std::vector<std::string>{"a/b", "a/bc", "ab"});
 }
+
+namespace {
+
+// A store with only get, put, remove and list: its append is KeyValueStore's default.
+class PutOnlyStore final : public KeyValueStore {
+public:
+  Result<std::optional<std::string>> get(std::string_view key) override { return inner.get(key); }
+  Result<void> put(std::string_view key, std::string_view value) override {
+    ++puts;
+    return inner.put(key, value);
+  }
+  Result<Removed> remove(std::string_view key) override { return inner.remove(key); }
+  Result<std::vector<std::string>> list(std::string_view prefix) override {
+    return inner.list(prefix);
+  }
+  MemoryStore inner;
+  int puts = 0;
+};
+
+} // namespace
+
+TEST_CASE("An append adds bytes at the end of a value, or stores them as the value",
+          "[store][append]") {
+  MemoryStore memory;
+  PutOnlyStore put_only;
+  for (KeyValueStore *store :
+       {static_cast<KeyValueStore *>(&memory), static_cast<KeyValueStore *>(&put_only)}) {
+    REQUIRE(store->append("a/b", "one\n").ok());
+    REQUIRE(store->append("a/b", std::string("t\0o\n", 4)).ok());
+    REQUIRE(store->append("a/b", "").ok());
+    CHECK(store->get("a/b").value() == std::optional<std::string>(std::string("one\nt\0o\n", 8)));
+    // The rules of put hold, and a refused append changes nothing.
+    CHECK(store->append("a", "v").error().code == ErrorCode::InvalidArgument);
+    CHECK(store->append("a/b/c", "v").error().code == ErrorCode::InvalidArgument);
+    CHECK(store->append("../x", "v").error().code == ErrorCode::InvalidArgument);
+    CHECK(store->list("").value() == std::vector<std::string>{"a/b"});
+  }
+  // The default puts the joined value back: three appends, and the two that put refused.
+  CHECK(put_only.puts == 5);
+}

@@ -196,6 +196,35 @@ Result<void> FileStore::put(std::string_view key, std::string_view value) {
   return {};
 }
 
+Result<void> FileStore::append(std::string_view key, std::string_view bytes) {
+  if (!is_valid_store_key(key))
+    return invalid_store_key(key);
+  const fs::path path = root_ / fs::path(std::string(key));
+  int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC);
+  if (fd < 0) {
+    // No value yet (or a folder, or a path through a key's file): put writes the first
+    // bytes atomically, makes the folders, and words the caller's mistakes.
+    if (errno == ENOENT || errno == ENOTDIR || errno == EISDIR)
+      return put(key, bytes);
+    return io_error("appending to", key, errno);
+  }
+  struct stat info;
+  int write_error = ::fstat(fd, &info) == 0 ? 0 : errno;
+  if (write_error == 0)
+    write_error = write_all(fd, bytes);
+  if (write_error == 0 && ::fsync(fd) != 0)
+    write_error = errno;
+  // A failed append takes back what it wrote, so that the value is whole when the disk
+  // allows; if even that fails, the reader copes with a cut end (see KeyValueStore::append).
+  if (write_error != 0 && info.st_size >= 0 && ::ftruncate(fd, info.st_size) == 0)
+    ::fsync(fd);
+  if (::close(fd) != 0 && write_error == 0)
+    write_error = errno;
+  if (write_error != 0)
+    return io_error("appending to", key, write_error);
+  return {};
+}
+
 Result<Removed> FileStore::remove(std::string_view key) {
   if (!is_valid_store_key(key))
     return invalid_store_key(key);

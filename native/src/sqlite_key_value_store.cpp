@@ -45,6 +45,22 @@ Result<void> SqliteKeyValueStore::put(std::string_view key, std::string_view val
   });
 }
 
+Result<void> SqliteKeyValueStore::append(std::string_view key, std::string_view bytes) {
+  if (!is_valid_store_key(key))
+    return invalid_store_key(key);
+  return database_.write([&]() -> Result<void> {
+    // SQLite rewrites the row, but the caller hands over only the new bytes. || joins the
+    // bytes as they are (a value is never checked as UTF-8 here).
+    auto extended =
+        database_.run("UPDATE key_values SET value = value || ?2 WHERE key = ?1", key, bytes);
+    if (!extended.ok())
+      return extended;
+    if (database_.changes() > 0)
+      return {};
+    return put(key, bytes); // no value yet: put checks where the key may go
+  });
+}
+
 Result<Removed> SqliteKeyValueStore::remove(std::string_view key) {
   if (!is_valid_store_key(key))
     return invalid_store_key(key);

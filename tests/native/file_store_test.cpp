@@ -16,6 +16,7 @@
 
 #include <signal.h>
 #include <stdlib.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -262,4 +263,56 @@ TEST_CASE("A writer SIGKILLed mid-put leaves every key holding a whole value",
   // Kills hit puts in progress (in practice nearly every one does), so the whole values above
   // survived real interrupted writes.
   CHECK(rounds_killed_mid_put >= 2);
+}
+
+TEST_CASE("FileStore appends to a key's file in place, and creates it whole",
+          "[file_store][append]") {
+  TemporaryDirectory directory("llmux-file-store-");
+  const fs::path root = directory.path() / "store";
+  FileStore store(root);
+  const std::string key = "ledger/records/2026-11-25.jsonl";
+  REQUIRE(store.append(key, "one\n").ok()); // no value yet: a put makes the folders
+  struct stat created;
+  REQUIRE(::stat((root / key).c_str(), &created) == 0);
+  CHECK((created.st_mode & 0777) == 0600);
+  REQUIRE(store.append(key, std::string("t\0o\n", 4)).ok());
+  REQUIRE(store.append(key, "").ok());
+  CHECK(store.get(key).value() == std::optional<std::string>(std::string("one\nt\0o\n", 8)));
+  // In place: the same file, not a new one renamed over it.
+  struct stat appended;
+  REQUIRE(::stat((root / key).c_str(), &appended) == 0);
+  CHECK(appended.st_ino == created.st_ino);
+  CHECK(files_below(root) == std::vector<std::string>{key});
+  // The rules of put hold.
+  CHECK(store.append("ledger", "v").error().code == ErrorCode::InvalidArgument);
+  CHECK(store.append(key + "/under", "v").error().code == ErrorCode::InvalidArgument);
+  CHECK(store.append("../escape", "v").error().code == ErrorCode::InvalidArgument);
+  CHECK(files_below(directory.path()) == std::vector<std::string>{"store/" + key});
+}
+
+TEST_CASE("A FileStore append that fails takes back the bytes it wrote", "[file_store][append]") {
+  // The file size limit (RLIMIT_FSIZE) cuts the append after a few bytes with EFBIG, as a
+  // full disk would; in a child, whose limit dies with it.
+  TemporaryDirectory directory("llmux-file-store-");
+  const std::string key = "ledger/records/2026-11-25.jsonl";
+  REQUIRE(FileStore(directory.path()).put(key, "whole line\n").ok());
+  pid_t child = ::fork();
+  REQUIRE(child >= 0);
+  if (child == 0) {
+    ::signal(SIGXFSZ, SIG_IGN);
+    struct rlimit limit = {20, 20};
+    if (::setrlimit(RLIMIT_FSIZE, &limit) != 0)
+      ::_exit(3);
+    FileStore store(directory.path());
+    auto appended = store.append(key, std::string(100, 'x') + "\n");
+    ::_exit(!appended.ok() && appended.error().code == ErrorCode::Storage &&
+                    appended.error().message.find(key) != std::string::npos
+                ? 0
+                : 2);
+  }
+  int status = 0;
+  REQUIRE(::waitpid(child, &status, 0) == child);
+  REQUIRE(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 0);
+  CHECK(read_file(directory.path() / key) == "whole line\n");
 }

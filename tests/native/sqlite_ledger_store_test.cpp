@@ -544,3 +544,21 @@ TEST_CASE("The SQLite key-value store keeps the KeyValueStore contract", "[sqlit
   CHECK(store.remove("a/b").value() == Removed::No);
   CHECK_FALSE(store.get("a/b").value());
 }
+
+TEST_CASE("The SQLite key-value store appends to a value, or stores one",
+          "[sqlite][store][append]") {
+  TemporaryDirectory directory("llmux-sqlite-store-");
+  auto database = open_database(directory.path());
+  SqliteKeyValueStore store(*database);
+  REQUIRE(store.append("a/b", "one\n").ok());
+  REQUIRE(store.append("a/b", std::string("t\0o\n", 4)).ok());
+  REQUIRE(store.append("a/b", "").ok());
+  CHECK(store.get("a/b").value() == std::optional<std::string>(std::string("one\nt\0o\n", 8)));
+  CHECK(SqliteKeyValueStore(*database).get("a/b").value() ==
+        std::optional<std::string>(std::string("one\nt\0o\n", 8)));
+  // The rules of put hold, and a refused append changes nothing.
+  CHECK(store.append("a", "v").error().code == ErrorCode::InvalidArgument);
+  CHECK(store.append("a/b/c", "v").error().code == ErrorCode::InvalidArgument);
+  CHECK(store.append("../x", "v").error().code == ErrorCode::InvalidArgument);
+  CHECK(store.list("").value() == std::vector<std::string>{"a/b"});
+}

@@ -15,6 +15,11 @@ namespace llmux::native {
 /// are named "<name>~tmp.<pid>.<n>" ('~' is not a key character): list and get never see
 /// them, and opening a store removes those of processes that no longer run.
 ///
+/// An append adds to the key's file in place and fsyncs it, so it is durable when it
+/// returns; a crash during it leaves the old value followed by part of the bytes at worst,
+/// and one that fails cuts the file back to its old length. An append to a key without a
+/// value is a put (atomic).
+///
 /// Files are created readable by the owner only (0600): they hold usage records and cached
 /// answers. Errors are values carrying the key and the operating system's message; nothing
 /// throws. One process per root is the intended use; two processes sharing one see each
@@ -28,6 +33,7 @@ public:
 
   Result<std::optional<std::string>> get(std::string_view key) override;
   Result<void> put(std::string_view key, std::string_view value) override;
+  Result<void> append(std::string_view key, std::string_view bytes) override;
   Result<Removed> remove(std::string_view key) override;
   Result<std::vector<std::string>> list(std::string_view prefix) override;
 

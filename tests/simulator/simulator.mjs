@@ -24,7 +24,7 @@ import {
 
 const openAiFamily = new Set(['openai', 'vllm', 'runpod', 'local', 'huggingface', 'mistral', 'xai', 'openrouter']);
 const atOrigin = new Set(['azure', 'anthropic', 'gemini', 'cohere', 'ollama']);
-// llmux's provider aliases (core/src/provider.cpp).
+// llmux's provider aliases (core/src/catalog/provider.cpp).
 const aliases = {
   'azure-openai': 'azure', azure_openai: 'azure', hf: 'huggingface', 'x-ai': 'xai', grok: 'xai', 'openai-compatible': 'local',
 };

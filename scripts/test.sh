@@ -81,6 +81,7 @@ stage "edge gateway" scripts/node-test.sh "edge gateway" tests/edge/
 stage "browser chat" scripts/test-web.sh
 stage "simulator" scripts/node-test.sh "simulator" tests/simulator/
 stage "CLI" env LLMUX_CLI=build/native/cli/llmux scripts/node-test.sh "CLI" tests/cli/
+stage "bench harness" scripts/node-test.sh "bench harness" tests/bench/
 stage "docs" scripts/node-test.sh "docs" tests/docs/
 
 print_summary

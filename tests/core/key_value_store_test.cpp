@@ -4,12 +4,15 @@
 
 #include <llmux/key_value_store.hpp>
 
+#include "support/failing_store.hpp"
+
 #include <catch2/catch.hpp>
 
 #include <string>
 #include <vector>
 
 using namespace llmux;
+using llmux::testing::FailingStore;
 
 TEST_CASE("Store keys are relative paths of [a-z0-9._-] segments", "[store]") {
   for (const char *key : {"a", "ledger/budgets.json", "ledger/records/2026-11-25.jsonl",
@@ -105,30 +108,10 @@ TEST_CASE("MemoryStore keeps a key a value or a folder, never both", "[store]") 
   CHECK(store.list("").value() == std::vector<std::string>{"a/b", "a/bc", "ab"});
 }
 
-namespace {
-
-// A store with only get, put, remove and list: its append is KeyValueStore's default.
-class PutOnlyStore final : public KeyValueStore {
-public:
-  Result<std::optional<std::string>> get(std::string_view key) override { return inner.get(key); }
-  Result<void> put(std::string_view key, std::string_view value) override {
-    ++puts;
-    return inner.put(key, value);
-  }
-  Result<Removed> remove(std::string_view key) override { return inner.remove(key); }
-  Result<std::vector<std::string>> list(std::string_view prefix) override {
-    return inner.list(prefix);
-  }
-  MemoryStore inner;
-  int puts = 0;
-};
-
-} // namespace
-
 TEST_CASE("An append adds bytes at the end of a value, or stores them as the value",
           "[store][append]") {
   MemoryStore memory;
-  PutOnlyStore put_only;
+  FailingStore put_only; // its append is KeyValueStore's default: get, then put joined
   for (KeyValueStore *store :
        {static_cast<KeyValueStore *>(&memory), static_cast<KeyValueStore *>(&put_only)}) {
     REQUIRE(store->append("a/b", "one\n").ok());
@@ -141,6 +124,8 @@ TEST_CASE("An append adds bytes at the end of a value, or stores them as the val
     CHECK(store->append("../x", "v").error().code == ErrorCode::InvalidArgument);
     CHECK(store->list("").value() == std::vector<std::string>{"a/b"});
   }
-  // The default puts the joined value back: three appends, and the two that put refused.
-  CHECK(put_only.puts == 5);
+  // The default puts the joined value back: it fails as put does.
+  put_only.fail = true;
+  CHECK(put_only.append("a/b", "more").error().code == ErrorCode::Storage);
+  CHECK(put_only.get("a/b").value() == std::optional<std::string>(std::string("one\nt\0o\n", 8)));
 }

@@ -45,6 +45,7 @@ export async function instantiateCore(module, onAbort, bind = bindCore) {
       const keyText = text(key, keyLength);
       const answer = method === 0 ? store.get(keyText)
         : method === 1 ? store.put(keyText, text(value, valueLength))
+        : method === 4 ? store.append(keyText, text(value, valueLength))
         : method === 2 ? store.remove(keyText) : store.list(keyText);
       if (answer !== null && typeof answer === 'object' && !Array.isArray(answer) && 'error' in answer) {
         wait(typeof answer.error === 'string' ? answer.error : 'failed');
@@ -56,7 +57,7 @@ export async function instantiateCore(module, onAbort, bind = bindCore) {
         wait(answer);
         return 0; // Done
       }
-      if (method === 1) return 0;
+      if (method === 1 || method === 4) return 0;
       if (method === 2) return answer === true ? 0 : 1;
       if (!Array.isArray(answer) || !answer.every((item) => typeof item === 'string' && !item.includes('\0'))) return 3;
       wait(answer.join('\0'));

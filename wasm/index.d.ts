@@ -62,6 +62,12 @@ export interface ClientOptions {
 export interface KeyValueStore {
   get(key: string): string | undefined | { error: string };
   put(key: string, value: string): void | { error: string };
+  /**
+   * Adds value at the end of key's value, or stores it when key has none: the ledger adds
+   * each call's record to its day this way. Without it, llmux gets the value and puts it
+   * back joined.
+   */
+  append?(key: string, value: string): void | { error: string };
   remove(key: string): boolean | { error: string };
   /** The keys starting with prefix, sorted. */
   list(prefix: string): string[] | { error: string };

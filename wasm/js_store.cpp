@@ -13,13 +13,13 @@ enum StoreAnswer : int {
   Failed = 2,     ///< the store failed: the message is waiting
   Malformed = 3,  ///< the store answered something of the wrong type
 };
-enum StoreMethod : int { Get = 0, Put = 1, Remove = 2, List = 3 };
+enum StoreMethod : int { Get = 0, Put = 1, Remove = 2, List = 3, Append = 4 };
 
 } // namespace
 
 // The store functions wasm/core.mjs provides (imports of the module). llmux_store_call calls
 // method `method` (StoreMethod) of the store it registered as `handle`, with the key and, for
-// put, the value (UTF-8 in the Wasm heap), and returns a StoreAnswer; text it answers (a
+// put and append, the value (UTF-8 in the Wasm heap), and returns a StoreAnswer; text it answers (a
 // value, a listing as its keys joined by NUL, an error message) waits there: its length is
 // llmux_store_waiting(), and llmux_store_take copies it to `to` and lets it go.
 #define LLMUX_IMPORT(name) __attribute__((import_module("env"), import_name(#name)))
@@ -79,6 +79,14 @@ Result<void> JsStore::put(std::string_view key, std::string_view value) {
   if (!is_valid_store_key(key))
     return invalid_key(key);
   if (call(handle_, Put, key, value) == Failed)
+    return storage_error("writing", key, take());
+  return {};
+}
+
+Result<void> JsStore::append(std::string_view key, std::string_view bytes) {
+  if (!is_valid_store_key(key))
+    return invalid_key(key);
+  if (call(handle_, Append, key, bytes) == Failed)
     return storage_error("writing", key, take());
   return {};
 }

@@ -16,12 +16,14 @@ namespace llmux::wasm {
 class JsStore final : public KeyValueStore {
 public:
   /// The store wasm/core.mjs registered as `handle`: get(key) -> string | undefined,
-  /// put(key, value), remove(key) -> boolean and list(prefix) -> string[], each of which may
-  /// return {error} instead.
+  /// put(key, value), append(key, value), remove(key) -> boolean and list(prefix) ->
+  /// string[], each of which may return {error} instead. Only the new bytes of an append
+  /// cross into JavaScript (wasm/storage.mjs joins them there when a store has no append).
   explicit JsStore(int handle) : handle_(handle) {}
 
   Result<std::optional<std::string>> get(std::string_view key) override;
   Result<void> put(std::string_view key, std::string_view value) override;
+  Result<void> append(std::string_view key, std::string_view bytes) override;
   Result<Removed> remove(std::string_view key) override;
   Result<std::vector<std::string>> list(std::string_view prefix) override;
 

@@ -52,6 +52,10 @@ export async function openIndexedDbStore(name = database) {
 
   return {
     get: (key) => values.get(key),
+    // IndexedDB has no append: the joined value is written, in the background.
+    append(key, value) {
+      return this.put(key, (values.get(key) ?? '') + value);
+    },
     put(key, value) {
       if (failure) return { error: failure };
       try {
@@ -82,16 +86,17 @@ export async function openIndexedDbStore(name = database) {
 
 /**
  * A store the caller wrote: {get(key), put(key, value), remove(key), list(prefix)}, all
- * synchronous; whatever it throws becomes a storage error instead of unwinding the Wasm
- * frames that called it.
+ * synchronous, and append(key, value) if it has one (otherwise an append gets the value and
+ * puts it back joined); whatever it throws becomes a storage error instead of unwinding the
+ * Wasm frames that called it.
  */
 export function guardStore(store) {
   for (const method of ['get', 'put', 'remove', 'list'])
     if (typeof store[method] !== 'function')
       throw new TypeError(`llmux createClient: a storage object needs a ${method}() method`);
-  const guard = (method) => (...args) => {
+  const guard = (method, otherwise) => (...args) => {
     try {
-      return store[method](...args);
+      return store[method] ? store[method](...args) : otherwise(...args);
     } catch (error) {
       return { error: String(error?.message ?? error) };
     }
@@ -99,6 +104,10 @@ export function guardStore(store) {
   return {
     get: guard('get'),
     put: guard('put'),
+    append: guard('append', (key, value) => {
+      const old = store.get(key);
+      return old?.error !== undefined ? old : store.put(key, (old ?? '') + value);
+    }),
     remove: guard('remove'),
     list: guard('list'),
     flush: async () => store.flush?.(),

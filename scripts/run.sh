@@ -147,7 +147,7 @@ script demo '[{"tool_calls": [{"name": "multiply", "arguments": {"a": 1299, "b":
 show LLMUX_MODEL=gpt-4o-mini node examples/js/node/chat.mjs 'What do twelve months at 1299 cost?'
 
 printf '\nThe edge gateway (edge/): one OpenAI- and Anthropic-compatible endpoint for every model and\n'
-printf 'every user, the same core in workerd with Durable Objects (edge/README.md). Started beside the\n'
+printf 'every user, the same core in workerd with Durable Objects (docs/gateway.md). Started beside the\n'
 printf 'browser chat on http://127.0.0.1:8788 with a demo user whose model "demo" is the simulator;\n'
 printf 'its admin token and sealing secret are made in the throwaway HOME:\n'
 gateway_log=$(mktemp)

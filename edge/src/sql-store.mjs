@@ -4,12 +4,10 @@
 // every concurrent request of the object in order, and a write is durable before the response
 // that follows it leaves (the object's output gate holds responses until writes commit).
 //
-// Append-only files (keys ending in .jsonl: the ledger's day files, which the core writes whole
-// again with each new record) are kept as their first value plus the parts added since, one
-// row each: a record costs one short row, not a rewrite of the day, and a busy day never meets
-// the 2 MB a row may hold on Cloudflare.
-
-const appendable = (key) => key.endsWith('.jsonl');
+// A value that grows by append (the ledger's day files: the core appends each call's record to
+// its day) is kept as its first value plus the parts added since, one row each: a record
+// costs one short row, not a rewrite of the day, and a busy day never meets the 2 MB a row
+// may hold on Cloudflare. A put replaces the value and its parts.
 
 /** The store, in tables `kv` and `kv_parts` of `storage` (a DurableObjectStorage with SQL), made if missing. */
 export function sqlKeyValueStore(storage) {
@@ -17,51 +15,39 @@ export function sqlKeyValueStore(storage) {
   sql.exec(`CREATE TABLE IF NOT EXISTS kv (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
     CREATE TABLE IF NOT EXISTS kv_parts (key TEXT NOT NULL, seq INTEGER NOT NULL, value TEXT NOT NULL, PRIMARY KEY (key, seq)) WITHOUT ROWID`);
   const failure = (error) => ({ error: `Durable Object storage: ${error.message}` });
-  const files = new Map(); // an append-only key's whole value and its parts' count, as last read or written
-
-  const read = (key) => {
-    const rows = sql.exec('SELECT value FROM kv WHERE key = ?', key).toArray();
-    if (!rows.length) return undefined;
-    if (!appendable(key)) return rows[0].value;
-    let value = rows[0].value;
-    let parts = 0;
-    for (const part of sql.exec('SELECT value FROM kv_parts WHERE key = ? ORDER BY seq', key)) {
-      value += part.value;
-      parts++;
-    }
-    files.set(key, { value, parts });
-    return value;
+  const put = (key, value) => {
+    sql.exec('DELETE FROM kv_parts WHERE key = ?', key);
+    sql.exec('INSERT INTO kv (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value', key, value);
   };
 
   return {
     get(key) {
       try {
-        return appendable(key) && files.has(key) ? files.get(key).value : read(key);
+        // The value then its parts in order: one query, whether the value has parts or not.
+        const rows = sql.exec(`SELECT value FROM (SELECT 0 AS seq, value FROM kv WHERE key = ?1
+          UNION ALL SELECT seq, value FROM kv_parts WHERE key = ?1) ORDER BY seq`, key).toArray();
+        return rows.length ? rows.map((row) => row.value).join('') : undefined;
       } catch (error) {
         return failure(error);
       }
     },
     put(key, value) {
       try {
-        if (appendable(key)) {
-          const file = files.get(key) ?? (read(key) === undefined ? null : files.get(key));
-          if (file && value.length > file.value.length && value.startsWith(file.value)) {
-            sql.exec('INSERT INTO kv_parts (key, seq, value) VALUES (?, ?, ?)', key, file.parts + 1, value.slice(file.value.length));
-            files.set(key, { value, parts: file.parts + 1 });
-            return;
-          }
-          sql.exec('DELETE FROM kv_parts WHERE key = ?', key);
-          files.set(key, { value, parts: 0 });
-        }
-        sql.exec('INSERT INTO kv (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value', key, value);
+        put(key, value);
       } catch (error) {
-        files.delete(key); // read again from what was committed
+        return failure(error);
+      }
+    },
+    append(key, value) {
+      try {
+        if (!sql.exec('SELECT 1 FROM kv WHERE key = ?', key).toArray().length) return put(key, value);
+        sql.exec('INSERT INTO kv_parts (key, seq, value) SELECT ?1, coalesce(max(seq), 0) + 1, ?2 FROM kv_parts WHERE key = ?1', key, value);
+      } catch (error) {
         return failure(error);
       }
     },
     remove(key) {
       try {
-        files.delete(key);
         sql.exec('DELETE FROM kv_parts WHERE key = ?', key);
         return sql.exec('DELETE FROM kv WHERE key = ?', key).rowsWritten > 0;
       } catch (error) {

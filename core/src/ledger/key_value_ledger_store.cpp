@@ -40,7 +40,7 @@ Result<void> KeyValueLedgerStore::add_record(State &state, const UsageRecord &re
     for (const std::string &scope : record.scopes)
       state.spent_by_day[scope][day] += *record.cost;
   }
-  state.records_by_day[day].push_back(state.records.size());
+  state.days[day].records.push_back(state.records.size());
   state.records.push_back(record);
   return {};
 }
@@ -124,9 +124,8 @@ Result<std::vector<TornLine>> KeyValueLedgerStore::load() {
         return bad_response(where() + added.error().message);
     }
     if (appendable) {
-      auto records = fresh.records_by_day.find(*day);
-      fresh.written_by_day[*day] =
-          records != fresh.records_by_day.end() ? records->second.size() : 0;
+      Day &file = fresh.days[*day];
+      file.written = file.records.size();
     }
   }
   state_ = std::move(fresh);
@@ -140,25 +139,17 @@ Result<void> KeyValueLedgerStore::persist_day(std::int64_t day) {
   // file (append: what a call costs does not grow with the day), unless the file must be
   // written whole (put, atomic): its first record, or a torn line that load() skipped and a
   // rewrite drops, or a failed write that may have left part of a line.
-  static const std::vector<std::size_t> none;
-  auto found = state_.records_by_day.find(day);
-  const std::vector<std::size_t> &indices =
-      found != state_.records_by_day.end() ? found->second : none;
-  auto written = state_.written_by_day.find(day);
-  const bool whole = written == state_.written_by_day.end();
+  Day &file = state_.days[day]; // there: its record was just added
+  const bool whole = file.written == unwritten;
   std::string lines;
-  for (std::size_t i = whole ? 0 : written->second; i < indices.size(); ++i) {
-    json::write(record_to_json(state_.records[indices[i]]), lines);
+  for (std::size_t i = whole ? 0 : file.written; i < file.records.size(); ++i) {
+    json::write(record_to_json(state_.records[file.records[i]]), lines);
     lines.push_back('\n');
   }
   const std::string key = day_file_key(day);
   auto stored = whole ? store_->put(key, lines) : store_->append(key, lines);
-  if (!stored.ok()) {
-    state_.written_by_day.erase(day);
-    return stored;
-  }
-  state_.written_by_day[day] = indices.size();
-  return {};
+  file.written = stored.ok() ? file.records.size() : unwritten;
+  return stored;
 }
 
 Result<void> KeyValueLedgerStore::set_budget(const std::string &scope,
@@ -259,9 +250,9 @@ Result<Picodollars> KeyValueLedgerStore::spent(std::string_view scope, std::int6
 Result<std::vector<UsageRecord>> KeyValueLedgerStore::records(std::int64_t first_day,
                                                               std::int64_t end_day) {
   std::vector<UsageRecord> out;
-  for (auto day = state_.records_by_day.lower_bound(first_day);
-       day != state_.records_by_day.end() && day->first < end_day; ++day)
-    for (std::size_t index : day->second)
+  for (auto day = state_.days.lower_bound(first_day);
+       day != state_.days.end() && day->first < end_day; ++day)
+    for (std::size_t index : day->second.records)
       out.push_back(state_.records[index]);
   return out;
 }

@@ -45,19 +45,24 @@ private:
     std::vector<std::string> scopes;
     Picodollars estimate = 0;
   };
+  // A day's records (indices into State::records) and how many of them, the first ones, its
+  // file holds, each a line ending in a newline with nothing after them: the day's next
+  // records are appended. `unwritten` when its next record must write the file whole: the
+  // file was not read, or ends in a torn or unterminated line, or its last write failed and
+  // may have left part of a line.
+  static constexpr std::size_t unwritten = static_cast<std::size_t>(-1);
+  struct Day {
+    std::vector<std::size_t> records;
+    std::size_t written = unwritten;
+  };
   // Everything load() replaces, so that a failed load can leave the store as it was.
   struct State {
     std::vector<UsageRecord> records;
-    // Day -> indices into records: what each day file holds.
-    std::map<std::int64_t, std::vector<std::size_t>> records_by_day;
+    // What each day file holds, by day.
+    std::map<std::int64_t, Day> days;
     // Scope -> day -> known cost charged to it that day: what reserve() and spent() sum.
     std::map<std::string, std::map<std::int64_t, Picodollars>, std::less<>> spent_by_day;
     std::map<std::string, Picodollars, std::less<>> budgets;
-    // Day -> how many of its records (the first ones of records_by_day) its file holds, each
-    // a line ending in a newline and nothing after them: the day's next records are appended.
-    // A day missing here is written whole by its next record: its file was not read, or ends
-    // in a torn or unterminated line, or its last write failed and may have left part of one.
-    std::map<std::int64_t, std::size_t> written_by_day;
   };
   static Result<void> add_record(State &state, const UsageRecord &record);
   Result<void> persist_day(std::int64_t day);

@@ -1,7 +1,9 @@
 // What a call's money costs in the native ledger (LLMUX_HOME/llmux.db): a reservation and its
 // settlement, each one durable SQLite transaction (BEGIN IMMEDIATE, synchronous=FULL in WAL
 // mode), beside the same round trip in the core's in-memory store for scale. And the
-// database's size per 1,000 usage records.
+// database's size per 1,000 usage records. And the key-value ledger (what the package's
+// clients and the edge gateway use) recording 1,000 and 10,000 calls in one day, in memory and
+// in files: what each record costs once its day already holds many.
 //
 // The database lives in a fresh folder under the system's temporary directory ($TMPDIR): its
 // file system decides what an fsync costs, so say which one when quoting the figures.
@@ -9,6 +11,7 @@
 
 #include <llmux/ledger.hpp>
 #include <llmux/native/database.hpp>
+#include <llmux/native/file_store.hpp>
 #include <llmux/native/sqlite_ledger_store.hpp>
 
 #include <benchmark/benchmark.h>
@@ -126,6 +129,37 @@ void BM_DatabaseBytesPer1000Records(benchmark::State &state) {
   }
 }
 BENCHMARK(BM_DatabaseBytesPer1000Records)->Arg(1000)->Arg(10000)->Iterations(1)
+    ->Unit(benchmark::kMillisecond);
+
+// N records of one day through the key-value ledger, the time per record (the counter) of a
+// fresh ledger over `make_store`'s store: a day file that grows with every record.
+template <class MakeStore> void record_one_day(benchmark::State &state, MakeStore make_store) {
+  const auto records = state.range(0);
+  for (auto _ : state) {
+    Folder folder;
+    auto store = make_store(folder.path);
+    llmux::Ledger ledger(store.get());
+    for (std::int64_t i = 0; i < records; ++i)
+      if (!ledger.record(call_record(nov10_120000 + i)).ok()) {
+        state.SkipWithError("record failed");
+        return;
+      }
+  }
+  state.SetItemsProcessed(state.iterations() * records);
+}
+
+void BM_KeyValueLedgerDayInMemory(benchmark::State &state) {
+  record_one_day(state, [](const fs::path &) { return std::make_unique<llmux::MemoryStore>(); });
+}
+BENCHMARK(BM_KeyValueLedgerDayInMemory)->Arg(1000)->Arg(10000)->Iterations(1)
+    ->Unit(benchmark::kMillisecond);
+
+void BM_KeyValueLedgerDayInFiles(benchmark::State &state) {
+  record_one_day(state, [](const fs::path &root) {
+    return std::make_unique<llmux::native::FileStore>(root);
+  });
+}
+BENCHMARK(BM_KeyValueLedgerDayInFiles)->Arg(1000)->Arg(10000)->Iterations(1)
     ->Unit(benchmark::kMillisecond);
 
 } // namespace

@@ -70,7 +70,7 @@ test('storage "indexeddb": the ledger survives a reload', { timeout: 60000 }, as
   await bundle('harness/persistence.mjs', 'persistence');
   copyFileSync(join(packageDir, 'llmux-core.wasm'), join(dir, 'persistence/llmux-core.wasm'));
   const lane = sim.lane('chromium-persistence');
-  lane.script([{ text: 'Stored', usage: { input: 9, output: 1 } }]);
+  lane.script([{ text: 'Stored', usage: { input: 9, output: 1 } }, { text: 'Appended', usage: { input: 8, output: 2 } }]);
   const tab = await newPage(context, origin);
   try {
     await tab.goto(`${origin}/persistence/index.html`);
@@ -78,13 +78,14 @@ test('storage "indexeddb": the ledger survives a reload', { timeout: 60000 }, as
     const before = await tab.evaluate(([simUrl, name]) => window.chat(simUrl, name), [sim.url, lane.name]);
     assert.equal(before.text, 'Stored');
     assert.equal(before.records?.length, 1, `usage before the reload: ${JSON.stringify(before.records)}`);
+    assert.equal(before.records[0].requests, 2, 'both calls recorded');
     await tab.reload();
     await tab.waitForFunction(() => typeof window.usageRecords === 'function', null, { timeout: 15000 });
     const after = await tab.evaluate(() => window.usageRecords());
     assert.ok(after.databases.length > 0, 'no IndexedDB database');
     assert.equal(after.records?.length, 1, `usage after the reload: ${JSON.stringify(after.records)}`);
-    assert.deepEqual(after.records[0], before.records[0], 'the record changed across the reload');
-    assert.equal(lane.requests().length, 1, 'requests');
+    assert.deepEqual(after.records[0], before.records[0], 'the records changed across the reload');
+    assert.equal(lane.requests().length, 2, 'requests');
     assert.deepEqual(tab.problems, [], 'the page reported errors');
   } finally {
     await tab.close();

@@ -1,5 +1,6 @@
-// Browser persistence: a client with storage 'indexeddb' chats, and after the page reloads,
-// a new client finds the ledger's totals. window.chat(simUrl, lane) and window.usageRecords().
+// Browser persistence: a client with storage 'indexeddb' chats twice (the second record is
+// appended to its day's file), and after the page reloads, a new client finds the ledger's
+// totals. window.chat(simUrl, lane) and window.usageRecords().
 
 import { createClient } from 'llmux';
 
@@ -13,6 +14,7 @@ const recordsOf = (usage) => (Array.isArray(usage) ? usage : usage?.records);
 window.chat = async (simUrl, lane) => {
   const client = clientFor(`${simUrl}/lane/${lane}/v1`);
   const result = await client.chat({ prompt: 'Remember me' });
+  await client.chat({ prompt: 'And me' });
   const records = recordsOf(await client.usage());
   await client.close(); // writes what is pending to IndexedDB
   return { text: result.text, records };

@@ -76,8 +76,8 @@ TEST_CASE("Appended day files hold the bytes a store without append gets whole",
   CHECK(lines_in(day_file(appended)) == 20);
 }
 
-TEST_CASE("After a reload, a whole day file is appended to; a torn or unterminated one is "
-          "written whole once",
+TEST_CASE("After a reload, a whole day file is appended to and a torn or unterminated one "
+          "is written whole once",
           "[ledger][persistence][append][torn]") {
   CountingStore store;
   {

@@ -123,7 +123,7 @@ TEST_CASE("The package's stream events read back to the session's events", "[ser
   CHECK_FALSE(parse_stream_events_json(R"([{"type":"finish","finishReason":"bored"}])").ok());
 }
 
-TEST_CASE("The package's error JSON reads back; anything else is internal", "[serve][api]") {
+TEST_CASE("The package's error JSON reads back and anything else is internal", "[serve][api]") {
   Error error = make_error(ErrorCode::RateLimited, ErrorOrigin::Provider, "slow down");
   error.param = "model";
   error.http_status = 429;

@@ -143,7 +143,7 @@ Result<void> KeyValueLedgerStore::persist_day(std::int64_t day) {
   const bool whole = file.written == unwritten;
   std::string lines;
   for (std::size_t i = whole ? 0 : file.written; i < file.records.size(); ++i) {
-    json::write(record_to_json(state_.records[file.records[i]]), lines);
+    write_record(state_.records[file.records[i]], lines);
     lines.push_back('\n');
   }
   const std::string key = day_file_key(day);

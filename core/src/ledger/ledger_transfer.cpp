@@ -6,6 +6,7 @@
 #include <llmux/money.hpp>
 
 #include "json/json.hpp"
+#include "json/json_writer.hpp"
 #include "ledger/calendar.hpp"
 #include "ledger/record_validation.hpp"
 #include "ledger/usage_record_codec.hpp"
@@ -83,12 +84,17 @@ Result<std::string> Ledger::export_records(std::int64_t from_ms, std::int64_t to
   auto all = records();
   if (!all.ok())
     return std::move(all).error();
-  json::Value items = json::Value::array();
+  std::string document;
+  json::ObjectWriter object(document);
+  object.member("format", transfer_format);
+  object.member("version", transfer_version);
+  json::ArrayWriter items = object.array("records");
   for (const UsageRecord &record : all.value())
     if (record.at_ms >= from_ms && record.at_ms < to_ms)
-      items.push_back(record_to_json(record));
-  return json::dump(json::Value::object(
-      {{"format", transfer_format}, {"version", transfer_version}, {"records", std::move(items)}}));
+      write_record(record, items.next());
+  items.close();
+  object.close();
+  return document;
 }
 
 Result<ImportedRecords> Ledger::import_records(std::string_view document) {

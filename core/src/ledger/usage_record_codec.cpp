@@ -1,5 +1,7 @@
 #include "ledger/usage_record_codec.hpp"
 
+#include "json/json_writer.hpp"
+
 #include <array>
 #include <utility>
 
@@ -19,26 +21,22 @@ std::optional<Provider> provider_named(std::string_view name) {
 
 } // namespace
 
-json::Value record_to_json(const UsageRecord &record) {
-  Value scopes = Value::array();
-  for (const std::string &scope : record.scopes)
-    scopes.push_back(scope);
-  Value usage = Value::object();
+void write_record(const UsageRecord &record, std::string &out) {
+  json::ObjectWriter object(out);
+  object.member("at_ms", record.at_ms);
+  object.member("user", record.user);
+  object.member("scopes", record.scopes);
+  object.member("model", record.model);
+  object.member("provider", provider_info(record.provider).name);
+  json::ObjectWriter usage = object.object("usage");
   for (const auto &[name, count] : usage_counts)
     if (record.usage.*count)
-      usage[name] = *(record.usage.*count);
-  Value out = Value::object({
-      {"at_ms", record.at_ms},
-      {"user", record.user},
-      {"scopes", std::move(scopes)},
-      {"model", record.model},
-      {"provider", provider_info(record.provider).name},
-      {"usage", std::move(usage)},
-  });
+      usage.member(name, *(record.usage.*count));
+  usage.close();
   if (record.cost)
-    out["cost"] = *record.cost;
-  out["outcome"] = record.outcome;
-  return out;
+    object.member("cost", *record.cost);
+  object.member("outcome", record.outcome);
+  object.close();
 }
 
 Result<UsageRecord> record_from_json(const json::Value &value) {

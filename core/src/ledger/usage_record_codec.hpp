@@ -17,10 +17,10 @@ namespace llmux {
 /// The version written in the budgets file; another version is an error.
 inline constexpr std::int64_t budgets_file_version = 1;
 
-/// `record` as a JSON object: at_ms, user, scopes, model, provider (its name), usage (the
-/// counts it has), cost (only when known), outcome. Precondition: its strings are valid
+/// Appends `record` as a JSON object: at_ms, user, scopes, model, provider (its name), usage
+/// (the counts it has), cost (only when known), outcome. Precondition: its strings are valid
 /// UTF-8 (the ledger checks), so that the text reads back exactly.
-json::Value record_to_json(const UsageRecord &record);
+void write_record(const UsageRecord &record, std::string &out);
 
 /// The record `value` holds. bad_response when it is not an object, lacks at_ms or the
 /// provider, names an unknown provider, or has a member of the wrong type.

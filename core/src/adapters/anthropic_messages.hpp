@@ -2,6 +2,9 @@
 // Anthropic Messages: POST /v1/messages, whole and streamed.
 
 #include <llmux/adapter.hpp>
+#include <llmux/message.hpp>
+
+#include "json/json_writer.hpp"
 
 namespace llmux {
 
@@ -14,5 +17,10 @@ public:
   Error decode_error(const HttpResponseHead &head, std::string_view body) const override;
   std::unique_ptr<StreamDecoder> new_stream_decoder() const override;
 };
+
+/// A reasoning block as Anthropic's content block: redacted_thinking with its data, or thinking
+/// with its text and signature. The request writer sends back the thinking Anthropic signed;
+/// the gateway's response writer (serve/) writes any model's reasoning the same way.
+void write_thinking_block(const Reasoning &reasoning, json::ArrayWriter &blocks);
 
 } // namespace llmux

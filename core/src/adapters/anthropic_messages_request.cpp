@@ -56,21 +56,6 @@ void write_tool_result_block(const ToolResult &result, json::ArrayWriter &blocks
   block.close();
 }
 
-// Thinking goes back only as Anthropic signed it; reasoning without a signature (from
-// another provider) would be rejected, so it stays behind.
-void write_thinking_block(const Reasoning &reasoning, json::ArrayWriter &blocks) {
-  json::ObjectWriter block = blocks.object();
-  if (!reasoning.redacted_data.empty()) {
-    block.member("type", "redacted_thinking");
-    block.member("data", reasoning.redacted_data);
-  } else {
-    block.member("type", "thinking");
-    block.member("thinking", reasoning.text);
-    block.member("signature", reasoning.signature);
-  }
-  block.close();
-}
-
 // Whether the part of a user, assistant or tool message becomes a content block.
 bool is_content_block(const ContentPart &part, Role role) {
   switch (part.kind) {
@@ -81,6 +66,8 @@ bool is_content_block(const ContentPart &part, Role role) {
     case ContentPart::Kind::ToolResult:
       return true;
     case ContentPart::Kind::Reasoning:
+      // Thinking goes back only as Anthropic signed it; reasoning without a signature (from
+      // another provider) would be rejected, so it stays behind.
       return role == Role::Assistant &&
              (!part.reasoning.redacted_data.empty() || !part.reasoning.signature.empty());
     case ContentPart::Kind::ToolPlan:
@@ -256,6 +243,19 @@ Result<void> write_parameters(const ChatRequest &request, RequestBody &body) {
 }
 
 } // namespace
+
+void write_thinking_block(const Reasoning &reasoning, json::ArrayWriter &blocks) {
+  json::ObjectWriter block = blocks.object();
+  if (!reasoning.redacted_data.empty()) {
+    block.member("type", "redacted_thinking");
+    block.member("data", reasoning.redacted_data);
+  } else {
+    block.member("type", "thinking");
+    block.member("thinking", reasoning.text);
+    block.member("signature", reasoning.signature);
+  }
+  block.close();
+}
 
 Result<HttpRequest> AnthropicMessagesAdapter::build_request(const ChatRequest &request,
                                                             const Endpoint &endpoint) const {

@@ -3,6 +3,7 @@
 
 #include <llmux/serve.hpp>
 
+#include "adapters/anthropic_messages.hpp"
 #include "serve/error_reply.hpp"
 #include "json/json_writer.hpp"
 
@@ -21,19 +22,6 @@ void write_usage(const Usage &usage, std::string &text) {
   if (usage.output_tokens)
     out.member("output_tokens", *usage.output_tokens);
   out.close();
-}
-
-void write_reasoning_block(const Reasoning &reasoning, json::ArrayWriter &content) {
-  json::ObjectWriter block = content.object();
-  if (!reasoning.redacted_data.empty()) {
-    block.member("type", "redacted_thinking");
-    block.member("data", reasoning.redacted_data);
-  } else {
-    block.member("type", "thinking");
-    block.member("thinking", reasoning.text);
-    block.member("signature", reasoning.signature);
-  }
-  block.close();
 }
 
 } // namespace
@@ -68,10 +56,10 @@ Result<std::string> write_anthropic_message(const ChatResponse &response,
   root.member("model", identity.model);
   json::ArrayWriter content = root.array("content");
   for (const Reasoning &reasoning : response.reasoning_blocks)
-    write_reasoning_block(reasoning, content);
+    write_thinking_block(reasoning, content);
   // Reasoning from a provider that keeps no blocks (OpenAI-compatible servers): one block.
   if (response.reasoning_blocks.empty() && !response.reasoning.empty())
-    write_reasoning_block(Reasoning{response.reasoning, {}, {}}, content);
+    write_thinking_block(Reasoning{response.reasoning, {}, {}}, content);
   const std::string &text = response.text.empty() ? response.refusal : response.text;
   if (!text.empty()) {
     json::ObjectWriter block = content.object();
